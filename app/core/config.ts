@@ -1,0 +1,33 @@
+/** The validated runtime configuration (loaded by app/nadooit/settings.ts, consumed everywhere). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; caCertFile?: string };
+
+export interface Settings {
+  secretKey: string;
+  debug: boolean;
+  allowedHosts: string[];
+  csrfTrustedOrigins: string[];
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  workerInProcess: boolean;
+  mediaRoot: string;
+  staticRoot: string;
+  dataDir: string;
+  domain: string;
+  logLevel: LogLevel;
+  trustProxy: boolean;
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+  timeZone: string;
+  language: 'de' | 'en';
+  insecureDevLogin: boolean;
+  maxTimeSavedSeconds: number;
+  webauthn: { rpId: string; rpName: string; origins: string[] };
+}
+

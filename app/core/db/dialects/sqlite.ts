@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SqliteDialect } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { booleanColumns } from './columns.js';
+
+function toParameter(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+function fromRow(row: unknown): unknown {
+  if (row === null || typeof row !== 'object') return row;
+  const record = row as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
+    if (booleanColumns.has(key) && (value === 0 || value === 1)) record[key] = value === 1;
+  }
+  return record;
+}
+
+/** Wraps better-sqlite3 so booleans and dates bind, and boolean columns come back as booleans. */
+function adapt(database: Database.Database): SqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = database.prepare(sql);
+      return {
+        reader: statement.reader,
+        all: (parameters) => statement.all(...parameters.map(toParameter)).map(fromRow),
+        run: (parameters) => statement.run(...parameters.map(toParameter)),
+        *iterate(parameters) {
+          for (const row of statement.iterate(...parameters.map(toParameter))) yield fromRow(row);
+        },
+      };
+    },
+  };
+}
+
+export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database } {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  return { dialect: new SqliteDialect({ database: adapt(raw) }), raw };
+}

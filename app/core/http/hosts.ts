@@ -1,0 +1,13 @@
+/**
+ * Django-style ALLOWED_HOSTS: exact names, `.example.com` for the domain and its subdomains, `*` for any.
+ * The port is ignored; IPv6 literals keep their brackets.
+ */
+export function hostAllowed(hostHeader: string | undefined, allowed: string[]): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
+  return allowed.some((pattern) => {
+    if (pattern === '*') return true;
+    if (pattern.startsWith('.')) return host === pattern.slice(1) || host.endsWith(pattern);
+    return host === pattern;
+  });
+}

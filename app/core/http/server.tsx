@@ -1,0 +1,246 @@
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { Redis } from 'ioredis';
+import type { AppContext } from '../app-module.js';
+import { ping } from '../db/connection.js';
+import { allStaticMounts, buildId } from '../ui/assets.js';
+import { ErrorPage } from '../ui/error-page.js';
+import { negotiateLanguage, translator } from '../ui/i18n.js';
+import type { Language } from '../ui/i18n.js';
+import { pageContext } from '../ui/page-context.js';
+import { HttpError, codeForStatus, isApiPath } from './errors.js';
+import { hostAllowed } from './hosts.js';
+import { SESSION_COOKIE, createSession, csrfTokenFor, loadSession, saveSessionData, setSessionValue } from './sessions.js';
+import type { FlashMessage } from './sessions.js';
+import { safeEqual } from './tokens.js';
+import './types.js';
+
+const LANGUAGE_COOKIE = 'nadooit_language';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Where secrets could appear in logs; pino replaces them with [Redacted]. */
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrftoken"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'body.NADOOIT__API_KEY',
+  'body.password',
+];
+
+function requestOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Builds the Fastify instance with everything every route relies on: hosts check, security headers,
+ * sessions, CSRF, language, rate limiting, errors, health checks and static assets.
+ */
+export async function createHttpServer(context: AppContext): Promise<FastifyInstance> {
+  const { settings, db } = context;
+  const app = Fastify({
+    loggerInstance: context.log.child({ component: 'http' }) as unknown as FastifyInstance['log'],
+    trustProxy: settings.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.decorate('userResolver', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('user', null);
+  app.decorateRequest('language', settings.language);
+  app.decorateRequest('t', translator(settings.language));
+  app.decorateRequest('csrfToken', async function (this: FastifyRequest) {
+    if (!this.session) {
+      const reply = (this as unknown as { _reply?: FastifyReply })._reply;
+      if (!reply) throw new Error('csrfToken() needs the reply');
+      this.session = await createSession(db.kysely, settings, this, reply, null);
+    }
+    return csrfTokenFor(settings.secretKey, this.session);
+  });
+  app.decorateRequest('flash', async function (this: FastifyRequest, kind: FlashMessage['kind'], text: string) {
+    if (!this.session) await this.csrfToken();
+    const list = (this.session!.data.flash as FlashMessage[] | undefined) ?? [];
+    setSessionValue(this.session!, 'flash', [...list, { kind, text }]);
+  });
+  app.decorateRequest('takeFlashes', function (this: FastifyRequest) {
+    const list = (this.session?.data.flash as FlashMessage[] | undefined) ?? [];
+    if (list.length && this.session) setSessionValue(this.session, 'flash', undefined);
+    return list;
+  });
+  app.decorateReply('html', function (this: FastifyReply, markup: string | Promise<string>, status = 200) {
+    this.code(status).type('text/html; charset=utf-8');
+    return this.send(markup);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'media-src': ["'self'", 'blob:'],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
+    },
+    hsts: false, // the proxy sets HSTS where TLS terminates
+    crossOriginEmbedderPolicy: false,
+  });
+  const rateLimitRedis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  await app.register(fastifyRateLimit, {
+    global: false,
+    redis: rateLimitRedis,
+    nameSpace: 'nadooit-rl-',
+    skipOnError: false,
+  });
+  if (rateLimitRedis) app.addHook('onClose', async () => void rateLimitRedis.disconnect());
+
+  app.addHook('onRequest', async (request, reply) => {
+    (request as unknown as { _reply: FastifyReply })._reply = reply;
+    if (!hostAllowed(request.headers.host, settings.allowedHosts)) {
+      throw new HttpError(400, 'invalid_host', 'Invalid Host header');
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.session = await loadSession(db.kysely, settings, token);
+    const cookie = request.cookies[LANGUAGE_COOKIE];
+    const chosen = (request.session?.data.language as Language | undefined) ?? (cookie === 'en' || cookie === 'de' ? cookie : undefined);
+    request.language = chosen ?? negotiateLanguage(request.headers['accept-language'], settings.language);
+    request.t = translator(request.language);
+    if (request.session?.userId && app.userResolver) {
+      request.user = await app.userResolver(request.session.userId, request.session);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (!UNSAFE_METHODS.has(request.method)) return;
+    const mode = request.routeOptions.config?.csrf ?? true;
+    if (mode === false) return;
+    if (mode === 'session-only' && !request.cookies[SESSION_COOKIE]) return;
+    verifyCsrf(request, settings.secretKey, settings.csrfTrustedOrigins);
+  });
+
+  app.addHook('onSend', async (request) => {
+    if (request.session) await saveSessionData(db.kysely, request.session);
+  });
+
+  app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const code =
+      error instanceof HttpError ? error.code : (error as FastifyError).validation ? 'validation_error' : codeForStatus(status);
+    const message = status >= 500 && !settings.debug ? 'Internal server error' : error.message;
+    if (isApiPath(request.url) || !acceptsHtml(request)) {
+      const details = error instanceof HttpError ? error.details : (error as FastifyError).validation;
+      return reply.code(status).send({ error: { code, message, ...(details ? { details } : {}) } });
+    }
+    const ctx = await pageContext(request).catch(() => null);
+    if (!ctx) return reply.code(status).type('text/plain').send(message);
+    const detail = settings.debug && status >= 500 ? String(error.stack ?? error.message) : undefined;
+    return reply.html(<ErrorPage ctx={ctx} status={status} detail={detail} />, status);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApiPath(request.url) || !acceptsHtml(request)) {
+      return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+    }
+    const ctx = await pageContext(request);
+    return reply.html(<ErrorPage ctx={ctx} status={404} />, 404);
+  });
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const [name, probe] of [
+      ['database', () => ping(db.kysely)],
+      ['queue', () => context.queue.ping()],
+    ] as const) {
+      try {
+        await probe();
+        checks[name] = 'ok';
+      } catch (error) {
+        ok = false;
+        checks[name] = (error as Error).message;
+      }
+    }
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+
+  // A preference only, so a GET link that sets a cookie is enough (no session needed for visitors).
+  app.get('/language', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const language: Language = query.set === 'en' ? 'en' : 'de';
+    reply.setCookie(LANGUAGE_COOKIE, language, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, httpOnly: true });
+    if (request.session) setSessionValue(request.session, 'language', language);
+    return reply.redirect(localPath(query.next));
+  });
+
+  const build = buildId();
+  for (const { mount, dir } of allStaticMounts()) {
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: `/static/${build}/${mount}/`,
+      decorateReply: false,
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      list: false,
+    });
+  }
+
+  return app;
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept === '' || accept.includes('text/html') || accept.includes('*/*');
+}
+
+/** Only same-site paths are followed after a form; anything else (//evil, https://…) goes home. */
+export function localPath(candidate: unknown, fallback = '/'): string {
+  if (typeof candidate !== 'string' || !candidate.startsWith('/') || candidate.startsWith('//') || candidate.includes('\\')) {
+    return fallback;
+  }
+  try {
+    const url = new URL(candidate, 'http://local.invalid');
+    return url.origin === 'http://local.invalid' ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function verifyCsrf(request: FastifyRequest, secret: string, trustedOrigins: string[]): void {
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null') {
+    const own = requestOrigin(request);
+    if (origin !== own && !trustedOrigins.includes(origin)) {
+      throw new HttpError(403, 'csrf_failed', `CSRF check failed: origin ${origin} is not trusted`);
+    }
+  }
+  if (!request.session) throw new HttpError(403, 'csrf_failed', 'CSRF check failed: no session');
+  const body = request.body as Record<string, unknown> | undefined;
+  const sent =
+    (request.headers['x-csrftoken'] as string | undefined) ??
+    (request.headers['x-csrf-token'] as string | undefined) ??
+    (typeof body?.csrfmiddlewaretoken === 'string' ? body.csrfmiddlewaretoken : undefined);
+  const expected = csrfTokenFor(secret, request.session);
+  if (!sent || !safeEqual(sent, expected)) {
+    throw new HttpError(403, 'csrf_failed', 'CSRF check failed: missing or wrong token');
+  }
+}

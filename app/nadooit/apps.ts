@@ -1,0 +1,21 @@
+import type { AppContext, AppModule } from '../core/app-module.js';
+import { coreModule } from '../core/module.js';
+
+/**
+ * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
+ * commands and messages are collected from here and nowhere else.
+ */
+export function installedApps(context: () => AppContext): AppModule[] {
+  return [coreModule(context)];
+}
+
+/** Fails fast when an app is listed before one it depends on. */
+export function checkAppOrder(apps: AppModule[]): void {
+  const seen = new Set<string>();
+  for (const app of apps) {
+    for (const dependency of app.dependsOn ?? []) {
+      if (!seen.has(dependency)) throw new Error(`app ${app.name} depends on ${dependency}, which is not listed before it`);
+    }
+    seen.add(app.name);
+  }
+}

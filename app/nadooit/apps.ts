@@ -1,12 +1,16 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { coreModule } from '../core/module.js';
+import { nadooitAuthApp } from '../nadooit_auth/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
  * commands and messages are collected from here and nowhere else.
  */
 export function installedApps(context: () => AppContext): AppModule[] {
-  return [coreModule(context)];
+  return [
+    coreModule(context),
+    nadooitAuthApp(context),
+  ];
 }
 
 /** Fails fast when an app is listed before one it depends on. */

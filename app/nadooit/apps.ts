@@ -1,6 +1,12 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { coreModule } from '../core/module.js';
 import { nadooitAuthApp } from '../nadooit_auth/module.js';
+import { nadooitCrmApp } from '../nadooit_crm/module.js';
+import { nadooitHrApp } from '../nadooit_hr/module.js';
+import { nadooitProgramApp } from '../nadooit_program/module.js';
+import { nadooitTimeAccountApp } from '../nadooit_time_account/module.js';
+import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_system/module.js';
+import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
@@ -10,6 +16,12 @@ export function installedApps(context: () => AppContext): AppModule[] {
   return [
     coreModule(context),
     nadooitAuthApp(context),
+    nadooitCrmApp(context),
+    nadooitHrApp(context),
+    nadooitProgramApp(context),
+    nadooitTimeAccountApp(context),
+    nadooitProgramOwnershipSystemApp(context),
+    nadooitApiKeyApp(context),
   ];
 }
 

@@ -1,0 +1,72 @@
+import { registerBooleanColumns } from '../core/db/dialects/columns.js';
+
+/** A prepaid pool of seconds. The balance always equals the sum of its ledger entries. */
+export interface TimeAccountsTable {
+  id: string;
+  name: string | null;
+  balance_seconds: number;
+  is_active: boolean;
+  /** The dashboard warns when the balance falls below this (null: no warning). */
+  low_balance_threshold_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerTimeAccountsTable {
+  id: string;
+  customer_id: string;
+  time_account_id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmployeeTimeAccountsTable {
+  id: string;
+  time_account_id: string;
+  employee_id: string;
+  customer_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The original's punch clock (used from the admin only). */
+export interface WorkTimeAccountEntriesTable {
+  id: string;
+  employee_time_account_id: string;
+  work_time: string | null;
+  work_date: string | null;
+  entry_type: 'IN' | 'OUT';
+  created_at: string;
+  updated_at: string;
+}
+
+export type LedgerEntryKind = 'top_up' | 'booking' | 'refund' | 'correction';
+
+export interface LedgerEntriesTable {
+  id: string;
+  time_account_id: string;
+  kind: LedgerEntryKind;
+  /** Signed change of the balance: positive credits, negative debits. */
+  seconds: number;
+  balance_after: number;
+  note: string | null;
+  /** An external reference such as an order or invoice number. */
+  reference: string | null;
+  /** The booking this entry belongs to (debit or refund), if any. */
+  execution_id: string | null;
+  author_user_id: string | null;
+  created_at: string;
+}
+
+declare module '../core/db/schema.js' {
+  interface Database {
+    ta_time_accounts: TimeAccountsTable;
+    ta_customer_time_accounts: CustomerTimeAccountsTable;
+    ta_employee_time_accounts: EmployeeTimeAccountsTable;
+    ta_work_time_account_entries: WorkTimeAccountEntriesTable;
+    ta_ledger_entries: LedgerEntriesTable;
+  }
+}
+
+registerBooleanColumns('is_active');

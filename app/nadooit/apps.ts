@@ -1,5 +1,6 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { coreModule } from '../core/module.js';
+import { nadooitOpsApp } from '../nadooit_ops/module.js';
 import { nadooitAuthApp } from '../nadooit_auth/module.js';
 import { nadooitCrmApp } from '../nadooit_crm/module.js';
 import { nadooitHrApp } from '../nadooit_hr/module.js';
@@ -15,6 +16,7 @@ import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 export function installedApps(context: () => AppContext): AppModule[] {
   return [
     coreModule(context),
+    nadooitOpsApp(context),
     nadooitAuthApp(context),
     nadooitCrmApp(context),
     nadooitHrApp(context),

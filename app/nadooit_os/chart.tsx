@@ -1,0 +1,104 @@
+import type { Language } from '../core/ui/i18n.js';
+import { formatDuration, formatMoney } from './format.js';
+import type { BucketUnit, LocalParts } from './periods.js';
+
+export interface ChartPoint {
+  local: LocalParts;
+  seconds: number;
+  priceMicro: number;
+}
+
+const WIDTH = 720;
+const HEIGHT = 240;
+const PAD = { left: 48, right: 64, top: 16, bottom: 28 };
+
+function label(local: LocalParts, unit: BucketUnit, language: Language): string {
+  if (unit === 'hour') return String(local.hour).padStart(2, '0');
+  if (unit === 'day') return `${local.day}.`;
+  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2000, local.month - 1, 1)),
+  );
+}
+
+/** A round axis maximum (1, 2, 5 × 10^n) at or above `value`, so tick labels stay readable. */
+export function niceCeiling(value: number): number {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  return 10 * magnitude;
+}
+
+const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
+
+/**
+ * Time saved (bars, hours, left axis) and cost (line, €, right axis) per bucket, drawn on the server as
+ * SVG: no chart library, no script, works under the strict CSP and without JavaScript.
+ */
+export function TimeAndCostChart(props: {
+  points: ChartPoint[];
+  unit: BucketUnit;
+  language: Language;
+  title: string;
+  hoursLabel: string;
+  costLabel: string;
+}): JSX.Element {
+  const { points, unit, language } = props;
+  const innerWidth = WIDTH - PAD.left - PAD.right;
+  const innerHeight = HEIGHT - PAD.top - PAD.bottom;
+  const maxHours = niceCeiling(Math.max(0, ...points.map((p) => p.seconds / 3600)));
+  const maxEuro = niceCeiling(Math.max(0, ...points.map((p) => p.priceMicro / 1e6)));
+  const slot = points.length ? innerWidth / points.length : innerWidth;
+  const barWidth = Math.max(1, slot * 0.7);
+  const y = (fraction: number) => PAD.top + innerHeight * (1 - fraction);
+  const labelEvery = Math.ceil(points.length / 16);
+  const linePath = points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`)
+    .join(' ');
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  return (
+    <figure class="chart mb-0">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
+        <title safe>{props.title}</title>
+        {ticks.map((t) => (
+          <g>
+            <line class="grid" x1={PAD.left} x2={WIDTH - PAD.right} y1={fmt(y(t))} y2={fmt(y(t))} />
+            <text x={PAD.left - 6} y={fmt(y(t) + 4)} text-anchor="end" safe>
+              {fmt(maxHours * t)}
+            </text>
+            <text x={WIDTH - PAD.right + 6} y={fmt(y(t) + 4)} text-anchor="start" safe>
+              {formatMoney(Math.round(maxEuro * t * 1e6), language).replace(/[,.]000 €$/, ' €')}
+            </text>
+          </g>
+        ))}
+        {points.map((p, i) => {
+          const h = (p.seconds / 3600 / maxHours) * innerHeight;
+          const x = PAD.left + slot * i + (slot - barWidth) / 2;
+          return (
+            <g>
+              <rect class="bar" x={fmt(x)} y={fmt(PAD.top + innerHeight - h)} width={fmt(barWidth)} height={fmt(h)}>
+                <title safe>{`${label(p.local, unit, language)} · ${formatDuration(p.seconds, language)} · ${formatMoney(p.priceMicro, language)}`}</title>
+              </rect>
+              {i % labelEvery === 0 ? (
+                <text x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>
+                  {label(p.local, unit, language)}
+                </text>
+              ) : (
+                ''
+              )}
+            </g>
+          );
+        })}
+        {points.length ? <path class="line" d={linePath} /> : ''}
+        {points.map((p, i) => (
+          <circle class="dot" cx={fmt(PAD.left + slot * (i + 0.5))} cy={fmt(y(p.priceMicro / 1e6 / maxEuro))} r="2.5" />
+        ))}
+      </svg>
+      <figcaption class="chart-legend small text-muted">
+        <span class="legend-bar"></span>
+        <span safe>{props.hoursLabel}</span>
+        <span class="legend-line ms-3"></span>
+        <span safe>{props.costLabel}</span>
+      </figcaption>
+    </figure>
+  );
+}

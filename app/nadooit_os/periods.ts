@@ -1,0 +1,178 @@
+/**
+ * Calendar periods of the bookings page, computed in the customer's time zone with Intl only (no tz
+ * database of our own). Every boundary is the first instant of a local calendar day, so months and years
+ * are right across New Year and daylight-saving changes (also where midnight itself is skipped).
+ */
+
+export const FILTERS = ['today', 'thismonth', 'lastmonth', 'thisyear', 'last20'] as const;
+export type Filter = (typeof FILTERS)[number];
+export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
+
+export function isFilter(value: string): value is Filter {
+  return (FILTERS as readonly string[]).includes(value);
+}
+
+export interface LocalParts {
+  year: number;
+  month: number; // 1–12
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
+function partFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = partFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    });
+    partFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    partFormat(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A customer's zone, or the default when it is missing or unknown to this runtime. */
+export function effectiveTimeZone(timeZone: string | null | undefined): string {
+  return timeZone && isValidTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+}
+
+export function localParts(instantMs: number, timeZone: string): LocalParts {
+  const out: Record<string, number> = {};
+  for (const part of partFormat(timeZone).formatToParts(new Date(instantMs))) {
+    if (part.type !== 'literal') out[part.type] = Number(part.value);
+  }
+  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour!, minute: out.minute! };
+}
+
+const dayKey = (y: number, m: number, d: number) => y * 10_000 + m * 100 + d;
+const MINUTE = 60_000;
+
+/**
+ * The first instant (UTC ms) of local calendar day y-m-d; month/day may overflow (month 13 = January of
+ * the next year, day 0 = last day of the previous month), like Date.UTC. Local midnight lies within
+ * [UTC midnight − 14 h, UTC midnight + 12 h] for every zone, so a binary search over minutes in that window
+ * finds the first minute whose local date is the wanted one — also when midnight does not exist.
+ */
+export function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
+  const normal = new Date(Date.UTC(year, month - 1, day));
+  const target = dayKey(normal.getUTCFullYear(), normal.getUTCMonth() + 1, normal.getUTCDate());
+  let low = normal.getTime() / MINUTE - 15 * 60; // local date certainly before the target
+  let high = normal.getTime() / MINUTE + 13 * 60; // local date certainly on or after it
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const p = localParts(middle * MINUTE, timeZone);
+    if (dayKey(p.year, p.month, p.day) >= target) high = middle;
+    else low = middle;
+  }
+  return high * MINUTE;
+}
+
+export interface Period {
+  filter: Filter;
+  /** Inclusive start, exclusive end, ISO-8601 UTC; null for last20 (no calendar bounds). */
+  from: string | null;
+  to: string | null;
+  /** last20 only. */
+  limit: number | null;
+}
+
+export function periodFor(filter: Filter, timeZone: string, now: Date = new Date()): Period {
+  const zone = effectiveTimeZone(timeZone);
+  const { year, month, day } = localParts(now.getTime(), zone);
+  const range = (from: number, to: number): Period => ({
+    filter,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    limit: null,
+  });
+  switch (filter) {
+    case 'today':
+      return range(startOfLocalDay(year, month, day, zone), startOfLocalDay(year, month, day + 1, zone));
+    case 'thismonth':
+      return range(startOfLocalDay(year, month, 1, zone), startOfLocalDay(year, month + 1, 1, zone));
+    case 'lastmonth':
+      return range(startOfLocalDay(year, month - 1, 1, zone), startOfLocalDay(year, month, 1, zone));
+    case 'thisyear':
+      return range(startOfLocalDay(year, 1, 1, zone), startOfLocalDay(year + 1, 1, 1, zone));
+    case 'last20':
+      return { filter, from: null, to: null, limit: 20 };
+  }
+}
+
+export type BucketUnit = 'hour' | 'day' | 'month';
+
+export interface Bucket {
+  /** Inclusive start / exclusive end, ISO-8601 UTC. */
+  from: string;
+  to: string;
+  /** Local start of the bucket, for labels. */
+  local: LocalParts;
+}
+
+/**
+ * Chart buckets covering a period: hours for today, days for a month, months for a year. Hours step in
+ * real time from local midnight, so a DST day has 23 or 25 of them.
+ */
+export function bucketsFor(period: Period, timeZone: string): { unit: BucketUnit; buckets: Bucket[] } {
+  const zone = effectiveTimeZone(timeZone);
+  if (!period.from || !period.to) return { unit: 'day', buckets: [] };
+  const start = Date.parse(period.from);
+  const end = Date.parse(period.to);
+  const make = (edges: number[]): Bucket[] =>
+    edges.slice(0, -1).map((from, i) => ({
+      from: new Date(from).toISOString(),
+      to: new Date(edges[i + 1]!).toISOString(),
+      local: localParts(from, zone),
+    }));
+  if (period.filter === 'today') {
+    const edges: number[] = [];
+    for (let t = start; t < end; t += 3_600_000) edges.push(t);
+    return { unit: 'hour', buckets: make([...edges, end]) };
+  }
+  const first = localParts(start, zone);
+  const edges: number[] = [];
+  if (period.filter === 'thisyear') {
+    for (let m = 1; m <= 13; m++) edges.push(startOfLocalDay(first.year, m, 1, zone));
+    return { unit: 'month', buckets: make(edges) };
+  }
+  for (let d = first.day; ; d++) {
+    const edge = startOfLocalDay(first.year, first.month, d, zone);
+    edges.push(edge);
+    if (edge >= end) break;
+  }
+  return { unit: 'day', buckets: make(edges) };
+}
+
+/** Day buckets spanning a set of instants (for "last 20", whose range comes from the rows themselves). */
+export function dayBucketsSpanning(instants: string[], timeZone: string): Bucket[] {
+  if (instants.length === 0) return [];
+  const zone = effectiveTimeZone(timeZone);
+  const times = instants.map((i) => Date.parse(i));
+  const first = localParts(Math.min(...times), zone);
+  const last = Math.max(...times);
+  const buckets: Bucket[] = [];
+  for (let d = first.day; buckets.length < 400; d++) {
+    const from = startOfLocalDay(first.year, first.month, d, zone);
+    if (from > last) break;
+    const to = startOfLocalDay(first.year, first.month, d + 1, zone);
+    buckets.push({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), local: localParts(from, zone) });
+  }
+  return buckets;
+}

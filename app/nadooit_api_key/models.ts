@@ -14,6 +14,8 @@ export interface ApiKeysTable {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** The customer the key was issued for, if any (migration 0006). */
+  customer_id: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -35,7 +35,8 @@ export interface RoleChangesTable {
   actor_user_id: string | null;
   target_employee_id: string;
   customer_id: string;
-  role: ManagerRole;
+  /** A manager role, or 'api_key_manager' for NadooitApiKeyManager appointments (nadooit_api_key). */
+  role: ManagerRole | 'api_key_manager';
   /** An ability name, or null when the whole role was added or removed. */
   ability: string | null;
   action: 'grant' | 'revoke';

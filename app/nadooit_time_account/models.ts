@@ -41,7 +41,8 @@ export interface WorkTimeAccountEntriesTable {
   updated_at: string;
 }
 
-export type LedgerEntryKind = 'top_up' | 'booking' | 'refund' | 'correction';
+/** `opening`: the balance an account started with (created or imported with a balance). */
+export type LedgerEntryKind = 'opening' | 'top_up' | 'booking' | 'refund' | 'correction';
 
 export interface LedgerEntriesTable {
   id: string;

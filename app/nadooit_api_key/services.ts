@@ -1,0 +1,455 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { transaction } from '../core/db/transaction.js';
+import type { Tx } from '../core/db/transaction.js';
+import { randomToken, safeEqual, sha256Hex } from '../core/http/tokens.js';
+import { staffAuthority } from '../nadooit_hr/actor.js';
+import type { Actor } from '../nadooit_hr/actor.js';
+import { InvalidCustomer, InvalidInput, InvalidUserCode, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
+import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
+import { employeeByUserCode, employeeWithUser } from '../nadooit_hr/services/employees.js';
+import { logChanges } from '../nadooit_hr/services/grants.js';
+import type { RoleTarget } from '../nadooit_hr/services/grants.js';
+import type { ApiKeysTable } from './models.js';
+import './models.js';
+
+/**
+ * API keys. A new key is `nadooit_<8 chars>_<43 chars base64url = 32 random bytes>`; only its SHA-256 (hex)
+ * is stored, next to the visible prefix `nadooit_<8 chars>`. Keys imported from the original (SHA-256 of a
+ * UUID string) verify through the same hash lookup. verifyApiKey is the one check every API route uses.
+ */
+
+export const API_KEY_MANAGER_ABILITIES = ['can_create_api_key', 'can_delete_api_key', 'can_give_manager_role'] as const;
+export type ApiKeyManagerAbility = (typeof API_KEY_MANAGER_ABILITIES)[number];
+
+/** A key as listed to people: never the hash. */
+export type ApiKeyInfo = Omit<Selectable<ApiKeysTable>, 'key_hash'>;
+
+export interface CreatedApiKey {
+  id: string;
+  /** The plain secret: shown once, never stored. */
+  secret: string;
+  prefix: string;
+  name: string;
+  userId: string;
+  customerId: string | null;
+  expiresAt: string | null;
+}
+
+export interface ApiKeyManager {
+  id: string;
+  employeeId: string;
+  abilities: ApiKeyManagerAbility[];
+  customerIds: string[];
+}
+
+const PREFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+/** How often last_used_at is written for a key in steady use. */
+const LAST_USED_THROTTLE_MS = 60_000;
+const MAX_PRESENTED_LENGTH = 512;
+
+function newSecret(): { secret: string; prefix: string } {
+  const bytes = randomBytes(8);
+  const id = Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('');
+  const prefix = `nadooit_${id}`;
+  return { secret: `${prefix}_${randomToken(32)}`, prefix };
+}
+
+/** The API-key-manager role of a user (abilities and customer list), or undefined. */
+export async function apiKeyManagerOf(db: Tx, userId: string): Promise<ApiKeyManager | undefined> {
+  const row = await db
+    .selectFrom('api_key_managers as m')
+    .innerJoin('hr_employees as e', 'e.id', 'm.employee_id')
+    .innerJoin('users as u', 'u.id', 'e.user_id')
+    .where('e.user_id', '=', userId)
+    .where('u.is_active', '=', true)
+    .selectAll('m')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const customers = await db.selectFrom('api_key_manager_customers').select('customer_id').where('manager_id', '=', row.id).execute();
+  return {
+    id: row.id,
+    employeeId: row.employee_id,
+    abilities: API_KEY_MANAGER_ABILITIES.filter((a) => row[a] === true),
+    customerIds: customers.map((c) => c.customer_id),
+  };
+}
+
+/** Throws PermissionDenied unless the user is an API-key manager with `ability` (and `customerId` in their list, if given). */
+async function requireManager(db: Tx, userId: string, ability: ApiKeyManagerAbility, customerId?: string | null): Promise<ApiKeyManager> {
+  const manager = await apiKeyManagerOf(db, userId);
+  if (!manager || !manager.abilities.includes(ability)) throw new PermissionDenied('Sie haben nicht die notwendige Berechtigung für API Keys.');
+  if (customerId && !manager.customerIds.includes(customerId)) throw new PermissionDenied('Sie sind für diesen Kunden nicht als API-Key-Verwalter eingetragen.');
+  return manager;
+}
+
+async function hasContractWith(db: Tx, userId: string, customerIds: string[], activeOnly: boolean): Promise<boolean> {
+  if (!customerIds.length) return false;
+  let query = db
+    .selectFrom('hr_employee_contracts as c')
+    .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
+    .where('e.user_id', '=', userId)
+    .where('c.customer_id', 'in', customerIds)
+    .select('c.id');
+  if (activeOnly) query = query.where('c.is_active', '=', true);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Creates a key and returns its secret ONCE. Requires NadooitApiKeyManager.can_create_api_key (staff
+ * bypass with asStaff); with `customerId` that customer must be in the manager's list. A key for another
+ * person (`ownerUserId`) needs a `customerId` the owner has an active contract with.
+ */
+export async function createApiKey(
+  db: Tx,
+  input: Actor & { ownerUserId?: string; name: string; expiresAt?: string | null; customerId?: string | null },
+): Promise<CreatedApiKey> {
+  const name = input.name?.trim();
+  if (!name) throw new InvalidInput('Bitte geben Sie dem API Key einen Namen.');
+  if (name.length > 100) throw new InvalidInput('Der Name ist zu lang (höchstens 100 Zeichen).');
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) throw new InvalidInput('Das Ablaufdatum muss in der Zukunft liegen.');
+  return transaction(db, async (tx) => {
+    const customerId = input.customerId ?? null;
+    if (customerId && !(await customerExists(tx, customerId))) throw new InvalidCustomer();
+    const staff = await staffAuthority(tx, input);
+    const ownerUserId = input.ownerUserId ?? input.actorUserId;
+    if (!ownerUserId) throw new InvalidInput('Ein API Key braucht einen Besitzer.');
+    const owner = isUuid(ownerUserId) ? await tx.selectFrom('users').select(['id', 'is_active']).where('id', '=', ownerUserId).executeTakeFirst() : undefined;
+    if (!owner) throw new InvalidUserCode();
+    if (!staff) {
+      await requireManager(tx, input.actorUserId!, 'can_create_api_key', customerId);
+      if (ownerUserId !== input.actorUserId && !(customerId && (await hasContractWith(tx, ownerUserId, [customerId], true)))) {
+        throw new PermissionDenied('API Keys für andere Personen nur für einen Kunden, bei dem die Person angestellt ist.');
+      }
+    }
+    const { secret, prefix } = newSecret();
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await tx
+      .insertInto('api_keys')
+      .values({
+        id,
+        user_id: ownerUserId,
+        key_hash: sha256Hex(secret),
+        prefix,
+        name,
+        is_active: true,
+        expires_at: expiresAt?.toISOString() ?? null,
+        last_used_at: null,
+        revoked_at: null,
+        customer_id: customerId,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return { id, secret, prefix, name, userId: ownerUserId, customerId, expiresAt: expiresAt?.toISOString() ?? null };
+  });
+}
+
+/**
+ * Stores a key imported from the original: `legacyHash` is its stored SHA-256 hex of the UUID string.
+ * (Staff/import path, no authorization here — call it from commands only.)
+ */
+export async function importLegacyApiKey(
+  db: Tx,
+  input: { userId: string; legacyHash: string; isActive: boolean; createdAt?: string; name?: string },
+): Promise<string> {
+  if (!/^[0-9a-f]{64}$/.test(input.legacyHash)) throw new InvalidInput('legacy key hash must be 64 lowercase hex digits');
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      user_id: input.userId,
+      key_hash: input.legacyHash,
+      prefix: null,
+      name: input.name ?? 'Importierter Schlüssel',
+      is_active: input.isActive,
+      expires_at: null,
+      last_used_at: null,
+      revoked_at: input.isActive ? null : now,
+      customer_id: null,
+      created_at: input.createdAt ?? now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export type ApiKeyFailure = 'missing' | 'unknown' | 'revoked' | 'expired' | 'user_code_mismatch' | 'user_inactive';
+
+export type ApiKeyVerification =
+  | {
+      ok: true;
+      keyId: string;
+      userId: string;
+      customerId: string | null;
+      user: { id: string; user_code: string; display_name: string; is_active: boolean };
+    }
+  | { ok: false; reason: ApiKeyFailure };
+
+/** Legacy body texts of POST /api/executions for each failure (spec §5.1). */
+export const LEGACY_EXECUTIONS_ERRORS: Record<ApiKeyFailure, { status: number; error: string }> = {
+  missing: { status: 400, error: 'Invalid request' },
+  unknown: { status: 403, error: 'Invalid API Key' },
+  revoked: { status: 403, error: 'Invalid API Key' },
+  expired: { status: 403, error: 'Invalid API Key' },
+  user_code_mismatch: { status: 403, error: 'User code is not valid' },
+  user_inactive: { status: 403, error: 'User is not active' },
+};
+
+const DUMMY_HASH = sha256Hex('nadooit-dummy-key');
+
+/**
+ * THE verification of a presented API key, for every API route. Does the same work (hash, one indexed
+ * lookup, constant-time compares) whether the key is unknown, revoked or expired. Order of checks as in the
+ * original: key → user code (only when `userCode` is given, exact and case-sensitive) → user active.
+ * On success last_used_at is refreshed at most once a minute.
+ */
+export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string | null): Promise<ApiKeyVerification> {
+  if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
+  const candidate = presented.length <= MAX_PRESENTED_LENGTH ? presented : '';
+  const hash = sha256Hex(candidate);
+  const row = await db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .where('k.key_hash', '=', hash)
+    .select([
+      'k.id',
+      'k.key_hash',
+      'k.is_active',
+      'k.expires_at',
+      'k.last_used_at',
+      'k.customer_id',
+      'u.id as user_id',
+      'u.user_code',
+      'u.display_name',
+      'u.is_active as user_is_active',
+    ])
+    .executeTakeFirst();
+  const matches = safeEqual(row?.key_hash ?? DUMMY_HASH, hash) && row !== undefined && candidate !== '';
+  const expired = row?.expires_at ? Date.parse(row.expires_at) <= Date.now() : false;
+  const codeMatches = safeEqual(row?.user_code ?? '', userCode ?? '');
+  if (!matches || !row) return { ok: false, reason: 'unknown' };
+  if (!row.is_active) return { ok: false, reason: 'revoked' };
+  if (expired) return { ok: false, reason: 'expired' };
+  if (userCode !== undefined && !codeMatches) return { ok: false, reason: 'user_code_mismatch' };
+  if (!row.user_is_active) return { ok: false, reason: 'user_inactive' };
+  const now = Date.now();
+  if (!row.last_used_at || Date.parse(row.last_used_at) < now - LAST_USED_THROTTLE_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();
+  }
+  return {
+    ok: true,
+    keyId: row.id,
+    userId: row.user_id,
+    customerId: row.customer_id,
+    user: { id: row.user_id, user_code: row.user_code, display_name: row.display_name, is_active: row.user_is_active },
+  };
+}
+
+/** Where a request carries its key: `Authorization: Bearer <key>` first, else the body field NADOOIT__API_KEY. */
+export function parseKeyFromRequest(request: { headers: Record<string, string | string[] | undefined>; body?: unknown }): {
+  key: unknown;
+  source: 'bearer' | 'body' | null;
+} {
+  const header = request.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
+  if (match) return { key: match[1], source: 'bearer' };
+  const body = request.body;
+  if (body && typeof body === 'object' && 'NADOOIT__API_KEY' in body) {
+    const field = (body as Record<string, unknown>).NADOOIT__API_KEY;
+    // multipart bodies (attachFieldsToBody: 'keyValues') may hand over an array for a repeated field
+    return { key: Array.isArray(field) ? field[0] : field, source: 'body' };
+  }
+  return { key: undefined, source: null };
+}
+
+async function keyById(db: Tx, keyId: string) {
+  return isUuid(keyId) ? db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst() : undefined;
+}
+
+async function markRevoked(db: Tx, where: { id?: string; userId?: string }): Promise<number> {
+  const now = new Date().toISOString();
+  let query = db.updateTable('api_keys').set({ is_active: false, revoked_at: now, updated_at: now }).where('is_active', '=', true);
+  if (where.id) query = query.where('id', '=', where.id);
+  if (where.userId) query = query.where('user_id', '=', where.userId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Revokes one key. One's own key may always be revoked; another person's key needs can_delete_api_key and
+ * the key's customer (or, for keys without one, a customer the owner works for) in the manager's list.
+ */
+export async function revokeApiKey(db: Tx, input: Actor & { keyId: string }): Promise<{ revoked: boolean }> {
+  return transaction(db, async (tx) => {
+    const key = await keyById(tx, input.keyId);
+    if (!key) throw new NotFound('API Key nicht gefunden');
+    const staff = await staffAuthority(tx, input);
+    if (!staff && key.user_id !== input.actorUserId) {
+      const manager = await requireManager(tx, input.actorUserId!, 'can_delete_api_key');
+      const inScope = key.customer_id
+        ? manager.customerIds.includes(key.customer_id)
+        : await hasContractWith(tx, key.user_id, manager.customerIds, false);
+      if (!inScope) throw new PermissionDenied('Dieser API Key gehört nicht zu Ihren Kunden.');
+    }
+    return { revoked: (await markRevoked(tx, { id: key.id })) > 0 };
+  });
+}
+
+/** "Lösche alle API Keys": revokes every active key of the user; returns how many. */
+export async function revokeAllOwnApiKeys(db: Tx, userId: string): Promise<number> {
+  return markRevoked(db, { userId });
+}
+
+/** The user's keys, newest first, without hashes. */
+export async function listApiKeys(db: Tx, userId: string): Promise<ApiKeyInfo[]> {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'user_id', 'prefix', 'name', 'is_active', 'expires_at', 'last_used_at', 'revoked_at', 'customer_id', 'created_at', 'updated_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Keys an API-key manager may revoke (keys of the customers in their list), newest first, without hashes. */
+export async function apiKeysManagedBy(db: Tx, userId: string): Promise<Array<ApiKeyInfo & { user_code: string; display_name: string }>> {
+  const manager = await apiKeyManagerOf(db, userId);
+  if (!manager?.abilities.includes('can_delete_api_key') || !manager.customerIds.length) return [];
+  const ids = manager.customerIds;
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .where((eb) =>
+      eb.or([
+        eb('k.customer_id', 'in', ids),
+        eb.and([
+          eb('k.customer_id', 'is', null),
+          eb.exists(
+            eb
+              .selectFrom('hr_employee_contracts as c')
+              .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
+              .whereRef('e.user_id', '=', 'k.user_id')
+              .where('c.customer_id', 'in', ids)
+              .select('c.id'),
+          ),
+        ]),
+      ]),
+    )
+    .select(['k.id', 'k.user_id', 'k.prefix', 'k.name', 'k.is_active', 'k.expires_at', 'k.last_used_at', 'k.revoked_at', 'k.customer_id', 'k.created_at', 'k.updated_at', 'u.user_code', 'u.display_name'])
+    .orderBy('k.created_at', 'desc')
+    .execute();
+}
+
+async function ensureManagerRow(tx: Tx, employeeId: string): Promise<string> {
+  const now = new Date().toISOString();
+  await tx
+    .insertInto('api_key_managers')
+    .values({ id: randomUUID(), employee_id: employeeId, can_create_api_key: false, can_delete_api_key: false, can_give_manager_role: false, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('employee_id').doNothing())
+    .execute();
+  return (await tx.selectFrom('api_key_managers').select('id').where('employee_id', '=', employeeId).executeTakeFirstOrThrow()).id;
+}
+
+/**
+ * Appoints (or extends) an API-key manager: `abilities` switched on and `customerIds` added to their list.
+ * Requires can_give_manager_role; only customers in one's own list and abilities one holds oneself (staff:
+ * anything). The appointee is recorded on the appointer's manager row and in hr_role_changes.
+ */
+export async function appointApiKeyManager(
+  db: Tx,
+  input: Actor & RoleTarget & { customerIds: string[]; abilities: readonly string[] },
+): Promise<{ managerId: string; employeeId: string; granted: ApiKeyManagerAbility[]; addedCustomers: string[] }> {
+  const unknown = input.abilities.filter((a) => !(API_KEY_MANAGER_ABILITIES as readonly string[]).includes(a));
+  if (unknown.length) throw new InvalidInput(`Unbekannte Berechtigung: ${unknown.join(', ')}`);
+  const abilities = [...new Set(input.abilities)] as ApiKeyManagerAbility[];
+  const customerIds = [...new Set(input.customerIds)];
+  return transaction(db, async (tx) => {
+    for (const id of customerIds) if (!(await customerExists(tx, id))) throw new InvalidCustomer();
+    const staff = await staffAuthority(tx, input);
+    let appointer: ApiKeyManager | undefined;
+    if (!staff) {
+      appointer = await requireManager(tx, input.actorUserId!, 'can_give_manager_role');
+      const outside = customerIds.filter((c) => !appointer!.customerIds.includes(c));
+      if (outside.length) throw new PermissionDenied('Sie können nur Kunden aus Ihrer eigenen Liste vergeben.');
+      const beyond = abilities.filter((a) => !appointer!.abilities.includes(a));
+      if (beyond.length) throw new PermissionDenied(`Sie können nur Berechtigungen vergeben, die Sie selbst besitzen (fehlend: ${beyond.join(', ')}).`);
+    } else if (input.actorUserId) {
+      const self = await apiKeyManagerOf(tx, input.actorUserId);
+      appointer = self;
+    }
+    const target =
+      input.targetUserCode !== undefined
+        ? await employeeByUserCode(tx, input.targetUserCode)
+        : isUuid(input.targetEmployeeId)
+          ? await employeeWithUser(tx, input.targetEmployeeId)
+          : undefined;
+    if (!target) throw new InvalidUserCode();
+    const managerId = await ensureManagerRow(tx, target.employee.id);
+    const current = await tx.selectFrom('api_key_managers').selectAll().where('id', '=', managerId).executeTakeFirstOrThrow();
+    const granted = abilities.filter((a) => current[a] !== true);
+    if (granted.length) {
+      await tx
+        .updateTable('api_key_managers')
+        .set({ ...Object.fromEntries(granted.map((a) => [a, true])), updated_at: new Date().toISOString() })
+        .where('id', '=', managerId)
+        .execute();
+    }
+    const existing = new Set(
+      (await tx.selectFrom('api_key_manager_customers').select('customer_id').where('manager_id', '=', managerId).execute()).map((r) => r.customer_id),
+    );
+    const addedCustomers = customerIds.filter((c) => !existing.has(c));
+    if (addedCustomers.length) {
+      await tx.insertInto('api_key_manager_customers').values(addedCustomers.map((customer_id) => ({ manager_id: managerId, customer_id }))).execute();
+    }
+    if (appointer && appointer.id !== managerId) {
+      await tx
+        .insertInto('api_key_manager_appointees')
+        .values({ manager_id: appointer.id, employee_id: target.employee.id })
+        .onConflict((oc) => oc.columns(['manager_id', 'employee_id']).doNothing())
+        .execute();
+    }
+    for (const customerId of customerIds) {
+      const log = { actorUserId: input.actorUserId, employeeId: target.employee.id, customerId, role: 'api_key_manager' as const, action: 'grant' as const };
+      await logChanges(tx, log, [...(addedCustomers.includes(customerId) ? [null] : []), ...granted]);
+    }
+    return { managerId, employeeId: target.employee.id, granted, addedCustomers };
+  });
+}
+
+/**
+ * Takes customers off an API-key manager's list (same authority rule: can_give_manager_role and only
+ * customers in one's own list). Returns the customers removed.
+ */
+export async function removeApiKeyManagerCustomers(
+  db: Tx,
+  input: Actor & RoleTarget & { customerIds: string[] },
+): Promise<{ removedCustomers: string[] }> {
+  return transaction(db, async (tx) => {
+    const staff = await staffAuthority(tx, input);
+    if (!staff) {
+      const appointer = await requireManager(tx, input.actorUserId!, 'can_give_manager_role');
+      if (input.customerIds.some((c) => !appointer.customerIds.includes(c))) throw new PermissionDenied('Sie können nur Kunden aus Ihrer eigenen Liste entziehen.');
+    }
+    const target =
+      input.targetUserCode !== undefined
+        ? await employeeByUserCode(tx, input.targetUserCode)
+        : isUuid(input.targetEmployeeId)
+          ? await employeeWithUser(tx, input.targetEmployeeId)
+          : undefined;
+    if (!target) throw new InvalidUserCode();
+    const manager = await apiKeyManagerOf(tx, target.user.id);
+    const removedCustomers = manager ? input.customerIds.filter((c) => manager.customerIds.includes(c)) : [];
+    if (manager && removedCustomers.length) {
+      await tx.deleteFrom('api_key_manager_customers').where('manager_id', '=', manager.id).where('customer_id', 'in', removedCustomers).execute();
+      for (const customerId of removedCustomers) {
+        await logChanges(tx, { actorUserId: input.actorUserId, employeeId: target.employee.id, customerId, role: 'api_key_manager', action: 'revoke' }, [null]);
+      }
+    }
+    return { removedCustomers };
+  });
+}

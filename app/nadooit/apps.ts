@@ -8,6 +8,7 @@ import { nadooitProgramApp } from '../nadooit_program/module.js';
 import { nadooitTimeAccountApp } from '../nadooit_time_account/module.js';
 import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_system/module.js';
 import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
+import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
@@ -24,6 +25,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitTimeAccountApp(context),
     nadooitProgramOwnershipSystemApp(context),
     nadooitApiKeyApp(context),
+    nadooitApiExecutionsSystemApp(context),
   ];
 }
 

@@ -1,0 +1,164 @@
+import type { Tx } from '../../core/db/transaction.js';
+import { PAYMENT_STATUSES } from '../models.js';
+import type { PaymentStatus } from '../models.js';
+import type { Execution } from './booking.js';
+
+/**
+ * What to list or sum. `customerIds` is the scope the caller may see (from the permission service) and is
+ * required: an empty list matches nothing. Periods are half-open [from, to) ISO-8601 UTC instants, so
+ * calendar periods computed in the customer's time zone (dashboard) map onto them exactly.
+ */
+export interface ExecutionFilter {
+  customerIds: readonly string[];
+  customerProgramIds?: readonly string[];
+  programIds?: readonly string[];
+  from?: string;
+  to?: string;
+  statuses?: readonly PaymentStatus[];
+}
+
+export interface ExecutionListItem extends Execution {
+  program_name: string | null;
+}
+
+export interface ExecutionPage {
+  items: ExecutionListItem[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface StatusTotals {
+  count: number;
+  timeSavedSeconds: number;
+  /** Micro-units per currency. */
+  price: Record<string, number>;
+}
+
+export interface ExecutionSums {
+  count: number;
+  timeSavedSeconds: number;
+  coveredSeconds: number;
+  billableSeconds: number;
+  /** Micro-units per currency, over bookings that were not cancelled (NOT_PAID + PAID). */
+  price: Record<string, number>;
+  /** Micro-units per currency still to be paid (NOT_PAID). */
+  openPrice: Record<string, number>;
+  byStatus: Record<PaymentStatus, StatusTotals>;
+}
+
+export const MAX_PAGE_SIZE = 500;
+
+export function encodeCursor(row: { created_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.id]), 'utf8').toString('base64url');
+}
+
+/** The (created_at, id) position in a cursor, or null when it is not one of ours. */
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [createdAt, id] = value;
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { createdAt: new Date(createdAt).toISOString(), id };
+  } catch {
+    return null;
+  }
+}
+
+function filtered(db: Tx, filter: ExecutionFilter) {
+  let query = db.selectFrom('ex_executions as x');
+  // An empty scope must match nothing; `in ()` is not valid SQL, so filter on an impossible id instead.
+  query = filter.customerIds.length
+    ? query.where('x.customer_id', 'in', [...filter.customerIds])
+    : query.where('x.customer_id', 'is', null).where('x.customer_id', 'is not', null);
+  if (filter.customerProgramIds?.length) query = query.where('x.customer_program_id', 'in', [...filter.customerProgramIds]);
+  if (filter.programIds?.length) query = query.where('x.program_id', 'in', [...filter.programIds]);
+  if (filter.from) query = query.where('x.created_at', '>=', filter.from);
+  if (filter.to) query = query.where('x.created_at', '<', filter.to);
+  if (filter.statuses?.length) query = query.where('x.payment_status', 'in', [...filter.statuses]);
+  return query;
+}
+
+/** Newest first, keyset-paginated on (created_at, id): every page costs the same at any table size. */
+export async function listExecutions(
+  db: Tx,
+  filter: ExecutionFilter,
+  page: { limit?: number; cursor?: string | null } = {},
+): Promise<ExecutionPage> {
+  const limit = Math.max(1, Math.min(page.limit ?? 50, MAX_PAGE_SIZE));
+  let query = filtered(db, filter)
+    .leftJoin('program_programs as p', 'p.id', 'x.program_id')
+    .selectAll('x')
+    .select('p.name as program_name');
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('x.created_at', '<', after.createdAt), eb.and([eb('x.created_at', '=', after.createdAt), eb('x.id', '<', after.id)])]),
+    );
+  }
+  const rows = await query.orderBy('x.created_at', 'desc').orderBy('x.id', 'desc').limit(limit + 1).execute();
+  const items = rows.slice(0, limit) as ExecutionListItem[];
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+const add = (map: Record<string, number>, key: string, value: number) => {
+  map[key] = (map[key] ?? 0) + value;
+};
+
+/** Counts, seconds and money of everything the filter matches, in one grouped query over the covering index. */
+export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<ExecutionSums> {
+  const rows = await filtered(db, filter)
+    .select((eb) => [
+      'x.payment_status as status',
+      'x.currency as currency',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>('x.time_saved_seconds').as('time_saved'),
+      eb.fn.sum<number>('x.covered_seconds').as('covered'),
+      eb.fn.sum<number>('x.billable_seconds').as('billable'),
+      eb.fn.sum<number>('x.price').as('price'),
+    ])
+    .groupBy(['x.payment_status', 'x.currency'])
+    .execute();
+  const sums: ExecutionSums = {
+    count: 0,
+    timeSavedSeconds: 0,
+    coveredSeconds: 0,
+    billableSeconds: 0,
+    price: {},
+    openPrice: {},
+    byStatus: Object.fromEntries(PAYMENT_STATUSES.map((s) => [s, { count: 0, timeSavedSeconds: 0, price: {} }])) as Record<
+      PaymentStatus,
+      StatusTotals
+    >,
+  };
+  for (const row of rows) {
+    const count = Number(row.count);
+    const timeSaved = Number(row.time_saved ?? 0);
+    const price = Number(row.price ?? 0);
+    sums.count += count;
+    sums.timeSavedSeconds += timeSaved;
+    sums.coveredSeconds += Number(row.covered ?? 0);
+    sums.billableSeconds += Number(row.billable ?? 0);
+    const status = sums.byStatus[row.status];
+    status.count += count;
+    status.timeSavedSeconds += timeSaved;
+    add(status.price, row.currency, price);
+    if (row.status === 'NOT_PAID' || row.status === 'PAID') add(sums.price, row.currency, price);
+    if (row.status === 'NOT_PAID') add(sums.openPrice, row.currency, price);
+  }
+  return sums;
+}
+
+/**
+ * Every matching booking, newest first, fetched in keyset batches so memory stays flat however many there
+ * are (CSV export). Works the same on SQLite and PostgreSQL (no server-side cursors needed).
+ */
+export async function* iterateExecutions(db: Tx, filter: ExecutionFilter, batchSize = MAX_PAGE_SIZE): AsyncGenerator<ExecutionListItem> {
+  let cursor: string | null = null;
+  do {
+    const page: ExecutionPage = await listExecutions(db, filter, { limit: batchSize, cursor });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}

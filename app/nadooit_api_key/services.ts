@@ -246,7 +246,7 @@ export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string
     keyId: row.id,
     userId: row.user_id,
     customerId: row.customer_id,
-    user: { id: row.user_id, user_code: row.user_code, display_name: row.display_name, is_active: row.user_is_active },
+    user: { id: row.user_id, user_code: row.user_code, display_name: row.display_name, is_active: Boolean(row.user_is_active) },
   };
 }
 

@@ -115,7 +115,7 @@ export async function customerTimeAccounts(db: Tx, customerId: string): Promise<
     .orderBy('l.name')
     .orderBy('l.id')
     .execute();
-  return rows.map((r) => ({ ...r, balanceSeconds: Number(r.balanceSeconds) }));
+  return rows.map((r) => ({ ...r, balanceSeconds: Number(r.balanceSeconds), isActive: Boolean(r.isActive) }));
 }
 
 /** True when the TimeAccount is labelled for the customer (a customer-side user may only use their own accounts). */

@@ -161,13 +161,14 @@ export async function contractsOfCustomer(db: Tx, customerId: string, options: {
       'c.deactivation_date as deactivationDate',
     ]);
   if (!options.includeStaff) query = query.where('u.is_staff', '=', false);
-  const rows = await query.execute();
+  const rows = (await query.execute()).map((r) => ({ ...r, isStaff: Boolean(r.isStaff), isActive: Boolean(r.isActive) }));
   return rows.sort((a, b) => Number(b.isActive) - Number(a.isActive) || a.displayName.localeCompare(b.displayName, 'de'));
 }
 
 /** The contracts of one user with their customer names, oldest first (profile page). */
 export async function contractsOfUser(db: Tx, userId: string) {
-  return db
+  // aliased booleans come back as 0/1 from SQLite (conversion goes by column name)
+  const rows = await db
     .selectFrom('hr_employee_contracts as c')
     .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
     .innerJoin('crm_customers as cu', 'cu.id', 'c.customer_id')
@@ -175,4 +176,5 @@ export async function contractsOfUser(db: Tx, userId: string) {
     .select(['c.id as contractId', 'c.customer_id as customerId', 'cu.name as customerName', 'c.is_active as isActive', 'c.start_date as startDate'])
     .orderBy('c.created_at')
     .execute();
+  return rows.map((r) => ({ ...r, isActive: Boolean(r.isActive) }));
 }

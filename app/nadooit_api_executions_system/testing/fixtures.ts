@@ -7,7 +7,7 @@ import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import { createProgram } from '../../nadooit_program/services.js';
 import { createCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import type { PricingMode } from '../../nadooit_program_ownership_system/models.js';
-import { createTimeAccount } from '../../nadooit_time_account/ledger.js';
+import { createCustomerTimeAccount } from '../../nadooit_time_account/services.js';
 
 /** Test data built through the apps' own services (the system actor: actorUserId null, asStaff). */
 const SYSTEM = { actorUserId: null, asStaff: true } as const;
@@ -70,19 +70,14 @@ export async function bookingWorld(
   const customer = await createCustomer(db, { name: input.customerName ?? 'Müller Logistik GmbH' });
   const program = await createProgram(db, { name: 'Rechnungseingang automatisiert', description: 'Test' });
   const account =
-    input.withTimeAccount === false ? null : await createTimeAccount(db, { name: 'Hauptkonto', openingBalanceSeconds: input.balanceSeconds ?? 0 });
-  if (account) {
-    const now = new Date().toISOString();
-    await db
-      .insertInto('ta_customer_time_accounts')
-      .values({ id: crypto.randomUUID(), customer_id: customer.id, time_account_id: account.id, name: 'Hauptkonto', created_at: now, updated_at: now })
-      .execute();
-  }
+    input.withTimeAccount === false
+      ? null
+      : await createCustomerTimeAccount(db, { ...SYSTEM, customerId: customer.id, name: 'Hauptkonto', openingBalanceSeconds: input.balanceSeconds ?? 0 });
   const cp = await createCustomerProgram(db, {
     ...SYSTEM,
     customerId: customer.id,
     programId: program.id,
-    timeAccountId: account?.id ?? null,
+    timeAccountId: account?.timeAccountId ?? null,
     defaultSecondsPerRun: input.defaultSeconds ?? 300,
     pricingMode: input.pricingMode ?? 'fixed',
     pricePerSecondMicros: input.pricePerSecond ?? 10_000,
@@ -90,7 +85,7 @@ export async function bookingWorld(
   });
   const bot = await person(db, { customerId: customer.id, displayName: 'Bot' });
   const key = await apiKeyFor(db, bot.userId);
-  return { customerId: customer.id, programId: program.id, customerProgramId: cp.id, timeAccountId: account?.id ?? null, bot, key };
+  return { customerId: customer.id, programId: program.id, customerProgramId: cp.id, timeAccountId: account?.timeAccountId ?? null, bot, key };
 }
 
 /** The legacy form body a bot sends. */

@@ -29,8 +29,11 @@ function seconds(value: number, what: string, { positive }: { positive: boolean 
   return value;
 }
 
+const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
 /** Adds `delta` unless the balance would go negative; the new balance, or undefined when refused. Throws NotFound for an unknown account. */
 async function applyDelta(tx: Tx, timeAccountId: string, delta: number): Promise<number | undefined> {
+  if (!isUuid(timeAccountId)) throw new NotFound('Zeitkonto nicht gefunden');
   const row = await tx
     .updateTable('ta_time_accounts')
     .set({ balance_seconds: sql`balance_seconds + ${delta}`, updated_at: new Date().toISOString() })
@@ -67,8 +70,6 @@ async function writeEntry(
     .execute();
   return { entryId: id, balanceAfter: entry.balanceAfter };
 }
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** The current balance in seconds; throws NotFound for an unknown account. */
 export async function balanceOf(db: Tx, timeAccountId: string): Promise<number> {

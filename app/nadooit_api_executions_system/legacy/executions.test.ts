@@ -149,7 +149,7 @@ describeEachBackend('POST /api/executions (legacy-core §5.1 contract)', (h) => 
 
   it('time_saved missing, empty or 0 books the program default; a value within range is booked as sent', async () => {
     const world = await bookingWorld(db(), { defaultSeconds: 300, balanceSeconds: 100_000 });
-    for (const extra of [{}, { time_saved: '' }, { time_saved: '0' }]) {
+    for (const extra of [{}, { time_saved: '' }, { time_saved: '0' }] as Array<Record<string, string>>) {
       const res = await post(legacyForm(world, extra));
       assert.equal(res.json().charged_seconds, 300);
     }

@@ -11,8 +11,8 @@ const MAX = 31 * 86_400;
 
 describeEachBackend('booking service: pricing, covering, counters', (h) => {
   const db = () => h().system.context.db.kysely;
-  const book = (customerProgramId: string, seconds: number, extra: { idempotencyKey?: string; userId?: string } = {}) =>
-    bookExecution(db(), { customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: MAX, userId: extra.userId ?? null, idempotencyKey: extra.idempotencyKey });
+  const book = (customerProgramId: string, seconds: number, extra: { idempotencyKey?: string; userId?: string | null } = {}) =>
+    bookExecution(db(), { customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: MAX, userId: extra.userId === undefined ? null : extra.userId, idempotencyKey: extra.idempotencyKey });
   const counter = async (cp: string) =>
     db().selectFrom('ex_customer_program_counters').selectAll().where('customer_program_id', '=', cp).executeTakeFirst();
 

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../../core/db/transaction.js';
+import type { AuthAuditLogTable } from '../models.js';
+
+export const SECURITY_EVENTS = [
+  'login',
+  'login_failed',
+  'lockout',
+  'logout',
+  'key_added',
+  'key_removed',
+  'key_disabled',
+  'key_enabled',
+  'key_renamed',
+  'key_counter_mismatch',
+  'session_revoked',
+  'totp_enrolled',
+  'recovery_code_used',
+  'recovery_codes_regenerated',
+  'user_created',
+  'user_renamed',
+  'enrolment_link_created',
+  'enrolment_token_invalid',
+  'setup_completed',
+  'superuser_created',
+  'key_manager_appointed',
+  'key_manager_updated',
+  'key_manager_removed',
+] as const;
+export type SecurityEvent = (typeof SECURITY_EVENTS)[number];
+
+export interface SecurityEventInput {
+  event: SecurityEvent;
+  userId?: string | null;
+  actorId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Who and from where, as taken from a request (kept HTTP-free: routes pass these in). */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function recordSecurityEvent(db: Tx, input: SecurityEventInput): Promise<void> {
+  await db
+    .insertInto('auth_audit_log')
+    .values({
+      id: randomUUID(),
+      created_at: new Date().toISOString(),
+      event: input.event,
+      user_id: input.userId ?? null,
+      actor_id: input.actorId ?? null,
+      ip: input.ip ?? null,
+      user_agent: input.userAgent?.slice(0, 400) ?? null,
+      detail: input.detail ? JSON.stringify(input.detail) : null,
+    })
+    .execute();
+}
+
+export interface SecurityEventFilter {
+  userId?: string;
+  event?: SecurityEvent;
+  /** Keyset paging: only entries older than this timestamp. */
+  before?: string;
+  limit?: number;
+}
+
+export type SecurityEventRow = AuthAuditLogTable;
+
+/** Newest first; for the admin's audit view and a person's own history. */
+export async function listSecurityEvents(db: Tx, filter: SecurityEventFilter = {}): Promise<SecurityEventRow[]> {
+  let query = db.selectFrom('auth_audit_log').selectAll();
+  if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  if (filter.event) query = query.where('event', '=', filter.event);
+  if (filter.before) query = query.where('created_at', '<', filter.before);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(filter.limit ?? 50, 1), 500))
+    .execute();
+}

@@ -9,6 +9,7 @@ import { nadooitTimeAccountApp } from '../nadooit_time_account/module.js';
 import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_system/module.js';
 import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
+import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
@@ -26,6 +27,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitProgramOwnershipSystemApp(context),
     nadooitApiKeyApp(context),
     nadooitApiExecutionsSystemApp(context),
+    nadooComplaintManagementApp(context),
   ];
 }
 

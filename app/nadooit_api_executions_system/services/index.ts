@@ -13,3 +13,4 @@ export type { PaymentStatus } from '../models.js';
 export { formatDecimal, parseDecimal } from '../money.js';
 export { quote, setProgramTiers, tierFor, tiersOf } from '../pricing.js';
 export type { PriceQuote, Tier } from '../pricing.js';
+export * from './complaint-flag.js';

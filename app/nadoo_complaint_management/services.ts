@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { transaction } from '../core/db/transaction.js';
+import type { Tx } from '../core/db/transaction.js';
+import { staffAuthority } from '../nadooit_hr/actor.js';
+import type { Actor } from '../nadooit_hr/actor.js';
+import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
+import { customersWithRole, hasRole } from '../nadooit_hr/permissions.js';
+import { isUuid } from '../nadooit_hr/services/contracts.js';
+import { cancelExecution, executionById, setInComplaint } from '../nadooit_api_executions_system/services/index.js';
+import type { Execution, StatusChange } from '../nadooit_api_executions_system/services/index.js';
+import type { ComplaintCommentsTable, ComplaintEventsTable, ComplaintStatus, ComplaintsTable } from './models.js';
+import './models.js';
+
+export type Complaint = Selectable<ComplaintsTable>;
+export type ComplaintComment = Selectable<ComplaintCommentsTable>;
+export type ComplaintEvent = Selectable<ComplaintEventsTable>;
+
+/**
+ * The complaint workflow (the original only revoked the booking on filing, without refund, D5):
+ *
+ *   OPEN ──start──▶ IN_PROGRESS ──accept──▶ ACCEPTED   (booking cancelled: REVOKED, or REFUNDED if paid;
+ *                        │                              the drawn seconds go back to the time account)
+ *                        └──reject──▶ REJECTED          (booking stays as it was, complaint mark removed)
+ *
+ * Filing does not change the payment status; the booking carries an "in complaint" mark until the
+ * complaint is decided. The customer's execution managers file, comment and read; NADOOIT staff decide.
+ */
+export const COMPLAINT_TRANSITIONS: Readonly<Record<ComplaintStatus, readonly ComplaintStatus[]>> = {
+  OPEN: ['IN_PROGRESS'],
+  IN_PROGRESS: ['ACCEPTED', 'REJECTED'],
+  ACCEPTED: [],
+  REJECTED: [],
+};
+
+const MAX_TEXT = 5000;
+
+function cleanText(text: string | null | undefined, what: string): string {
+  const value = (text ?? '').trim();
+  if (!value) throw new InvalidInput(`${what} darf nicht leer sein.`, { field: 'text' });
+  if (value.length > MAX_TEXT) throw new InvalidInput(`${what} ist zu lang (höchstens ${MAX_TEXT} Zeichen).`, { field: 'text' });
+  return value;
+}
+
+/** Staff, or an execution manager of the customer (active contract). */
+async function maySee(tx: Tx, actor: Actor, customerId: string | null): Promise<boolean> {
+  if (await staffAuthority(tx, actor)) return true;
+  return customerId !== null && (await hasRole(tx, actor.actorUserId!, customerId, 'customer_program_execution_manager'));
+}
+
+async function complaintById(tx: Tx, id: string): Promise<Complaint | undefined> {
+  return isUuid(id) ? tx.selectFrom('cm_complaints').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+}
+
+/**
+ * A timestamp after every earlier history entry of the complaint, so status changes and comments made in
+ * the same millisecond still come back in the order they happened.
+ */
+async function historyStamp(tx: Tx, complaintId: string): Promise<string> {
+  const [event, comment] = await Promise.all([
+    tx.selectFrom('cm_complaint_events').select((eb) => eb.fn.max('created_at').as('at')).where('complaint_id', '=', complaintId).executeTakeFirst(),
+    tx.selectFrom('cm_complaint_comments').select((eb) => eb.fn.max('created_at').as('at')).where('complaint_id', '=', complaintId).executeTakeFirst(),
+  ]);
+  const last = Math.max(...[event?.at, comment?.at].map((at) => (at ? Date.parse(String(at)) : 0)));
+  return new Date(Math.max(Date.now(), last + 1)).toISOString();
+}
+
+async function recordEvent(tx: Tx, event: Omit<ComplaintEvent, 'id' | 'created_at'>): Promise<void> {
+  const at = await historyStamp(tx, event.complaint_id);
+  await tx.insertInto('cm_complaint_events').values({ id: randomUUID(), ...event, note: event.note?.trim() || null, created_at: at }).execute();
+}
+
+/**
+ * "Reklamieren": an execution manager of the booking's customer files a complaint. Refused when the
+ * booking is already under complaint or cancelled.
+ */
+export async function fileComplaint(db: Tx, input: Actor & { executionId: string; text: string }): Promise<Complaint> {
+  const text = cleanText(input.text, 'Die Reklamation');
+  return transaction(db, async (tx) => {
+    const execution = await executionById(tx, input.executionId);
+    if (!execution) throw new NotFound('Buchung nicht gefunden');
+    if (!(await maySee(tx, input, execution.customer_id))) throw new PermissionDenied('Sie dürfen Buchungen dieses Kunden nicht reklamieren.');
+    if (!(await setInComplaint(tx, execution.id, true))) {
+      throw new Conflict('Diese Buchung wird bereits reklamiert oder ist storniert.');
+    }
+    const now = new Date().toISOString();
+    const complaint: Complaint = {
+      id: randomUUID(),
+      execution_id: execution.id,
+      customer_id: execution.customer_id,
+      author_user_id: input.actorUserId,
+      text,
+      status: 'OPEN',
+      resolution_note: null,
+      resolved_by_user_id: null,
+      resolved_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await tx.insertInto('cm_complaints').values(complaint).execute();
+    await recordEvent(tx, { complaint_id: complaint.id, actor_user_id: input.actorUserId, from_status: null, to_status: 'OPEN', note: null });
+    return complaint;
+  });
+}
+
+export interface ComplaintDecision {
+  complaint: Complaint;
+  /** The booking's cancellation, when the complaint was accepted. */
+  cancellation: StatusChange | null;
+}
+
+/** Staff: moves a complaint on (start, accept, reject); accepting cancels the booking and credits its drawn seconds. */
+export async function decideComplaint(
+  db: Tx,
+  input: Actor & { complaintId: string; to: ComplaintStatus; note?: string | null },
+): Promise<ComplaintDecision> {
+  return transaction(db, async (tx) => {
+    if (!(await staffAuthority(tx, input))) throw new PermissionDenied('Über Reklamationen entscheidet NADOOIT.');
+    const complaint = await complaintById(tx, input.complaintId);
+    if (!complaint) throw new NotFound('Reklamation nicht gefunden');
+    const from = complaint.status;
+    if (!COMPLAINT_TRANSITIONS[from].includes(input.to)) {
+      throw new Conflict(`Eine Reklamation im Status ${from} kann nicht auf ${input.to} gesetzt werden.`);
+    }
+    const now = new Date().toISOString();
+    const final = input.to === 'ACCEPTED' || input.to === 'REJECTED';
+    const updated = await tx
+      .updateTable('cm_complaints')
+      .set({
+        status: input.to,
+        updated_at: now,
+        ...(final ? { resolution_note: input.note?.trim() || null, resolved_by_user_id: input.actorUserId, resolved_at: now } : {}),
+      })
+      .where('id', '=', complaint.id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new Conflict('Die Reklamation wurde gleichzeitig geändert.');
+    let cancellation: StatusChange | null = null;
+    if (final && complaint.execution_id) {
+      await setInComplaint(tx, complaint.execution_id, false);
+      if (input.to === 'ACCEPTED') {
+        cancellation = await cancelExecution(tx, {
+          executionId: complaint.execution_id,
+          actorUserId: input.actorUserId,
+          note: `Reklamation angenommen${input.note?.trim() ? `: ${input.note.trim()}` : ''}`,
+        });
+      }
+    }
+    await recordEvent(tx, { complaint_id: complaint.id, actor_user_id: input.actorUserId, from_status: from, to_status: input.to, note: input.note ?? null });
+    return { complaint: { ...complaint, status: input.to, updated_at: now }, cancellation };
+  });
+}
+
+export const startComplaint = (db: Tx, input: Actor & { complaintId: string; note?: string | null }) => decideComplaint(db, { ...input, to: 'IN_PROGRESS' });
+export const acceptComplaint = (db: Tx, input: Actor & { complaintId: string; note?: string | null }) => decideComplaint(db, { ...input, to: 'ACCEPTED' });
+export const rejectComplaint = (db: Tx, input: Actor & { complaintId: string; note?: string | null }) => decideComplaint(db, { ...input, to: 'REJECTED' });
+
+/** A comment by staff or by one of the customer's execution managers. */
+export async function addComment(db: Tx, input: Actor & { complaintId: string; text: string }): Promise<ComplaintComment> {
+  const text = cleanText(input.text, 'Der Kommentar');
+  return transaction(db, async (tx) => {
+    const complaint = await complaintById(tx, input.complaintId);
+    if (!complaint) throw new NotFound('Reklamation nicht gefunden');
+    if (!(await maySee(tx, input, complaint.customer_id))) throw new PermissionDenied();
+    const comment: ComplaintComment = { id: randomUUID(), complaint_id: complaint.id, author_user_id: input.actorUserId, text, created_at: await historyStamp(tx, complaint.id) };
+    await tx.insertInto('cm_complaint_comments').values(comment).execute();
+    return comment;
+  });
+}
+
+export interface HistoryEntry {
+  kind: 'status' | 'comment';
+  at: string;
+  actorUserId: string | null;
+  actorName: string | null;
+  fromStatus: ComplaintStatus | null;
+  toStatus: ComplaintStatus | null;
+  text: string | null;
+}
+
+export interface ComplaintDetails {
+  complaint: Complaint;
+  execution: Execution | null;
+  authorName: string | null;
+  /** Status changes and comments, oldest first. */
+  history: HistoryEntry[];
+}
+
+/** A complaint with its booking and full history, for staff and the customer's execution managers. */
+export async function complaintDetails(db: Tx, input: Actor & { complaintId: string }): Promise<ComplaintDetails> {
+  const complaint = await complaintById(db, input.complaintId);
+  if (!complaint) throw new NotFound('Reklamation nicht gefunden');
+  if (!(await maySee(db, input, complaint.customer_id))) throw new PermissionDenied();
+  const names = async (ids: Array<string | null>) => {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (!wanted.length) return new Map<string, string>();
+    const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
+    return new Map(rows.map((r) => [r.id, r.display_name || r.user_code]));
+  };
+  const events = await db.selectFrom('cm_complaint_events').selectAll().where('complaint_id', '=', complaint.id).execute();
+  const comments = await db.selectFrom('cm_complaint_comments').selectAll().where('complaint_id', '=', complaint.id).execute();
+  const who = await names([complaint.author_user_id, ...events.map((e) => e.actor_user_id), ...comments.map((c) => c.author_user_id)]);
+  const history: HistoryEntry[] = [
+    ...events.map((e) => ({
+      kind: 'status' as const,
+      at: e.created_at,
+      actorUserId: e.actor_user_id,
+      actorName: e.actor_user_id ? (who.get(e.actor_user_id) ?? null) : null,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      text: e.note,
+    })),
+    ...comments.map((c) => ({
+      kind: 'comment' as const,
+      at: c.created_at,
+      actorUserId: c.author_user_id,
+      actorName: c.author_user_id ? (who.get(c.author_user_id) ?? null) : null,
+      fromStatus: null,
+      toStatus: null,
+      text: c.text,
+    })),
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return {
+    complaint,
+    execution: complaint.execution_id ? ((await executionById(db, complaint.execution_id)) ?? null) : null,
+    authorName: complaint.author_user_id ? (who.get(complaint.author_user_id) ?? null) : null,
+    history,
+  };
+}
+
+export interface ComplaintListFilter extends Actor {
+  customerId?: string;
+  statuses?: readonly ComplaintStatus[];
+  executionId?: string;
+  limit?: number;
+  /** ISO created_at of the last complaint of the previous page (newest first). */
+  before?: string;
+}
+
+/** Complaints the actor may see (staff: all; others: customers where they are execution managers), newest first. */
+export async function listComplaints(db: Tx, filter: ComplaintListFilter): Promise<Complaint[]> {
+  const staff = await staffAuthority(db, filter);
+  let query = db.selectFrom('cm_complaints').selectAll();
+  if (!staff) {
+    const visible = await customersWithRole(db, filter.actorUserId!, 'customer_program_execution_manager');
+    if (!visible.length) return [];
+    query = query.where('customer_id', 'in', visible);
+  }
+  if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+  if (filter.executionId) query = query.where('execution_id', '=', filter.executionId);
+  if (filter.statuses?.length) query = query.where('status', 'in', [...filter.statuses]);
+  if (filter.before) query = query.where('created_at', '<', filter.before);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.max(1, Math.min(filter.limit ?? 50, 500)))
+    .execute();
+}

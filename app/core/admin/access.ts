@@ -1,0 +1,69 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/connection.js';
+import type { Database } from '../db/schema.js';
+import type { CurrentUser } from '../http/types.js';
+import { allows, resourceKey } from './site.js';
+import type { AdminAction, AdminResource, Permission, Row } from './types.js';
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'action';
+
+/** One admin write, recorded in the same transaction as the write itself. */
+export interface AuditEntry {
+  actor: CurrentUser;
+  ip: string | null;
+  resource: string;
+  objectId: string;
+  objectLabel: string;
+  action: AuditAction;
+  /** The bulk/object action's name for action entries. */
+  actionName?: string;
+  /** Extra input of the action (e.g. the seconds and reason of a top-up). */
+  input?: Row;
+  before: Row | null;
+  after: Row | null;
+}
+
+export interface RecentEntry {
+  createdAt: string;
+  resource: string;
+  objectId: string;
+  objectLabel: string;
+  action: AuditAction;
+  actionName: string | null;
+}
+
+/**
+ * What the generic admin needs from the app that mounts it (app/nadooit_admin): who may do what, and where
+ * the audit log goes. Core knows neither table.
+ */
+export interface AdminBackend {
+  /** Permissions of a staff user who is not a superuser, as "app.resource:permission". */
+  grants(db: DB, userId: string): Promise<Set<string>>;
+  audit(tx: Transaction<Database>, entry: AuditEntry): Promise<void>;
+  recent(db: DB, userId: string, limit: number): Promise<RecentEntry[]>;
+}
+
+/**
+ * One request's permissions. Superusers may do everything; other staff only what was granted per model,
+ * where any of add/change/delete also lets them view (as in Django). Operations a resource switches off
+ * (`allow`) are off for everyone, and `superuserOnly` resources are invisible to others.
+ */
+export class Access {
+  constructor(
+    readonly user: CurrentUser,
+    private readonly granted: Set<string>,
+  ) {}
+
+  can(resource: AdminResource, permission: Permission): boolean {
+    if (permission !== 'view' && !allows(resource, permission)) return false;
+    if (this.user.isSuperuser) return true;
+    if (resource.superuserOnly) return false;
+    const key = resourceKey(resource);
+    if (permission === 'view') return ['view', 'add', 'change', 'delete'].some((p) => this.granted.has(`${key}:${p}`));
+    return this.granted.has(`${key}:${permission}`);
+  }
+
+  canRun(resource: AdminResource, action: AdminAction): boolean {
+    return (!action.superuserOnly || this.user.isSuperuser) && this.can(resource, action.permission);
+  }
+}

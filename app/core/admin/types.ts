@@ -1,0 +1,185 @@
+import type { Transaction } from 'kysely';
+import type { z } from 'zod';
+import type { AppContext } from '../app-module.js';
+import type { Database } from '../db/schema.js';
+import type { CurrentUser } from '../http/types.js';
+import type { Language, Translate } from '../ui/i18n.js';
+
+/** A text in both UI languages; German is shown by default. */
+export interface Text {
+  de: string;
+  en: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export type FieldType =
+  | 'text'
+  | 'textarea'
+  | 'email'
+  | 'integer'
+  /** an integer number of seconds, displayed as "H std : M min : S sek" */
+  | 'seconds'
+  /** integer micro-units; `currencyField` names the column with the currency code */
+  | 'money'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'choice'
+  | 'relation'
+  | 'uuid'
+  | 'json'
+  /** action inputs only: rendered as a password box, never echoed, masked in the audit log */
+  | 'password';
+
+export type OnDelete = 'cascade' | 'set null' | 'restrict';
+
+export interface Choice {
+  value: string;
+  label: Text;
+}
+
+export interface AdminField {
+  /** The column name. */
+  name: string;
+  label: Text;
+  type: FieldType;
+  help?: Text;
+  /** Must be present (non-empty) on create and edit. */
+  required?: boolean;
+  /** Shown but never written by the generic form (domain state changes through actions/services). */
+  readOnly?: boolean;
+  /** Writable on the create form only (e.g. the parent of a contract). */
+  createOnly?: boolean;
+  /** Never shown anywhere; masked in the audit log (secrets, hashes). */
+  sensitive?: boolean;
+  /** Only superusers may set this field (e.g. is_superuser). */
+  superuserOnly?: boolean;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  choices?: Choice[] | (() => Choice[]);
+  /** For relation fields: the target resource key ("app.name") and the foreign key's ON DELETE rule. */
+  relation?: { resource: string; onDelete: OnDelete };
+  currencyField?: string;
+  /** The create form's initial value. */
+  initial?: unknown | (() => unknown);
+  /** Extra validation on top of the type's own. */
+  refine?: (schema: z.ZodType) => z.ZodType;
+}
+
+/** How a search term matches a field: `exact` can use an index; relations search the target's search fields. */
+export type SearchSpec = string | { field: string; mode: 'exact' | 'contains' };
+
+export interface AdminInline {
+  /** The child resource key. */
+  resource: string;
+  /** The child's column pointing at this row. */
+  field: string;
+  label?: Text;
+  columns?: string[];
+  /** Rows shown (newest first by the child's ordering); a link leads to the full filtered list. */
+  limit?: number;
+}
+
+export type Permission = 'view' | 'add' | 'change' | 'delete';
+
+/** What hooks and actions get: a transaction, the acting staff user and the app context. */
+export interface WriteContext {
+  tx: Transaction<Database>;
+  actor: CurrentUser;
+  context: AppContext;
+  language: Language;
+  t: Translate;
+}
+
+export interface ActionResult {
+  /** Shown as a flash message after the action. */
+  message?: string;
+  /** Where to go afterwards (defaults to the list). */
+  redirect?: string;
+}
+
+/** An operation on selected rows (bulk action) — also offered on the detail page for one row. */
+export interface AdminAction {
+  name: string;
+  label: Text;
+  /** The permission on this resource the action needs. */
+  permission: Permission;
+  /** Only superusers may run it (e.g. setting a password, resetting security keys). */
+  superuserOnly?: boolean;
+  /** Extra inputs asked on a confirmation page (validated like form fields). */
+  fields?: AdminField[];
+  /** A sentence shown on the confirmation page. */
+  description?: Text;
+  destructive?: boolean;
+  /** Offered on the detail page of one row (default true) and in the list (default true). */
+  onDetail?: boolean;
+  onList?: boolean;
+  /** Rows are deleted by the action (the audit log then records no "after"). */
+  deletes?: boolean;
+  /** Runs in one transaction with the audit entries; throw ActionError for a message to the user. */
+  run(ctx: WriteContext, ids: string[], values: Row): Promise<ActionResult | void>;
+}
+
+export interface ResourceHooks {
+  /** Creates the row (e.g. through a service); returns the new id. Default: a plain insert. */
+  create?(ctx: WriteContext, values: Row): Promise<string>;
+  /** Updates the row; `values` holds only the editable fields. Default: a plain update. */
+  update?(ctx: WriteContext, id: string, values: Row, before: Row): Promise<void>;
+  /** Deletes the rows. Default: a plain delete (foreign keys cascade as declared). */
+  delete?(ctx: WriteContext, ids: string[]): Promise<void>;
+  /** Cross-field checks; return field errors to re-render the form. */
+  validate?(ctx: WriteContext, values: Row, mode: 'create' | 'change', id?: string): Promise<Record<string, string[]> | undefined>;
+}
+
+export interface AdminResource {
+  /** The app this resource belongs to (groups the index page and forms the URL). */
+  app: string;
+  appLabel: Text;
+  /** URL segment, unique within the app. */
+  name: string;
+  table: keyof Database & string;
+  label: Text;
+  labelPlural: Text;
+  /** Primary key column (a UUID made in the app). */
+  primaryKey?: string;
+  /** How a row is named in lists, selects, the audit log and delete confirmations. */
+  title: { columns: string[]; format?(row: Row, language: Language): string };
+  fields: AdminField[];
+  list: {
+    columns: string[];
+    /** Columns a user may add with the column chooser (besides `columns`). */
+    optionalColumns?: string[];
+    search?: SearchSpec[];
+    /** Fields offered as filters (boolean, choice, relation, datetime periods, exact text). */
+    filters?: string[];
+    /** Default order; keyset pagination on (field, primary key). Sortable fields must be NOT NULL. */
+    ordering: { field: string; direction: 'asc' | 'desc' };
+    sortable?: string[];
+    perPage?: number;
+  };
+  /** Set to false to switch an operation off for everyone (e.g. ledger entries are never edited). */
+  allow?: { add?: boolean; change?: boolean; delete?: boolean };
+  /** Only superusers see this resource (permissions, security tables). */
+  superuserOnly?: boolean;
+  inlines?: AdminInline[];
+  actions?: AdminAction[];
+  hooks?: ResourceHooks;
+  /** Which timestamp columns the generic writes fill (default 'both': created_at and updated_at). */
+  timestamps?: 'both' | 'created' | 'none';
+  /** Values for NOT NULL columns the form does not show, used by the generic insert. */
+  defaults?: () => Row;
+  /** Extra help shown above the form. */
+  help?: Text;
+}
+
+/** An error whose message is shown to the staff user (action refused, service rule violated). */
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+  }
+}

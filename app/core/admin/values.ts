@@ -1,0 +1,87 @@
+import type { Language } from '../ui/i18n.js';
+
+/**
+ * Display and input conversions for the admin's field types. Money is integer micro-units (1 € = 1,000,000),
+ * seconds are integers, timestamps ISO-8601 UTC strings; nothing here uses floats for money.
+ */
+
+const MICRO = 1_000_000n;
+const CURRENCY_SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF' };
+
+/** "12,5", "12.50", "1.234,56" or "-0,000001" → micro-units; null when it is not a decimal amount. */
+export function parseMoney(input: string): number | null {
+  let s = input.trim().replace(/\s|€/g, '');
+  if (s === '') return null;
+  if (s.includes(',')) s = s.replace(/\./g, '').replace(',', '.');
+  const match = /^(-?)(\d+)(?:\.(\d{1,6}))?$/.exec(s);
+  if (!match) return null;
+  const [, sign, whole, fraction = ''] = match;
+  const micro = BigInt(whole!) * MICRO + BigInt(fraction.padEnd(6, '0'));
+  const value = sign === '-' ? -micro : micro;
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(value);
+}
+
+/** Micro-units as a plain decimal for an input field: 10_500_000 → "10.5". */
+export function moneyInput(micro: number): string {
+  const negative = micro < 0;
+  const abs = BigInt(Math.abs(micro));
+  const fraction = (abs % MICRO).toString().padStart(6, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${abs / MICRO}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** Micro-units for people: German separators, at least two decimals, as many as needed up to six. */
+export function formatMoney(micro: number | null | undefined, currency = 'EUR', language: Language = 'de'): string {
+  const value = micro ?? 0;
+  const negative = value < 0;
+  const abs = BigInt(Math.abs(value));
+  let fraction = (abs % MICRO).toString().padStart(6, '0').replace(/0+$/, '');
+  fraction = fraction.padEnd(2, '0');
+  const group = language === 'de' ? '.' : ',';
+  const decimal = language === 'de' ? ',' : '.';
+  const whole = (abs / MICRO).toString().replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return `${negative ? '-' : ''}${whole}${decimal}${fraction} ${CURRENCY_SYMBOLS[currency] ?? currency}`;
+}
+
+/** 90185 → "25 std : 3 min : 5 sek" (the original's duration format); English uses h/min/s. */
+export function formatSeconds(seconds: number | null | undefined, language: Language = 'de'): string {
+  const total = seconds ?? 0;
+  const sign = total < 0 ? '-' : '';
+  const abs = Math.abs(total);
+  const h = Math.floor(abs / 3600);
+  const m = Math.floor((abs % 3600) / 60);
+  const s = Math.floor(abs % 60);
+  return language === 'de' ? `${sign}${h} std : ${m} min : ${s} sek` : `${sign}${h} h : ${m} min : ${s} s`;
+}
+
+/** An ISO timestamp in the configured time zone, e.g. "01.08.2025, 14:03". */
+export function formatDateTime(iso: string | null | undefined, timeZone: string, language: Language = 'de'): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+    timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  }).format(date);
+}
+
+export function formatDate(value: string | null | undefined, language: Language = 'de'): string {
+  if (!value) return '';
+  const [y, m, d] = value.split('-');
+  return language === 'de' ? `${d}.${m}.${y}` : value;
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** A cell that starts like a formula is prefixed so spreadsheets show it as text (CSV injection). */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -7,8 +7,7 @@ import { staffAuthority } from '../nadooit_hr/actor.js';
 import type { Actor } from '../nadooit_hr/actor.js';
 import { InvalidCustomer, InvalidInput, InvalidUserCode, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
 import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
-import { employeeByUserCode, employeeWithUser } from '../nadooit_hr/services/employees.js';
-import { logChanges } from '../nadooit_hr/services/grants.js';
+import { logChanges, resolveTarget } from '../nadooit_hr/services/grants.js';
 import type { RoleTarget } from '../nadooit_hr/services/grants.js';
 import type { ApiKeysTable } from './models.js';
 import './models.js';
@@ -382,13 +381,7 @@ export async function appointApiKeyManager(
       const self = await apiKeyManagerOf(tx, input.actorUserId);
       appointer = self;
     }
-    const target =
-      input.targetUserCode !== undefined
-        ? await employeeByUserCode(tx, input.targetUserCode)
-        : isUuid(input.targetEmployeeId)
-          ? await employeeWithUser(tx, input.targetEmployeeId)
-          : undefined;
-    if (!target) throw new InvalidUserCode();
+    const target = await resolveTarget(tx, input);
     const managerId = await ensureManagerRow(tx, target.employee.id);
     const current = await tx.selectFrom('api_key_managers').selectAll().where('id', '=', managerId).executeTakeFirstOrThrow();
     const granted = abilities.filter((a) => current[a] !== true);
@@ -435,13 +428,7 @@ export async function removeApiKeyManagerCustomers(
       const appointer = await requireManager(tx, input.actorUserId!, 'can_give_manager_role');
       if (input.customerIds.some((c) => !appointer.customerIds.includes(c))) throw new PermissionDenied('Sie können nur Kunden aus Ihrer eigenen Liste entziehen.');
     }
-    const target =
-      input.targetUserCode !== undefined
-        ? await employeeByUserCode(tx, input.targetUserCode)
-        : isUuid(input.targetEmployeeId)
-          ? await employeeWithUser(tx, input.targetEmployeeId)
-          : undefined;
-    if (!target) throw new InvalidUserCode();
+    const target = await resolveTarget(tx, input);
     const manager = await apiKeyManagerOf(tx, target.user.id);
     const removedCustomers = manager ? input.customerIds.filter((c) => manager.customerIds.includes(c)) : [];
     if (manager && removedCustomers.length) {

@@ -50,7 +50,8 @@ async function assertMayChange(tx: Tx, input: Actor & { customerId: string; role
   }
 }
 
-async function resolveTarget(tx: Tx, target: RoleTarget) {
+/** The target person's employee (auto-created) and user; InvalidUserCode when the code or id names nobody. */
+export async function resolveTarget(tx: Tx, target: RoleTarget) {
   const found =
     target.targetUserCode !== undefined
       ? await employeeByUserCode(tx, target.targetUserCode)

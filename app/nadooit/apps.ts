@@ -10,6 +10,7 @@ import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_s
 import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
 import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
+import { nadooitOsApp } from '../nadooit_os/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
@@ -28,6 +29,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitApiKeyApp(context),
     nadooitApiExecutionsSystemApp(context),
     nadooComplaintManagementApp(context),
+    nadooitOsApp(context),
   ];
 }
 

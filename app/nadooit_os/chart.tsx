@@ -20,12 +20,24 @@ function label(local: LocalParts, unit: BucketUnit, language: Language): string 
   );
 }
 
-/** A round axis maximum (1, 2, 5 × 10^n) at or above `value`, so tick labels stay readable. */
-export function niceCeiling(value: number): number {
+/** A round tick step (1, 2, 2.5, 5 × 10^n) at or above `value`. */
+export function niceStep(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value - 1e-12) return step * magnitude;
   return 10 * magnitude;
+}
+
+/** An axis from 0 in `count` round steps (about four when not given) that covers `max`. */
+export function axis(max: number, count?: number): { top: number; count: number } {
+  if (count) {
+    let step = niceStep(max / count);
+    while (step * count < max) step = niceStep(step * 1.01);
+    return { top: step * count, count };
+  }
+  const step = niceStep(max / 4);
+  const steps = Math.max(1, Math.ceil(max / step - 1e-9));
+  return { top: step * steps, count: steps };
 }
 
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
@@ -45,8 +57,10 @@ export function TimeAndCostChart(props: {
   const { points, unit, language } = props;
   const innerWidth = WIDTH - PAD.left - PAD.right;
   const innerHeight = HEIGHT - PAD.top - PAD.bottom;
-  const maxHours = niceCeiling(Math.max(0, ...points.map((p) => p.seconds / 3600)));
-  const maxEuro = niceCeiling(Math.max(0, ...points.map((p) => p.priceMicro / 1e6)));
+  const hours = axis(Math.max(0, ...points.map((p) => p.seconds / 3600)));
+  const euros = axis(Math.max(0, ...points.map((p) => p.priceMicro / 1e6)), hours.count);
+  const maxHours = hours.top;
+  const maxEuro = euros.top;
   const slot = points.length ? innerWidth / points.length : innerWidth;
   const barWidth = Math.max(1, slot * 0.7);
   const y = (fraction: number) => PAD.top + innerHeight * (1 - fraction);
@@ -54,7 +68,8 @@ export function TimeAndCostChart(props: {
   const linePath = points
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`)
     .join(' ');
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const ticks = Array.from({ length: hours.count + 1 }, (_, i) => i / hours.count);
+  const number = new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 2 });
   return (
     <figure class="chart mb-0">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
@@ -63,10 +78,10 @@ export function TimeAndCostChart(props: {
           <g>
             <line class="grid" x1={PAD.left} x2={WIDTH - PAD.right} y1={fmt(y(t))} y2={fmt(y(t))} />
             <text x={PAD.left - 6} y={fmt(y(t) + 4)} text-anchor="end" safe>
-              {fmt(maxHours * t)}
+              {number.format(maxHours * t)}
             </text>
             <text x={WIDTH - PAD.right + 6} y={fmt(y(t) + 4)} text-anchor="start" safe>
-              {formatMoney(Math.round(maxEuro * t * 1e6), language).replace(/[,.]000 €$/, ' €')}
+              {`${number.format(maxEuro * t)} €`}
             </text>
           </g>
         ))}

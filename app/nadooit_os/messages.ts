@@ -235,6 +235,10 @@ export const osMessages: MessageCatalog = {
     'os.apikey.no_create': 'Sie dürfen keine API Keys erstellen.',
 
     'os.form.error': 'Fehler: {message}',
+    'os.request.error': 'Die Aktion ist fehlgeschlagen. Bitte laden Sie die Seite neu.',
+    'os.request.401': 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    'os.request.403': 'Dafür haben Sie keine Berechtigung.',
+    'os.request.404': 'Der Eintrag wurde nicht gefunden.',
     'os.back': 'Zurück',
   },
   en: {
@@ -470,6 +474,10 @@ export const osMessages: MessageCatalog = {
     'os.apikey.no_create': 'You may not create API keys.',
 
     'os.form.error': 'Error: {message}',
+    'os.request.error': 'The action failed. Please reload the page.',
+    'os.request.401': 'Your session has expired. Please log in again.',
+    'os.request.403': 'You are not allowed to do that.',
+    'os.request.404': 'The entry was not found.',
     'os.back': 'Back',
   },
 };

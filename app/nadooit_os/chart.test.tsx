@@ -1,0 +1,32 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TimeAndCostChart, axis, niceStep } from './chart.js';
+
+describe('time and cost chart', () => {
+  it('picks round axis steps', () => {
+    assert.equal(niceStep(1.2), 2);
+    assert.equal(niceStep(0.3), 0.5);
+    assert.equal(niceStep(2.5), 2.5);
+    assert.deepEqual(axis(4.2), { top: 6, count: 3 });
+    assert.deepEqual(axis(180, 5), { top: 250, count: 5 });
+    assert.equal(axis(0).top, 1);
+  });
+
+  it('draws one bar per bucket with a tooltip in the formats of §6.4', async () => {
+    const svg = await TimeAndCostChart({
+      points: [
+        { local: { year: 2025, month: 3, day: 1, hour: 0, minute: 0 }, seconds: 90185, priceMicro: 1_333_320_000 },
+        { local: { year: 2025, month: 3, day: 2, hour: 0, minute: 0 }, seconds: 0, priceMicro: 0 },
+      ],
+      unit: 'day',
+      language: 'de',
+      title: 'Zeitersparnis & Kosten <März>',
+      hoursLabel: 'Stunden',
+      costLabel: 'Kosten',
+    });
+    assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, 2);
+    assert.match(svg, /1\. · 25 std : 3 min : 5 sek · 1\.333,320 €/);
+    assert.match(svg, /Kosten &lt;März/);
+    assert.doesNotMatch(svg, /style=/);
+  });
+});

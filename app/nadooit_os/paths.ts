@@ -1,0 +1,52 @@
+import type { ManagerRole } from '../nadooit_hr/roles.js';
+import type { Filter } from './periods.js';
+
+/** Every dashboard URL in one place; the original's paths where they exist (legacy-core §6.2). */
+export const BASE = '/nadooit-os';
+
+/** The roles that have a "Schlüssel freischalten" page, with the original's paths. */
+export const GRANT_PAGES = {
+  employee_manager: `${BASE}/hr/give-employee-manager-role`,
+  time_account_manager: `${BASE}/time-account/give-customer-time-account-manager-role`,
+  customer_program_execution_manager: `${BASE}/customer-program-execution/give-customer-program-execution-manager-role`,
+  customer_program_manager: `${BASE}/customer-program/give-customer-program-manager-role`,
+} as const satisfies Partial<Record<ManagerRole, string>>;
+export type GrantableRole = keyof typeof GRANT_PAGES;
+
+export const paths = {
+  home: `${BASE}/`,
+  profile: `${BASE}/hr/my-profile`,
+  login: (next: string) => `/auth/login-user?next=${encodeURIComponent(next)}`,
+  logout: '/auth/logout-user',
+  securityKeys: '/auth/keys',
+  sessions: '/auth/sessions',
+
+  bookings: `${BASE}/customer-program-execution/customer-order-overview`,
+  bookingsFragment: (filter: Filter, customerId: string) => `${BASE}/customer-program-execution-list-for-cutomer/${filter}/${customerId}`,
+  bookingsExport: (filter: Filter, customerId: string) => `${BASE}/customer-program-execution/export/${filter}/${customerId}`,
+  complaintModal: (executionId: string) => `${BASE}/customer-program-execution-list-complaint-modal/${executionId}`,
+  sendComplaint: (executionId: string) => `${BASE}/customer-program-execution-send-complaint/${executionId}`,
+
+  timeAccounts: `${BASE}/time-account/customer-time-account-overview`,
+  timeAccount: (customerTimeAccountId: string, page?: number) =>
+    `${BASE}/time-account/customer-time-account/${customerTimeAccountId}${page && page > 1 ? `?page=${page}` : ''}`,
+  timeAccountTopUp: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/top-up`,
+  timeAccountCorrection: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/correction`,
+  timeAccountThreshold: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/threshold`,
+
+  programs: `${BASE}/customer-program/customer-program-overview`,
+  program: (customerProgramId: string) => `${BASE}/customer-program/customer-program-profile/${customerProgramId}`,
+
+  employees: `${BASE}/hr/employee-overview`,
+  addEmployee: `${BASE}/hr/add-employee`,
+  deactivateContract: (contractId: string) => `${BASE}/hr/deactivate-contract/${contractId}`,
+  activateContract: (contractId: string) => `${BASE}/hr/activate-contract/${contractId}`,
+
+  grant: (role: GrantableRole) => GRANT_PAGES[role],
+  revokeRole: (role: GrantableRole) => `${GRANT_PAGES[role]}/revoke`,
+
+  apiKeys: `${BASE}/api_key/`,
+  createApiKey: `${BASE}/api_key/create-api-key`,
+  revokeAllApiKeys: `${BASE}/api_key/revoke-api-key`,
+  revokeApiKey: (keyId: string) => `${BASE}/api_key/${keyId}/revoke`,
+};

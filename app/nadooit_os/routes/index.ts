@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../core/app-module.js';
+import { userRequired } from '../../nadooit_auth/guards.js';
+import { BASE } from '../paths.js';
+import { bookingRoutes } from './bookings.js';
+import { complaintRoutes } from './complaints.js';
+import { shellRoutes } from './shell.js';
+import { timeAccountRoutes } from './time-accounts.js';
+
+/** All NADOOIT OS routes, under /nadooit-os, behind the login gate. */
+export async function osRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  await app.register(
+    async (scope) => {
+      // Anonymous visitors are sent to the login page (htmx requests via HX-Redirect) by the auth app.
+      scope.addHook('preHandler', userRequired);
+      shellRoutes(scope, context);
+      bookingRoutes(scope, context);
+      complaintRoutes(scope, context);
+      timeAccountRoutes(scope, context);
+    },
+    { prefix: BASE },
+  );
+}

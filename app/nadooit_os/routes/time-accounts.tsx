@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../core/app-module.js';
+import { notFound } from '../../core/http/errors.js';
+import type { FieldErrors } from '../../core/ui/components.js';
+import { fieldErrors, formString } from '../../core/ui/forms.js';
+import { requireUser } from '../../nadooit_auth/guards.js';
+import { getCustomer } from '../../nadooit_crm/services.js';
+import { assertRole } from '../../nadooit_hr/permissions.js';
+import { ledgerEntries } from '../../nadooit_time_account/ledger.js';
+import { customerTimeAccounts } from '../../nadooit_time_account/services.js';
+import { customerTimeAccountLabel, setLowBalanceThreshold } from '../data.js';
+import { paths } from '../paths.js';
+import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
+import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, uuidParam } from './context.js';
+
+const ROLE = 'time_account_manager' as const;
+const LEDGER_PAGE_SIZE = 25;
+
+/** "12", "1,5", "0.25" hours → seconds; empty → null (no warning). */
+const thresholdSchema = z.object({
+  threshold_hours: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^\d{1,7}([.,]\d{1,4})?$/.test(v), { message: 'Bitte eine Zahl von Stunden eingeben, z. B. 10 oder 2,5.' })
+    .transform((v) => (v === '' ? null : Math.round(Number(v.replace(',', '.')) * 3600))),
+});
+
+/** "Zeitkonten": overview per customer, one account's ledger with paging, and its low-balance threshold. */
+export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void {
+  const db = app.db.kysely;
+
+  scope.get('/time-account/customer-time-account-overview', async (request, reply) => {
+    const { ctx, viewer } = await dashboardPage(request, app);
+    const customers = await customersWithRoleFor(request, app, ROLE);
+    if (!customers.length) return replyNoRole(reply, ctx, viewer, ctx.t('os.ta.title'));
+    const groups = await Promise.all(customers.map(async (customer) => ({ customer, accounts: await customerTimeAccounts(db, customer.id) })));
+    return reply.html(<TimeAccountsPage ctx={ctx} viewer={viewer} groups={groups} />);
+  });
+
+  /** The account named in the path, after the role check for its customer (404 unknown, 403 not yours). */
+  async function accountFor(request: FastifyRequest) {
+    const label = await customerTimeAccountLabel(db, uuidParam(request, 'accountId'));
+    if (!label) throw notFound();
+    await assertRole(db, requireUser(request).id, label.customerId, ROLE);
+    const customer = (await getCustomer(db, label.customerId))!;
+    const account = (await customerTimeAccounts(db, customer.id)).find((a) => a.customerTimeAccountId === label.id)!;
+    return { customer, account };
+  }
+
+  async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
+    const { ctx, viewer } = await dashboardPage(request, app);
+    const { customer, account } = await accountFor(request);
+    const before = queryString(request, 'before');
+    const validBefore = before && !Number.isNaN(Date.parse(before)) ? new Date(before).toISOString() : undefined;
+    const rows = await ledgerEntries(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE + 1, before: validBefore });
+    const entries = rows.slice(0, LEDGER_PAGE_SIZE);
+    const base = paths.timeAccount(account.customerTimeAccountId);
+    return (
+      <LedgerPage
+        ctx={ctx}
+        viewer={viewer}
+        customer={customer}
+        account={account}
+        entries={entries}
+        previousHref={validBefore ? base : null}
+        nextHref={rows.length > LEDGER_PAGE_SIZE ? `${base}?before=${encodeURIComponent(entries[entries.length - 1]!.created_at)}` : null}
+        may={{ threshold: true }}
+        {...extra}
+      />
+    );
+  }
+
+  scope.get('/time-account/customer-time-account/:accountId', async (request, reply) => reply.html(await renderLedger(request)));
+
+  scope.post('/time-account/customer-time-account/:accountId/threshold', async (request, reply) => {
+    const { account } = await accountFor(request);
+    const parsed = thresholdSchema.safeParse({ threshold_hours: formString(request.body, 'threshold_hours') });
+    if (!parsed.success) {
+      return reply.html(await renderLedger(request, { errors: fieldErrors(parsed.error), values: { threshold_hours: formString(request.body, 'threshold_hours') } }), 400);
+    }
+    await setLowBalanceThreshold(db, account.timeAccountId, parsed.data.threshold_hours);
+    await request.flash('success', request.t('os.ta.threshold.done'));
+    return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
+  });
+}

@@ -1,0 +1,69 @@
+import type { DB } from '../../core/db/connection.js';
+import { createApiKey } from '../../nadooit_api_key/services.js';
+import { appointApiKeyManager } from '../../nadooit_api_key/services.js';
+import { bookingWorld, person } from '../../nadooit_api_executions_system/testing/fixtures.js';
+import type { BookingWorld, Person } from '../../nadooit_api_executions_system/testing/fixtures.js';
+import { createProgram } from '../../nadooit_program/services.js';
+import { createCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+import { topUp } from '../../nadooit_time_account/ledger.js';
+import { setLowBalanceThreshold } from '../data.js';
+import { ALL_ROLES, book } from './world.js';
+
+const SYSTEM = { actorUserId: null, asStaff: true } as const;
+
+export interface DemoWorld {
+  a: BookingWorld;
+  b: BookingWorld;
+  /** Every role for customer A, and API-key manager for A. */
+  boss: Person;
+  other: Person;
+  bookingsA: string[];
+}
+
+/** Deterministic pseudo-random numbers, so screenshots look the same on every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/**
+ * A populated dashboard for screenshots and the browser test: customer A with two programs (fixed and
+ * tiered), a topped-up time account with a low-balance threshold, a year of bookings, employees and an API
+ * key; customer B with its own people and bookings.
+ */
+export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
+  const a = await bookingWorld(db, { customerName: 'Alpha Logistik GmbH', balanceSeconds: 0, pricePerSecond: 10_000, defaultSeconds: 600 });
+  const b = await bookingWorld(db, { customerName: 'Beta Bau AG', balanceSeconds: 0, pricePerSecond: 20_000 });
+  const boss = await person(db, { customerId: a.customerId, displayName: 'Anna Alpha', roles: ALL_ROLES });
+  const other = await person(db, { customerId: b.customerId, displayName: 'Bernd Beta', roles: ALL_ROLES });
+  for (const name of ['Jonas Weber', 'Lea Schmidt', 'Mehmet Yilmaz']) await person(db, { customerId: a.customerId, displayName: name });
+  await person(db, { customerId: a.customerId, displayName: 'Tom Ehemalig', contractActive: false });
+  await appointApiKeyManager(db, { ...SYSTEM, targetEmployeeId: boss.employeeId, customerIds: [a.customerId], abilities: ['can_create_api_key', 'can_delete_api_key', 'can_give_manager_role'] });
+  await createApiKey(db, { ...SYSTEM, ownerUserId: boss.userId, name: 'Buchhaltungs-Bot', customerId: a.customerId });
+
+  const program = await createProgram(db, { name: 'Lieferschein-Erfassung', description: 'Liest Lieferscheine aus dem Postfach und legt sie im ERP an.' });
+  const tiered = await createCustomerProgram(db, {
+    ...SYSTEM,
+    customerId: a.customerId,
+    programId: program.id,
+    timeAccountId: a.timeAccountId,
+    defaultSecondsPerRun: 240,
+    pricingMode: 'tiered',
+  });
+  const second: BookingWorld = { ...a, customerProgramId: tiered.id, programId: program.id };
+
+  const next = random(42);
+  const day = 86_400_000;
+  const past = (days: number) => new Date(now.getTime() - days * day - Math.floor(next() * 8 * 3_600_000));
+  const bookingsA: string[] = [];
+  // A year of bookings, denser in recent weeks; the newest first get prepaid time from the top-ups below.
+  for (let i = 0; i < 160; i++) bookingsA.push(...(await book(db, i % 3 ? a : second, [past(Math.floor(next() * next() * 380))], 300 + Math.floor(next() * 1500))));
+  await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null });
+  for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
+  await setLowBalanceThreshold(db, a.timeAccountId!, 12 * 3600);
+  await book(db, b, [past(1), past(3), past(40)], 900);
+  return { a, b, boss, other, bookingsA };
+}

@@ -1,0 +1,230 @@
+import type { PageContext } from '../../core/ui/page-context.js';
+import type { PaymentStatus } from '../../nadooit_api_executions_system/models.js';
+import type { ExecutionListItem } from '../../nadooit_api_executions_system/services/queries.js';
+import type { Viewer } from '../access.js';
+import type { BookingBlock, Totals } from '../bookings.js';
+import { TimeAndCostChart } from '../chart.js';
+import { formatDateTime, formatDuration, formatMoney } from '../format.js';
+import { paths } from '../paths.js';
+import { FILTERS } from '../periods.js';
+import type { Filter } from '../periods.js';
+import { EmptyState } from '../../core/ui/components.js';
+import { DashboardLayout, PageHeader } from './shell.js';
+
+const STATUS_CLASS: Record<PaymentStatus, string> = {
+  NOT_PAID: 'text-bg-warning',
+  PAID: 'text-bg-success',
+  REFUNDED: 'text-bg-success',
+  REVOKED: 'text-bg-danger',
+};
+
+export function StatusBadge({ ctx, status }: { ctx: PageContext; status: PaymentStatus }): JSX.Element {
+  return (
+    <span class={`badge ${STATUS_CLASS[status]} status-badge`} data-status={status} safe>
+      {ctx.t(`os.status.${status}`)}
+    </span>
+  );
+}
+
+/** The original's "Reklamieren" rule, widened to settled bookings: only a booking that can still be cancelled. */
+export function complainable(row: Pick<ExecutionListItem, 'payment_status' | 'in_complaint'>): boolean {
+  return !row.in_complaint && (row.payment_status === 'NOT_PAID' || row.payment_status === 'PAID');
+}
+
+function ActionCell({ ctx, row }: { ctx: PageContext; row: ExecutionListItem }): JSX.Element {
+  if (row.in_complaint) {
+    return (
+      <span class="badge text-bg-info complaint-pending" safe>
+        {ctx.t('os.bookings.complaint_pending')}
+      </span>
+    );
+  }
+  if (!complainable(row)) return <></>;
+  const url = paths.complaintModal(row.id);
+  return (
+    <a class="btn btn-sm btn-outline-danger complain-button" href={url} hx-get={url} hx-target="#os-modal-container" hx-swap="innerHTML" safe>
+      {ctx.t('os.bookings.complain')}
+    </a>
+  );
+}
+
+export function BookingRow({ ctx, row, timeZone }: { ctx: PageContext; row: ExecutionListItem; timeZone: string }): JSX.Element {
+  return (
+    <tr id={`execution-${row.id}`} data-execution-id={row.id}>
+      <td class="text-muted small font-monospace" title={row.id} safe>
+        {row.id.slice(0, 8)}
+      </td>
+      <td safe>{row.program_name ?? '–'}</td>
+      <td class="text-nowrap" safe>{formatDuration(row.time_saved_seconds, ctx.language)}</td>
+      <td class="text-end text-nowrap" safe>{formatMoney(row.price, ctx.language, row.currency)}</td>
+      <td class="text-nowrap" safe>{formatDateTime(row.created_at, timeZone, ctx.language)}</td>
+      <td>
+        <StatusBadge ctx={ctx} status={row.payment_status} />
+      </td>
+      <td class="text-end">
+        <ActionCell ctx={ctx} row={row} />
+      </td>
+    </tr>
+  );
+}
+
+/** Rows plus, when there are more, a "load more" row that replaces itself with the next page. */
+export function BookingRows(props: {
+  ctx: PageContext;
+  rows: ExecutionListItem[];
+  timeZone: string;
+  customerId: string;
+  filter: Filter;
+  nextCursor: string | null;
+}): JSX.Element {
+  const more = props.nextCursor ? `${paths.bookingsFragment(props.filter, props.customerId)}/rows?cursor=${encodeURIComponent(props.nextCursor)}` : null;
+  return (
+    <>
+      {props.rows.map((row) => (
+        <BookingRow ctx={props.ctx} row={row} timeZone={props.timeZone} />
+      ))}
+      {more ? (
+        <tr class="load-more">
+          <td colspan="7" class="text-center">
+            <a class="btn btn-sm btn-outline-secondary" href={more} hx-get={more} hx-target="closest tr" hx-swap="outerHTML" safe>
+              {props.ctx.t('core.pagination.next')}
+            </a>
+          </td>
+        </tr>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+function money(ctx: PageContext, price: Record<string, number>): string {
+  const entries = Object.entries(price);
+  if (!entries.length) return formatMoney(0, ctx.language);
+  return entries.map(([currency, micro]) => formatMoney(micro, ctx.language, currency)).join(' + ');
+}
+
+function SumsRow({ ctx, totals }: { ctx: PageContext; totals: Totals }): JSX.Element {
+  return (
+    <tfoot>
+      <tr class="table-sums">
+        <td colspan="2" safe>{ctx.t('os.bookings.sum')}</td>
+        <td class="text-nowrap sum-time" safe>{formatDuration(totals.seconds, ctx.language)}</td>
+        <td class="text-end text-nowrap sum-price" safe>{money(ctx, totals.price)}</td>
+        <td colspan="3"></td>
+      </tr>
+    </tfoot>
+  );
+}
+
+function Tabs({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
+  const id = block.customer.id;
+  return (
+    <ul class="nav nav-tabs mb-3 booking-tabs" role="tablist">
+      {FILTERS.map((f) => {
+        const active = f === block.filter;
+        const fragment = paths.bookingsFragment(f, id);
+        return (
+          <li class="nav-item" role="presentation">
+            <a
+              class={`nav-link${active ? ' active' : ''}`}
+              role="tab"
+              aria-selected={active ? 'true' : 'false'}
+              data-filter={f}
+              href={`${paths.bookings}?filter=${f}#bookings-${id}`}
+              hx-get={fragment}
+              hx-target={`#bookings-${id}`}
+              hx-swap="outerHTML"
+              safe
+            >
+              {ctx.t(`os.filter.${f}`)}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** One customer's bookings for one filter: tabs, CSV link, chart, table with sums. Also the htmx fragment. */
+export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
+  const { customer, filter } = block;
+  const fragment = paths.bookingsFragment(filter, customer.id);
+  return (
+    <section
+      class="card mb-4 booking-block"
+      id={`bookings-${customer.id}`}
+      data-customer-id={customer.id}
+      data-filter={filter}
+      hx-get={fragment}
+      hx-trigger="os-refresh"
+      hx-swap="outerHTML"
+    >
+      <div class="card-header bg-white d-flex flex-wrap justify-content-between align-items-center gap-2">
+        <h2 class="h5 mb-0" safe>{customer.name}</h2>
+        <div class="d-flex align-items-center gap-3">
+          <span class="small text-muted" safe>{ctx.t('os.bookings.timezone', { zone: customer.timeZone })}</span>
+          <a class="btn btn-sm btn-outline-primary csv-export" href={paths.bookingsExport(filter, customer.id)} download="">
+            <i class="bi bi-filetype-csv me-1"></i>
+            <span safe>{ctx.t('os.bookings.csv')}</span>
+          </a>
+        </div>
+      </div>
+      <div class="card-body">
+        <Tabs ctx={ctx} block={block} />
+        {block.rows.length === 0 ? (
+          <EmptyState text={ctx.t('os.bookings.empty')} icon="receipt" />
+        ) : (
+          <>
+            <TimeAndCostChart
+              points={block.chart.points}
+              unit={block.chart.unit}
+              language={ctx.language}
+              title={`${ctx.t('os.bookings.chart.title')} – ${ctx.t(`os.filter.${filter}`)}`}
+              hoursLabel={ctx.t('os.bookings.chart.hours')}
+              costLabel={ctx.t('os.bookings.chart.cost')}
+            />
+            <div class="table-responsive">
+              <table class="table table-hover align-middle bookings-table">
+                <thead>
+                  <tr>
+                    <th scope="col" safe>{ctx.t('os.bookings.col.id')}</th>
+                    <th scope="col" safe>{ctx.t('os.bookings.col.program')}</th>
+                    <th scope="col" safe>{ctx.t('os.bookings.col.time')}</th>
+                    <th scope="col" class="text-end" safe>{ctx.t('os.bookings.col.price')}</th>
+                    <th scope="col" safe>{ctx.t('os.bookings.col.created')}</th>
+                    <th scope="col" safe>{ctx.t('os.bookings.col.status')}</th>
+                    <th scope="col" class="text-end" safe>{ctx.t('os.bookings.col.action')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <BookingRows
+                    ctx={ctx}
+                    rows={block.rows}
+                    timeZone={customer.timeZone}
+                    customerId={customer.id}
+                    filter={filter}
+                    nextCursor={block.nextCursor}
+                  />
+                </tbody>
+                <SumsRow ctx={ctx} totals={block.totals} />
+              </table>
+            </div>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function BookingsPage({ ctx, viewer, blocks }: { ctx: PageContext; viewer: Viewer; blocks: BookingBlock[] }): JSX.Element {
+  return (
+    <DashboardLayout ctx={ctx} viewer={viewer} title={ctx.t('os.bookings.title')}>
+      <PageHeader title={ctx.t('os.bookings.title')} />
+      {blocks.map((block) => (
+        <BookingBlockView ctx={ctx} block={block} />
+      ))}
+      <div id="os-modal-container"></div>
+    </DashboardLayout>
+  );
+}

@@ -1,0 +1,226 @@
+import { CsrfField, EmptyState, Field, FormErrors, Pagination } from '../../core/ui/components.js';
+import type { FieldErrors } from '../../core/ui/components.js';
+import type { PageContext } from '../../core/ui/page-context.js';
+import type { Customer } from '../../nadooit_crm/services.js';
+import type { LedgerEntry } from '../../nadooit_time_account/ledger.js';
+import type { CustomerTimeAccountView } from '../../nadooit_time_account/services.js';
+import type { Viewer } from '../access.js';
+import { formatDateTime, formatDuration } from '../format.js';
+import { paths } from '../paths.js';
+import { effectiveTimeZone } from '../periods.js';
+import { Banner } from './common.js';
+import { DashboardLayout, PageHeader } from './shell.js';
+
+export function isLow(account: Pick<CustomerTimeAccountView, 'balanceSeconds' | 'lowBalanceThresholdSeconds'>): boolean {
+  return account.lowBalanceThresholdSeconds !== null && account.balanceSeconds < account.lowBalanceThresholdSeconds;
+}
+
+function Balance({ ctx, account }: { ctx: PageContext; account: CustomerTimeAccountView }): JSX.Element {
+  return (
+    <span class={isLow(account) ? 'low-balance' : ''}>
+      <span safe>{formatDuration(account.balanceSeconds, ctx.language)}</span>
+      {isLow(account) ? (
+        <span class="badge text-bg-danger ms-2" safe>
+          {ctx.t('os.ta.low')}
+        </span>
+      ) : (
+        ''
+      )}
+    </span>
+  );
+}
+
+export interface CustomerAccounts {
+  customer: Customer;
+  accounts: CustomerTimeAccountView[];
+}
+
+/** "Übersicht der Zeitkonten": per customer its accounts with balance, warning threshold and total. */
+export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; viewer: Viewer; groups: CustomerAccounts[] }): JSX.Element {
+  const t = ctx.t;
+  const low = groups.flatMap((g) => g.accounts.filter(isLow));
+  return (
+    <DashboardLayout ctx={ctx} viewer={viewer} title={t('os.ta.title')}>
+      <PageHeader title={t('os.ta.title')} />
+      {low.map((a) => (
+        <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds, ctx.language) })} />
+      ))}
+      {groups.map(({ customer, accounts }) => (
+        <section class="card mb-4 time-account-block" id={`time-accounts-${customer.id}`}>
+          <div class="card-header bg-white">
+            <h2 class="h5 mb-0" safe>{customer.name}</h2>
+          </div>
+          <div class="card-body">
+            {accounts.length === 0 ? (
+              <EmptyState text={t('os.ta.empty')} icon="hourglass" />
+            ) : (
+              <div class="table-responsive">
+                <table class="table table-hover align-middle">
+                  <thead>
+                    <tr>
+                      <th scope="col" safe>{t('os.ta.col.account')}</th>
+                      <th scope="col" safe>{t('os.ta.col.name')}</th>
+                      <th scope="col" safe>{t('os.ta.col.balance')}</th>
+                      <th scope="col" safe>{t('os.ta.col.threshold')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {accounts.map((a) => (
+                      <tr>
+                        <td class="small text-muted font-monospace" title={a.customerTimeAccountId} safe>
+                          {a.customerTimeAccountId.slice(0, 8)}
+                        </td>
+                        <td>
+                          <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
+                            {a.name}
+                          </a>
+                        </td>
+                        <td>
+                          <Balance ctx={ctx} account={a} />
+                        </td>
+                        <td class="text-muted" safe>
+                          {a.lowBalanceThresholdSeconds === null ? '–' : formatDuration(a.lowBalanceThresholdSeconds, ctx.language)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr class="table-sums">
+                      <td colspan="2" safe>{t('os.ta.total')}</td>
+                      <td colspan="2" safe>{formatDuration(accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </div>
+            )}
+          </div>
+        </section>
+      ))}
+    </DashboardLayout>
+  );
+}
+
+export interface LedgerPageProps {
+  ctx: PageContext;
+  viewer: Viewer;
+  customer: Customer;
+  account: CustomerTimeAccountView;
+  entries: LedgerEntry[];
+  previousHref: string | null;
+  nextHref: string | null;
+  /** Which forms the viewer may use on this account. */
+  may: { threshold: boolean };
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+  notice?: string;
+}
+
+function signed(ctx: PageContext, seconds: number): string {
+  return `${seconds > 0 ? '+' : ''}${formatDuration(seconds, ctx.language)}`;
+}
+
+/** One account: balance, ledger entries with paging, and the threshold form where the role allows it. */
+export function LedgerPage(props: LedgerPageProps): JSX.Element {
+  const { ctx, account } = props;
+  const t = ctx.t;
+  const zone = effectiveTimeZone(props.customer.time_zone);
+  return (
+    <DashboardLayout ctx={ctx} viewer={props.viewer} title={t('os.ta.ledger.title', { name: account.name })}>
+      <PageHeader
+        title={t('os.ta.ledger.title', { name: account.name })}
+        lead={props.customer.name}
+        actions={
+          <a class="btn btn-outline-secondary" href={paths.timeAccounts} safe>
+            {t('os.ta.back')}
+          </a>
+        }
+      />
+      {props.notice ? <Banner kind="success" text={props.notice} /> : ''}
+      {isLow(account) ? (
+        <Banner kind="warning" text={t('os.ta.low_banner', { name: account.name, threshold: formatDuration(account.lowBalanceThresholdSeconds, ctx.language) })} />
+      ) : (
+        ''
+      )}
+      <div class="row g-4">
+        <div class="col-lg-8">
+          <div class="card mb-4">
+            <div class="card-body">
+              <div class="text-muted small" safe>{t('os.ta.col.balance')}</div>
+              <div class="fs-3" id="account-balance">
+                <Balance ctx={ctx} account={account} />
+              </div>
+            </div>
+          </div>
+          <section class="card">
+            <div class="card-header bg-white">
+              <h2 class="h6 mb-0" safe>{t('os.ta.ledger')}</h2>
+            </div>
+            <div class="card-body">
+              {props.entries.length === 0 ? (
+                <EmptyState text={t('os.ta.ledger.empty')} icon="journal" />
+              ) : (
+                <div class="table-responsive">
+                  <table class="table table-sm align-middle ledger-table">
+                    <thead>
+                      <tr>
+                        <th scope="col" safe>{t('os.ta.ledger.col.date')}</th>
+                        <th scope="col" safe>{t('os.ta.ledger.col.kind')}</th>
+                        <th scope="col" class="text-end" safe>{t('os.ta.ledger.col.seconds')}</th>
+                        <th scope="col" class="text-end" safe>{t('os.ta.ledger.col.balance')}</th>
+                        <th scope="col" safe>{t('os.ta.ledger.col.note')}</th>
+                        <th scope="col" safe>{t('os.ta.ledger.col.reference')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {props.entries.map((e) => (
+                        <tr data-entry-id={e.id}>
+                          <td class="text-nowrap" safe>{formatDateTime(e.created_at, zone, ctx.language)}</td>
+                          <td safe>{t(`os.ta.kind.${e.kind}`)}</td>
+                          <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
+                            {signed(ctx, e.seconds)}
+                          </td>
+                          <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
+                          <td safe>{e.note ?? ''}</td>
+                          <td safe>{e.reference ?? ''}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <Pagination ctx={ctx} previousHref={props.previousHref} nextHref={props.nextHref} />
+            </div>
+          </section>
+        </div>
+        <div class="col-lg-4">
+          {props.may.threshold ? (
+            <section class="card">
+              <div class="card-body">
+                <h2 class="h6" safe>{t('os.ta.threshold.title')}</h2>
+                <form method="post" action={paths.timeAccountThreshold(account.customerTimeAccountId)}>
+                  <CsrfField ctx={ctx} />
+                  <FormErrors ctx={ctx} errors={props.errors} />
+                  <Field
+                    name="threshold_hours"
+                    label={t('os.ta.threshold.hours')}
+                    inputmode="decimal"
+                    value={
+                      props.values?.threshold_hours ??
+                      (account.lowBalanceThresholdSeconds === null ? '' : String(account.lowBalanceThresholdSeconds / 3600))
+                    }
+                    errors={props.errors}
+                  />
+                  <button type="submit" class="btn btn-primary" safe>
+                    {t('os.ta.threshold.submit')}
+                  </button>
+                </form>
+              </div>
+            </section>
+          ) : (
+            ''
+          )}
+        </div>
+      </div>
+    </DashboardLayout>
+  );
+}

@@ -24,7 +24,7 @@ export async function createCustomerWithManagers(
   input: Actor & { customer: CustomerInput; managers?: FirstManager[] },
 ): Promise<{ customer: Customer; grants: GrantResult[] }> {
   return transaction(db, async (tx) => {
-    if (!(await staffAuthority(tx, { ...input, asStaff: true })) || !input.asStaff) throw new PermissionDenied();
+    if (!input.asStaff || !(await staffAuthority(tx, input))) throw new PermissionDenied();
     const customer = await createCustomer(tx, input.customer);
     const grants: GrantResult[] = [];
     for (const manager of input.managers ?? []) {

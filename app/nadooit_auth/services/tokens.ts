@@ -70,3 +70,13 @@ export async function revokeOpenTokens(tx: Tx, purpose: AuthTokenPurpose, userId
   query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
   await query.execute();
 }
+
+/** A person's new enrolment link (earlier open links of that person stop working). */
+export async function issueEnrolmentToken(tx: Tx, userId: string, createdBy: string | null, now = new Date()): Promise<IssuedToken> {
+  await revokeOpenTokens(tx, 'enrolment', userId, now);
+  return issueToken(tx, { purpose: 'enrolment', userId, createdBy }, now);
+}
+
+export function enrolmentPath(token: string): string {
+  return `/auth/enrol/${encodeURIComponent(token)}`;
+}

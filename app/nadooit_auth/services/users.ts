@@ -3,8 +3,8 @@ import type { Tx } from '../../core/db/transaction.js';
 import type { CurrentUser } from '../../core/http/types.js';
 import type { UsersTable } from '../models.js';
 
-/** No 0/O, 1/I/L: codes are read off a security key and typed by hand. */
-export const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** No 0/O, 1/I/L (Crockford-style): codes are read off a security key and typed by hand. */
+export const USER_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const USER_CODE_LENGTH = 6;
 const MAX_CODE_ATTEMPTS = 20;
 
@@ -41,9 +41,10 @@ export async function findUserByUsername(db: Tx, username: string): Promise<User
   return db.selectFrom('users').selectAll().where('username', '=', name).executeTakeFirst();
 }
 
-async function unusedUserCode(db: Tx): Promise<string> {
+/** A generated code no one has yet; a collision (31^6 ≈ 887 million codes, so rare) just draws again. */
+export async function unusedUserCode(db: Tx, generate: () => string = generateUserCode): Promise<string> {
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
-    const code = generateUserCode();
+    const code = generate();
     const taken = await db.selectFrom('users').select('id').where('user_code', '=', code).executeTakeFirst();
     if (!taken) return code;
   }

@@ -36,6 +36,7 @@ describeEachBackend('time-account ledger', (h) => {
     assert.equal(entries[2]!.note, 'Doppelt gebucht');
     assert.equal(entries[2]!.author_user_id, author.id);
     assert.equal(entries[3]!.execution_id, execution);
+    assert.deepEqual((await ledgerEntries(db(), id, { beforeSeq: 3 })).map((e) => Number(e.seq)), [2, 1]);
     assert.equal(await balanceOf(db(), id), await sumOfEntries(id));
     assert.deepEqual(await verifyLedger(db()), []);
   });
@@ -117,8 +118,12 @@ describeEachBackend('time-account ledger', (h) => {
     // every full draw got exactly what it asked for; at most one draw was clamped
     assert.ok(results.filter((r, i) => r.drawnSeconds > 0 && r.drawnSeconds < requests[i]!).length <= 1);
     assert.equal(await sumOfEntries(id), start - drawn);
-    const balances = (await ledgerEntries(db(), id, { limit: 1000 })).map((e) => Number(e.balance_after)).sort((a, b) => a - b);
+    const entries = await ledgerEntries(db(), id, { limit: 1000 });
+    const balances = entries.map((e) => Number(e.balance_after)).sort((a, b) => a - b);
     assert.equal(new Set(balances).size, balances.length, 'each entry saw a distinct balance (no lost update)');
+    // seq numbers run 1..n without gaps, and in seq order the balance only falls
+    assert.deepEqual(entries.map((e) => Number(e.seq)).reverse(), Array.from({ length: entries.length }, (_, i) => i + 1));
+    assert.ok(entries.every((e, i) => i === 0 || Number(e.balance_after) > Number(entries[i - 1]!.balance_after)));
     assert.deepEqual(await verifyLedger(db()), []);
   });
 

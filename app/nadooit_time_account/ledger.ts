@@ -53,10 +53,17 @@ async function writeEntry(
   >,
 ): Promise<LedgerChange> {
   const id = randomUUID();
+  // The caller holds the account's row lock (its balance UPDATE came first), so max(seq) + 1 cannot race.
+  const last = await tx
+    .selectFrom('ta_ledger_entries')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('time_account_id', '=', entry.timeAccountId)
+    .executeTakeFirst();
   await tx
     .insertInto('ta_ledger_entries')
     .values({
       id,
+      seq: Number(last?.seq ?? 0) + 1,
       time_account_id: entry.timeAccountId,
       kind: entry.kind,
       seconds: entry.seconds,
@@ -243,21 +250,29 @@ export async function recordOpeningBalances(db: Tx, authorUserId: string | null 
       .where((eb) => eb.not(eb.exists(eb.selectFrom('ta_ledger_entries as l').select('l.id').whereRef('l.time_account_id', '=', 'a.id'))))
       .execute();
     for (const a of accounts) {
-      await writeEntry(tx, { timeAccountId: a.id, kind: 'opening', seconds: Number(a.balance_seconds), balanceAfter: Number(a.balance_seconds), note: 'Übernommener Anfangsstand', author_user_id: authorUserId });
+      const balance = (await applyDelta(tx, a.id, 0))!; // locks the row, reads the balance as of now
+      await writeEntry(tx, { timeAccountId: a.id, kind: 'opening', seconds: balance, balanceAfter: balance, note: 'Übernommener Anfangsstand', author_user_id: authorUserId });
     }
     return accounts.length;
   });
 }
 
-/** Entries of one account, newest first; `before` (an ISO timestamp) pages further back. */
-export async function ledgerEntries(db: Tx, timeAccountId: string, options: { limit?: number; before?: string } = {}): Promise<LedgerEntry[]> {
+/**
+ * Entries of one account, newest first (by `seq`). Page further back with `beforeSeq` (exact: the `seq` of
+ * the last entry shown) or `before` (an ISO timestamp; entries of the same millisecond may straddle pages).
+ */
+export async function ledgerEntries(
+  db: Tx,
+  timeAccountId: string,
+  options: { limit?: number; before?: string; beforeSeq?: number } = {},
+): Promise<LedgerEntry[]> {
   let query = db
     .selectFrom('ta_ledger_entries')
     .selectAll()
     .where('time_account_id', '=', timeAccountId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .limit(Math.min(options.limit ?? 50, 1000));
   if (options.before) query = query.where('created_at', '<', options.before);
+  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
   return query.execute();
 }

@@ -57,6 +57,8 @@ export interface LedgerEntriesTable {
   /** The booking this entry belongs to (debit or refund), if any. */
   execution_id: string | null;
   author_user_id: string | null;
+  /** 1, 2, 3 … per account in the order the entries were written (migration 0009). */
+  seq: number;
   created_at: string;
 }
 

@@ -10,6 +10,7 @@ import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_s
 import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
 import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
+import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
 
 /**
@@ -29,6 +30,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitApiKeyApp(context),
     nadooitApiExecutionsSystemApp(context),
     nadooComplaintManagementApp(context),
+    nadooitApiApp(context),
     nadooitOsApp(context),
   ];
 }

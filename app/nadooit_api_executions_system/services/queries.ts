@@ -9,7 +9,8 @@ import type { Execution } from './booking.js';
  * calendar periods computed in the customer's time zone (dashboard) map onto them exactly.
  */
 export interface ExecutionFilter {
-  customerIds: readonly string[];
+  /** 'all' only for staff callers. */
+  customerIds: readonly string[] | 'all';
   customerProgramIds?: readonly string[];
   programIds?: readonly string[];
   from?: string;
@@ -69,9 +70,11 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
 function filtered(db: Tx, filter: ExecutionFilter) {
   let query = db.selectFrom('ex_executions as x');
   // An empty scope must match nothing; `in ()` is not valid SQL, so filter on an impossible id instead.
-  query = filter.customerIds.length
-    ? query.where('x.customer_id', 'in', [...filter.customerIds])
-    : query.where('x.customer_id', 'is', null).where('x.customer_id', 'is not', null);
+  if (filter.customerIds !== 'all') {
+    query = filter.customerIds.length
+      ? query.where('x.customer_id', 'in', [...filter.customerIds])
+      : query.where('x.customer_id', 'is', null).where('x.customer_id', 'is not', null);
+  }
   if (filter.customerProgramIds?.length) query = query.where('x.customer_program_id', 'in', [...filter.customerProgramIds]);
   if (filter.programIds?.length) query = query.where('x.program_id', 'in', [...filter.programIds]);
   if (filter.from) query = query.where('x.created_at', '>=', filter.from);

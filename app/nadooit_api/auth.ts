@@ -1,0 +1,72 @@
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../core/app-module.js';
+import { HttpError } from '../core/http/errors.js';
+import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
+import { safeEqual } from '../core/http/tokens.js';
+import type { Actor } from '../nadooit_hr/actor.js';
+import { parseKeyFromRequest, verifyApiKey } from '../nadooit_api_key/services.js';
+
+/** Who calls the REST API: the owner of a Bearer API key, or the person of a browser session. */
+export interface Principal {
+  userId: string;
+  via: 'api_key' | 'session';
+  /** A key issued for one customer sees only that customer. */
+  keyCustomerId: string | null;
+  /** Active staff: by key, or by session after the second factor. */
+  staff: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const unauthorized = (message = 'Authentication required: send Authorization: Bearer <API key> or sign in') =>
+  new HttpError(401, 'unauthorized', message);
+
+/**
+ * Session writes need the CSRF token (X-CSRFToken header) and a same-origin Origin; Bearer requests need
+ * none — a cross-site page cannot set an Authorization header, even if the browser adds a cookie.
+ */
+function checkSessionCsrf(request: FastifyRequest, context: AppContext): void {
+  if (!UNSAFE.has(request.method)) return;
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null' && origin !== `${request.protocol}://${request.host}` && !context.settings.csrfTrustedOrigins.includes(origin)) {
+    throw new HttpError(403, 'csrf_failed', `CSRF check failed: origin ${origin} is not trusted`);
+  }
+  const sent = request.headers['x-csrftoken'] ?? request.headers['x-csrf-token'];
+  const expected = csrfTokenFor(context.settings.secretKey, request.session!);
+  if (typeof sent !== 'string' || !safeEqual(sent, expected)) throw new HttpError(403, 'csrf_failed', 'CSRF check failed: missing or wrong X-CSRFToken header');
+}
+
+/** preHandler of every /api/v1 route: sets request.principal or answers 401. */
+export function authenticate(context: AppContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const { key, source } = parseKeyFromRequest({ headers: request.headers });
+    if (source === 'bearer') {
+      const verified = await verifyApiKey(context.db.kysely, key);
+      if (!verified.ok) throw unauthorized('Invalid API key');
+      const user = await context.db.kysely.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', verified.userId).executeTakeFirstOrThrow();
+      request.principal = { userId: verified.userId, via: 'api_key', keyCustomerId: verified.customerId, staff: user.is_staff || user.is_superuser };
+      return;
+    }
+    const user = request.user;
+    if (!user || !request.session || !request.cookies[SESSION_COOKIE]) throw unauthorized();
+    checkSessionCsrf(request, context);
+    request.principal = { userId: user.id, via: 'session', keyCustomerId: null, staff: (user.isStaff || user.isSuperuser) && user.secondFactorVerified };
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
+/** The actor the business services expect: staff act on the explicit staff path. */
+export function actorOf(request: FastifyRequest): Actor {
+  const p = principalOf(request);
+  return { actorUserId: p.userId, asStaff: p.staff };
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../core/app-module.js';
+import { translator } from '../core/ui/i18n.js';
+import { apiRateLimit } from '../nadooit_api_executions_system/legacy/rate-limit.js';
+import { authenticate } from './auth.js';
+import { apiErrorHandler } from './errors.js';
+import { legacyPaths } from './openapi-legacy.js';
+import { complaintRoutes } from './routes/complaints.js';
+import { customerRoutes } from './routes/customers.js';
+import { executionRoutes } from './routes/executions.js';
+import { programRoutes } from './routes/programs.js';
+import { timeAccountRoutes } from './routes/time-accounts.js';
+import type { Api } from './types.js';
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * Mounts the REST API at /api/v1, its OpenAPI document at /api/openapi.json and the interactive docs at
+ * /api/docs (Swagger UI served from node_modules, no CDN). Only /api/v1 routes enter the document, plus
+ * the hand-written description of the legacy bot endpoints.
+ */
+export async function restApi(app: FastifyInstance, context: AppContext): Promise<void> {
+  const t = translator(context.settings.language);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: t('api.docs.title'), description: t('api.docs.description'), version: '1.0.0' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created on the dashboard (NADOOIT API KEY)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'nadooit_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: (document) => (document.url.startsWith(`${API_PREFIX}/`) ? jsonSchemaTransform(document) : { schema: { hide: true }, url: document.url }),
+    transformObject: (document) => {
+      const spec = jsonSchemaTransformObject(document) as { paths?: Record<string, unknown> };
+      return { ...spec, paths: { ...legacyPaths, ...spec.paths } } as unknown as ReturnType<typeof jsonSchemaTransformObject>;
+    },
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { url: '/api/openapi.json', validatorUrl: null, deepLinking: true },
+    // The platform's own policy (no inline code, nothing from elsewhere); Swagger UI needs nothing more.
+    staticCSP:
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+  } as Parameters<typeof fastifySwaggerUi>[1]);
+
+  await app.register(
+    async (scope) => {
+      const api = scope.withTypeProvider<ZodTypeProvider>() as unknown as Api;
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      api.setErrorHandler(apiErrorHandler);
+      api.decorateRequest('principal', null);
+      const rateLimit = apiRateLimit((request) => request.headers.authorization ?? request.cookies.nadooit_session ?? request.ip);
+      api.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), csrf: false, ...(rateLimit ? { rateLimit } : {}) };
+      });
+      api.addHook('preHandler', authenticate(context));
+      customerRoutes(api, context);
+      programRoutes(api, context);
+      timeAccountRoutes(api, context);
+      executionRoutes(api, context);
+      complaintRoutes(api, context);
+    },
+    { prefix: API_PREFIX },
+  );
+}

@@ -1,0 +1,101 @@
+import type { AppContext } from '../../core/app-module.js';
+import { PermissionDenied } from '../../nadooit_hr/errors.js';
+import { executionById } from '../../nadooit_api_executions_system/services/index.js';
+import { addComment, complaintDetails, decideComplaint, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
+import { actorOf, principalOf } from '../auth.js';
+import { Comment, CommentCreate, Complaint, ComplaintCreate, ComplaintDetails, ComplaintQuery, ComplaintTransition, IdParams, errors, items } from '../schemas.js';
+import { complaintDetailsOut, complaintOut } from '../serialize.js';
+import type { Api } from '../types.js';
+import { utc } from '../types.js';
+
+export function complaintRoutes(api: Api, { db }: AppContext): void {
+  const k = db.kysely;
+  /** Customer-bound keys see only their customer's complaints. */
+  const customerOfKey = (request: Parameters<typeof principalOf>[0], customer?: string | null) => {
+    const bound = principalOf(request).keyCustomerId;
+    if (bound && customer !== undefined && customer !== bound) throw new PermissionDenied();
+    return bound ?? customer ?? undefined;
+  };
+  const complaintCustomer = async (id: string) =>
+    (await k.selectFrom('cm_complaints').select('customer_id').where('id', '=', id).executeTakeFirst())?.customer_id;
+
+  api.get(
+    '/complaints',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Complaints of the customers the caller is execution manager for (staff: all), newest first',
+        querystring: ComplaintQuery,
+        response: { 200: items(Complaint), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const rows = await listComplaints(k, {
+        ...actorOf(request),
+        customerId: customerOfKey(request, q.customer),
+        executionId: q.execution,
+        statuses: q.status,
+        before: utc(q.before),
+        limit: q.limit,
+      });
+      return { items: rows.map(complaintOut) };
+    },
+  );
+
+  api.post(
+    '/complaints',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: "File a complaint about a booking (the customer's execution managers)",
+        body: ComplaintCreate,
+        response: { 201: Complaint, ...errors },
+      },
+    },
+    async (request, reply) => {
+      customerOfKey(request, (await executionById(k, request.body.execution_id))?.customer_id);
+      const complaint = await fileComplaint(k, { ...actorOf(request), executionId: request.body.execution_id, text: request.body.text });
+      return reply.code(201).send(complaintOut(complaint));
+    },
+  );
+
+  api.get(
+    '/complaints/:id',
+    { schema: { tags: ['complaints'], summary: 'A complaint with its booking and history', params: IdParams, response: { 200: ComplaintDetails, ...errors } } },
+    async (request) => {
+      const details = await complaintDetails(k, { ...actorOf(request), complaintId: request.params.id });
+      customerOfKey(request, details.complaint.customer_id);
+      return complaintDetailsOut(details);
+    },
+  );
+
+  api.post(
+    '/complaints/:id/comments',
+    {
+      schema: { tags: ['complaints'], summary: 'Comment on a complaint', params: IdParams, body: CommentCreate, response: { 201: Comment, ...errors } },
+    },
+    async (request, reply) => {
+      customerOfKey(request, await complaintCustomer(request.params.id));
+      return reply.code(201).send(await addComment(k, { ...actorOf(request), complaintId: request.params.id, text: request.body.text }));
+    },
+  );
+
+  api.post(
+    '/complaints/:id/transitions',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Move a complaint on: IN_PROGRESS, then ACCEPTED (booking cancelled, seconds credited) or REJECTED (NADOOIT staff only)',
+        params: IdParams,
+        body: ComplaintTransition,
+        response: { 200: Complaint, ...errors },
+      },
+    },
+    async (request) => {
+      customerOfKey(request, await complaintCustomer(request.params.id));
+      const decision = await decideComplaint(k, { ...actorOf(request), complaintId: request.params.id, to: request.body.status, note: request.body.note });
+      return complaintOut(decision.complaint);
+    },
+  );
+}

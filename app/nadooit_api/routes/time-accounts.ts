@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { AppContext } from '../../core/app-module.js';
+import type { Tx } from '../../core/db/transaction.js';
+import { forbidden, notFound } from '../../core/http/errors.js';
+import { ledgerEntries, topUp } from '../../nadooit_time_account/ledger.js';
+import { principalOf } from '../auth.js';
+import { CustomerFilter, IdParams, LedgerEntry, LedgerQuery, TimeAccount, TopUpBody, errors, items } from '../schemas.js';
+import { ROLES, visibleCustomers } from '../scope.js';
+import type { CustomerScope } from '../scope.js';
+import { ledgerOut } from '../serialize.js';
+import type { Api } from '../types.js';
+
+/**
+ * Accounts a scope may see: labelled for one of its customers, or drawn from by one of its customers'
+ * programs. Returns them with the customers they belong to.
+ */
+async function visibleAccounts(db: Tx, scope: CustomerScope, only?: string) {
+  let query = db
+    .selectFrom('ta_time_accounts as a')
+    .select(['a.id', 'a.name', 'a.balance_seconds', 'a.is_active', 'a.low_balance_threshold_seconds'])
+    .orderBy('a.name')
+    .orderBy('a.id')
+    .limit(1000);
+  if (only) query = query.where('a.id', '=', only);
+  if (scope !== 'all') {
+    if (!scope.length) return [];
+    query = query.where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('ta_customer_time_accounts as l').select('l.id').whereRef('l.time_account_id', '=', 'a.id').where('l.customer_id', 'in', scope)),
+        eb.exists(eb.selectFrom('pos_customer_programs as cp').select('cp.id').whereRef('cp.time_account_id', '=', 'a.id').where('cp.customer_id', 'in', scope)),
+      ]),
+    );
+  }
+  const accounts = await query.execute();
+  if (!accounts.length) return [];
+  const ids = accounts.map((a) => a.id);
+  const links = [
+    ...(await db.selectFrom('ta_customer_time_accounts').select(['time_account_id', 'customer_id']).where('time_account_id', 'in', ids).execute()),
+    ...(await db.selectFrom('pos_customer_programs').select(['time_account_id', 'customer_id']).where('time_account_id', 'in', ids).execute()),
+  ];
+  return accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    balance_seconds: Number(a.balance_seconds),
+    is_active: a.is_active,
+    low_balance_threshold_seconds: a.low_balance_threshold_seconds === null ? null : Number(a.low_balance_threshold_seconds),
+    customer_ids: [...new Set(links.filter((l) => l.time_account_id === a.id && l.customer_id).map((l) => l.customer_id!))].filter(
+      (c) => scope === 'all' || scope.includes(c),
+    ),
+  }));
+}
+
+export function timeAccountRoutes(api: Api, { db }: AppContext): void {
+  api.get(
+    '/time-accounts',
+    {
+      schema: {
+        tags: ['time accounts'],
+        summary: 'Prepaid time accounts of customers the caller manages time accounts for (staff: all)',
+        querystring: CustomerFilter,
+        response: { 200: items(TimeAccount), ...errors },
+      },
+    },
+    async (request) => {
+      const scope = await visibleCustomers(db.kysely, principalOf(request), ROLES.timeAccounts, request.query.customer);
+      return { items: await visibleAccounts(db.kysely, scope) };
+    },
+  );
+
+  const one = async (principal: ReturnType<typeof principalOf>, id: string) => {
+    const scope = await visibleCustomers(db.kysely, principal, ROLES.timeAccounts);
+    const [account] = await visibleAccounts(db.kysely, scope, id);
+    if (!account) throw notFound('Zeitkonto nicht gefunden');
+    return account;
+  };
+
+  api.get(
+    '/time-accounts/:id',
+    { schema: { tags: ['time accounts'], summary: 'One time account', params: IdParams, response: { 200: TimeAccount, ...errors } } },
+    async (request) => one(principalOf(request), request.params.id),
+  );
+
+  api.get(
+    '/time-accounts/:id/ledger',
+    {
+      schema: {
+        tags: ['time accounts'],
+        summary: 'Ledger entries of an account, newest first (the balance is their sum)',
+        params: IdParams,
+        querystring: LedgerQuery,
+        response: { 200: items(LedgerEntry), ...errors },
+      },
+    },
+    async (request) => {
+      const account = await one(principalOf(request), request.params.id);
+      const rows = await ledgerEntries(db.kysely, account.id, { limit: request.query.limit, before: request.query.before && new Date(request.query.before).toISOString() });
+      return { items: rows.map(ledgerOut) };
+    },
+  );
+
+  api.post(
+    '/time-accounts/:id/top-ups',
+    {
+      schema: {
+        tags: ['time accounts'],
+        summary: 'Credit purchased seconds (NADOOIT staff only)',
+        params: IdParams,
+        body: TopUpBody,
+        response: { 201: z.object({ entry_id: z.guid(), balance_seconds: z.number().int() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (!principal.staff) throw forbidden('Aufladungen bucht NADOOIT.');
+      const change = await topUp(db.kysely, {
+        timeAccountId: request.params.id,
+        seconds: request.body.seconds,
+        note: request.body.note ?? null,
+        reference: request.body.reference ?? null,
+        authorUserId: principal.userId,
+      });
+      return reply.code(201).send({ entry_id: change.entryId, balance_seconds: change.balanceAfter });
+    },
+  );
+}

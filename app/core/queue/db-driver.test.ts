@@ -17,6 +17,7 @@ function dbEnv(db: Db, target: QueueTestEnv['target']): QueueTestEnv {
     driver: 'db',
     db,
     target,
+    baseOptions: {},
     open(tasks, options) {
       const queue = new DbQueue(db, tasks, options);
       opened.push(queue);

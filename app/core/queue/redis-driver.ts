@@ -87,11 +87,10 @@ export class RedisQueue implements Queue {
   }
 
   async ping(): Promise<void> {
-    const client = await this.bull.client;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        client.get(`${this.options.prefix}:ping`),
+        this.bull.client.then((client) => client.get(`${this.options.prefix}:ping`)),
         new Promise((_resolve, reject) => {
           timer = setTimeout(() => reject(new Error('redis did not answer within 2 s')), PING_TIMEOUT_MS);
         }),

@@ -44,7 +44,7 @@ export function queueContract(env: () => QueueTestEnv): void {
     return worker;
   };
   const open = (tasks: TaskDefinition<any>[], options: QueueOptions & { name?: string } = {}) =>
-    env().open(tasks, { ...FAST, ...options, name: options.name ?? uniqueName() });
+    env().open(tasks, { ...FAST, ...env().baseOptions, ...options, name: options.name ?? uniqueName() });
 
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop()));
@@ -202,10 +202,10 @@ export function queueContract(env: () => QueueTestEnv): void {
   });
 
   it('runs the job of a worker killed with SIGKILL again on another worker, with one effect', async () => {
-    const { db, target, redisUrl, driver } = env();
+    const { db, target, redisUrl, driver, baseOptions } = env();
     await createEffectsTable(db);
     const name = uniqueName('kill');
-    const options = { ...FAST, name, visibilityTimeoutMs: 1_000 };
+    const options = { ...FAST, ...baseOptions, name, visibilityTimeoutMs: 1_000 };
     const key = uniqueName('effect');
     const parent = recording(KILL_TASK, async (call) => recordEffect(db, call.payload.key, 'parent'));
     const queue = env().open([parent.task], options);
@@ -222,7 +222,7 @@ export function queueContract(env: () => QueueTestEnv): void {
     child.stderr.on('data', (chunk) => (output += chunk));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     try {
-      await waitFor(() => output.includes('STARTED'), `child worker took the job (output: ${output})`, 30_000);
+      await waitFor(() => output.includes('STARTED'), () => `child worker took the job (output: ${output})`, 30_000);
     } finally {
       child.kill('SIGKILL');
     }

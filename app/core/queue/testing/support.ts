@@ -12,6 +12,8 @@ export interface QueueTestEnv {
   /** How a child process reaches the same database. */
   target: DatabaseTarget;
   redisUrl?: string;
+  /** Options every queue of this environment uses (e.g. a key prefix); also given to child workers. */
+  baseOptions: QueueOptions;
   /** A queue of this driver; tests pass the same `name` to let several workers share it. */
   open(tasks: TaskDefinition<any>[], options: QueueOptions & { name: string }): Queue;
   /** Jobs not yet finished (waiting, delayed or active). */
@@ -33,10 +35,14 @@ export const uniqueName = (prefix = 'q') => `${prefix}-${randomBytes(5).toString
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `condition` holds; fails with `label` after `timeoutMs` (a bound, not a timing assertion). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, label: string, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  label: string | (() => string),
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${label}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${typeof label === 'string' ? label : label()}`);
     await sleep(20);
   }
 }

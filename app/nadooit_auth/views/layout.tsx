@@ -18,6 +18,11 @@ export function AuthNav({ ctx }: { ctx: PageContext }): JSX.Element {
   return (
     <>
       <li class="nav-item">
+        <span class="navbar-text me-2" id="signed-in-as" title={ctx.user.userCode} safe>
+          {ctx.user.displayName}
+        </span>
+      </li>
+      <li class="nav-item">
         <a class={`nav-link${ctx.path === '/auth/keys' ? ' active' : ''}`} href="/auth/keys" safe>
           {ctx.t('auth.nav.keys')}
         </a>

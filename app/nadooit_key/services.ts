@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../core/db/transaction.js';
+import type { CurrentUser } from '../core/http/types.js';
+import { deleteAllCredentials, deleteCredential, listCredentials, renameCredential, setCredentialEnabled } from '../nadooit_auth/services/credentials.js';
+import type { Credential } from '../nadooit_auth/services/credentials.js';
+import { AuthRefused } from '../nadooit_auth/services/errors.js';
+import { revokeAllUserSessions } from '../nadooit_auth/services/sessions.js';
+import { issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
+import type { IssuedToken } from '../nadooit_auth/services/tokens.js';
+import { createUser, findUserByCode, findUserById, renameUser } from '../nadooit_auth/services/users.js';
+import type { User } from '../nadooit_auth/services/users.js';
+import type { KeyManagersTable } from './models.js';
+
+export const KEY_ABILITIES = [
+  'can_create_keys',
+  'can_delete_keys',
+  'can_update_keys',
+  'can_create_key_managers',
+  'can_delete_key_managers',
+  'can_update_key_managers',
+] as const;
+export type KeyAbility = (typeof KEY_ABILITIES)[number];
+export type KeyAbilities = Record<KeyAbility, boolean>;
+export type KeyManager = KeyManagersTable;
+
+/** Who acts: the signed-in person (superusers with a verified second factor hold every ability). */
+export type KeyActor = Pick<CurrentUser, 'id' | 'isSuperuser' | 'secondFactorVerified'>;
+
+const NONE: KeyAbilities = Object.fromEntries(KEY_ABILITIES.map((a) => [a, false])) as KeyAbilities;
+const ALL: KeyAbilities = Object.fromEntries(KEY_ABILITIES.map((a) => [a, true])) as KeyAbilities;
+
+export function abilitiesOf(row: Pick<KeyManager, KeyAbility> | undefined): KeyAbilities {
+  return row ? (Object.fromEntries(KEY_ABILITIES.map((a) => [a, row[a]])) as KeyAbilities) : { ...NONE };
+}
+
+export async function findKeyManagerByUser(db: Tx, userId: string): Promise<KeyManager | undefined> {
+  return db.selectFrom('key_managers').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** The actor's abilities; null when the actor is no key manager at all. */
+export async function keyAbilitiesOf(db: Tx, actor: KeyActor): Promise<KeyAbilities | null> {
+  if (actor.isSuperuser && actor.secondFactorVerified) return { ...ALL };
+  const row = await findKeyManagerByUser(db, actor.id);
+  return row ? abilitiesOf(row) : null;
+}
+
+export async function requireAbility(db: Tx, actor: KeyActor, ability: KeyAbility): Promise<KeyAbilities> {
+  const abilities = await keyAbilitiesOf(db, actor);
+  if (!abilities?.[ability]) throw new AuthRefused(`key.refused.${ability}`, 403);
+  return abilities;
+}
+
+export function hasAnyKeyAbility(abilities: KeyAbilities | null, kind: 'keys' | 'managers'): boolean {
+  if (!abilities) return false;
+  return kind === 'keys'
+    ? abilities.can_create_keys || abilities.can_update_keys || abilities.can_delete_keys
+    : abilities.can_create_key_managers || abilities.can_update_key_managers || abilities.can_delete_key_managers;
+}
+
+/** Key managers look after people; staff accounts and their own account are managed elsewhere. */
+async function managedPerson(tx: Tx, actor: KeyActor, personId: string): Promise<User> {
+  const person = await findUserById(tx, personId);
+  if (!person) throw new AuthRefused('key.person.not_found', 404);
+  if (person.id === actor.id) throw new AuthRefused('key.person.self', 403);
+  if (person.is_staff || person.is_superuser) throw new AuthRefused('key.person.staff', 403);
+  return person;
+}
+
+export interface Registration {
+  user: User;
+  enrolment: IssuedToken;
+}
+
+/** can_create_keys: a new person with a generated code and a one-time enrolment link (24 h). */
+export async function registerPerson(tx: Tx, actor: KeyActor, input: { displayName: string; email?: string | null }): Promise<Registration> {
+  await requireAbility(tx, actor, 'can_create_keys');
+  const user = await createUser(tx, { displayName: input.displayName, email: input.email ?? null });
+  const enrolment = await issueEnrolmentToken(tx, user.id, actor.id);
+  return { user, enrolment };
+}
+
+/** can_update_keys: a fresh enrolment link for an existing person (to add a key, e.g. a replacement). */
+export async function newEnrolmentLink(tx: Tx, actor: KeyActor, personId: string): Promise<Registration> {
+  await requireAbility(tx, actor, 'can_update_keys');
+  const user = await managedPerson(tx, actor, personId);
+  return { user, enrolment: await issueEnrolmentToken(tx, user.id, actor.id) };
+}
+
+/** can_update_keys */
+export async function renamePerson(tx: Tx, actor: KeyActor, personId: string, displayName: string): Promise<User> {
+  await requireAbility(tx, actor, 'can_update_keys');
+  const person = await managedPerson(tx, actor, personId);
+  await renameUser(tx, person.id, displayName);
+  return { ...person, display_name: displayName.trim() };
+}
+
+/** can_update_keys */
+export async function renamePersonKey(tx: Tx, actor: KeyActor, personId: string, keyId: string, name: string): Promise<Credential> {
+  await requireAbility(tx, actor, 'can_update_keys');
+  const person = await managedPerson(tx, actor, personId);
+  return renameCredential(tx, person.id, keyId, name);
+}
+
+/** Disabling a (possibly lost) key needs can_delete_keys; enabling it again needs can_update_keys. */
+export async function setPersonKeyEnabled(tx: Tx, actor: KeyActor, personId: string, keyId: string, enabled: boolean): Promise<Credential> {
+  await requireAbility(tx, actor, enabled ? 'can_update_keys' : 'can_delete_keys');
+  const person = await managedPerson(tx, actor, personId);
+  const key = await setCredentialEnabled(tx, person.id, keyId, enabled, { allowLastKey: true });
+  if (!enabled) await revokeAllUserSessions(tx, person.id);
+  return key;
+}
+
+/** can_delete_keys */
+export async function deletePersonKey(tx: Tx, actor: KeyActor, personId: string, keyId: string): Promise<Credential> {
+  await requireAbility(tx, actor, 'can_delete_keys');
+  const person = await managedPerson(tx, actor, personId);
+  const key = await deleteCredential(tx, person.id, keyId, { allowLastKey: true });
+  await revokeAllUserSessions(tx, person.id);
+  return key;
+}
+
+/** can_delete_keys: removes every key and signs the person out everywhere (lost or stolen keys). */
+export async function resetPersonKeys(tx: Tx, actor: KeyActor, personId: string): Promise<number> {
+  await requireAbility(tx, actor, 'can_delete_keys');
+  const person = await managedPerson(tx, actor, personId);
+  const removed = await deleteAllCredentials(tx, person.id);
+  await revokeAllUserSessions(tx, person.id);
+  return removed;
+}
+
+export interface PersonRow {
+  id: string;
+  user_code: string;
+  display_name: string;
+  is_active: boolean;
+  created_at: string;
+  last_login: string | null;
+  keys: number;
+}
+
+/** People (not staff) for the key managers' list, searched by code or name. */
+export async function listPeople(db: Tx, options: { search?: string; limit?: number; offset?: number } = {}): Promise<PersonRow[]> {
+  let query = db
+    .selectFrom('users')
+    .leftJoin('auth_credentials', 'auth_credentials.user_id', 'users.id')
+    .select((eb) => [
+      'users.id',
+      'users.user_code',
+      'users.display_name',
+      'users.is_active',
+      'users.created_at',
+      'users.last_login',
+      eb.fn.count<number>('auth_credentials.id').as('keys'),
+    ])
+    .where('users.is_staff', '=', false)
+    .where('users.is_superuser', '=', false)
+    .groupBy(['users.id', 'users.user_code', 'users.display_name', 'users.is_active', 'users.created_at', 'users.last_login']);
+  const search = options.search?.trim();
+  if (search) {
+    // Wildcards are dropped rather than escaped (LIKE escaping differs between SQLite and PostgreSQL).
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([eb('users.user_code', '=', search.toUpperCase()), eb('users.user_code', '=', search), eb(eb.fn('lower', ['users.display_name']), 'like', pattern)]),
+    );
+  }
+  const rows = await query
+    .orderBy('users.created_at', 'desc')
+    .limit(Math.min(options.limit ?? 50, 200))
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map((r) => ({ ...r, keys: Number(r.keys) }));
+}
+
+export async function personWithKeys(db: Tx, actor: KeyActor, personId: string): Promise<{ person: User; keys: Credential[] }> {
+  const person = await managedPerson(db, actor, personId);
+  return { person, keys: await listCredentials(db, person.id) };
+}
+
+export interface ManagerRow extends KeyManager {
+  user_code: string;
+  display_name: string;
+}
+
+export async function listKeyManagers(db: Tx): Promise<ManagerRow[]> {
+  return db
+    .selectFrom('key_managers')
+    .innerJoin('users', 'users.id', 'key_managers.user_id')
+    .selectAll('key_managers')
+    .select(['users.user_code', 'users.display_name'])
+    .orderBy('users.display_name')
+    .execute();
+}
+
+/** Nobody hands out more than they hold; staff superusers hold everything. */
+function assertWithin(granting: Partial<KeyAbilities>, holder: KeyAbilities): void {
+  for (const ability of KEY_ABILITIES) {
+    if (granting[ability] && !holder[ability]) throw new AuthRefused('key.managers.beyond_own', 403);
+  }
+}
+
+/** can_create_key_managers: makes the person with `userCode` a key manager with (a subset of) the actor's abilities. */
+export async function appointKeyManager(tx: Tx, actor: KeyActor, input: { userCode: string; abilities: Partial<KeyAbilities> }): Promise<KeyManager> {
+  const own = await requireAbility(tx, actor, 'can_create_key_managers');
+  assertWithin(input.abilities, own);
+  const user = await findUserByCode(tx, input.userCode);
+  if (!user?.is_active) throw new AuthRefused('key.person.not_found', 404);
+  if (user.id === actor.id) throw new AuthRefused('key.person.self', 403);
+  if (await findKeyManagerByUser(tx, user.id)) throw new AuthRefused('key.managers.already', 409);
+  const now = new Date().toISOString();
+  const row: KeyManager = {
+    id: randomUUID(),
+    user_id: user.id,
+    ...abilitiesOf(undefined),
+    ...pickAbilities(input.abilities),
+    appointed_by: actor.id,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('key_managers').values(row).execute();
+  return row;
+}
+
+function pickAbilities(input: Partial<KeyAbilities>): KeyAbilities {
+  return Object.fromEntries(KEY_ABILITIES.map((a) => [a, input[a] === true])) as KeyAbilities;
+}
+
+async function otherManager(tx: Tx, actor: KeyActor, managerId: string): Promise<KeyManager> {
+  const row = await tx.selectFrom('key_managers').selectAll().where('id', '=', managerId).executeTakeFirst();
+  if (!row) throw new AuthRefused('key.managers.not_found', 404);
+  if (row.user_id === actor.id) throw new AuthRefused('key.person.self', 403);
+  return row;
+}
+
+/**
+ * can_update_key_managers: sets another manager's abilities. Abilities the actor does not hold keep
+ * their current value, so nobody widens or narrows powers they do not have themselves.
+ */
+export async function updateKeyManager(tx: Tx, actor: KeyActor, managerId: string, abilities: Partial<KeyAbilities>): Promise<KeyManager> {
+  const own = await requireAbility(tx, actor, 'can_update_key_managers');
+  const row = await otherManager(tx, actor, managerId);
+  const wanted = pickAbilities(abilities);
+  const next = Object.fromEntries(KEY_ABILITIES.map((a) => [a, own[a] ? wanted[a] : row[a]])) as KeyAbilities;
+  await tx.updateTable('key_managers').set({ ...next, updated_at: new Date().toISOString() }).where('id', '=', managerId).execute();
+  return { ...row, ...next };
+}
+
+/** can_delete_key_managers */
+export async function removeKeyManager(tx: Tx, actor: KeyActor, managerId: string): Promise<KeyManager> {
+  await requireAbility(tx, actor, 'can_delete_key_managers');
+  const row = await otherManager(tx, actor, managerId);
+  await tx.deleteFrom('key_managers').where('id', '=', managerId).execute();
+  return row;
+}
+
+/** For the CLI and staff tooling (no actor checks): make a person a key manager or change their abilities. */
+export async function grantKeyManager(tx: Tx, userId: string, abilities: Partial<KeyAbilities>): Promise<KeyManager> {
+  const now = new Date().toISOString();
+  const existing = await findKeyManagerByUser(tx, userId);
+  const values = pickAbilities(abilities);
+  if (existing) {
+    await tx.updateTable('key_managers').set({ ...values, updated_at: now }).where('id', '=', existing.id).execute();
+    return { ...existing, ...values, updated_at: now };
+  }
+  const row: KeyManager = { id: randomUUID(), user_id: userId, ...values, appointed_by: null, created_at: now, updated_at: now };
+  await tx.insertInto('key_managers').values(row).execute();
+  return row;
+}

@@ -2,6 +2,7 @@ import type { AppContext, AppModule } from '../core/app-module.js';
 import { coreModule } from '../core/module.js';
 import { nadooitOpsApp } from '../nadooit_ops/module.js';
 import { nadooitAuthApp } from '../nadooit_auth/module.js';
+import { nadooitKeyApp } from '../nadooit_key/module.js';
 import { nadooitCrmApp } from '../nadooit_crm/module.js';
 import { nadooitHrApp } from '../nadooit_hr/module.js';
 import { nadooitProgramApp } from '../nadooit_program/module.js';
@@ -22,6 +23,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     coreModule(context),
     nadooitOpsApp(context),
     nadooitAuthApp(context),
+    nadooitKeyApp(context),
     nadooitCrmApp(context),
     nadooitHrApp(context),
     nadooitProgramApp(context),

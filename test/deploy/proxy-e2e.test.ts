@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assetUrl, buildId } from '../../app/core/ui/assets.js';
 import { signedPrivateMediaUrl } from '../../app/nadooit_ops/private-media.js';
 import type { Process } from './support.js';
 import {
@@ -18,6 +17,8 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
   let ports: { http: number; https: number; app: number };
   let ca: Buffer;
   let nginxPid = 0;
+  let build = '';
+  const assetUrl = (relative: string) => `/static/${build}/${relative}`;
   const media = path.join(root, 'web', 'media');
   const https = (p: string, headers: Record<string, string> = {}, extra: object = {}) =>
     request({ port: ports.https, path: p, headers, tls: { ca }, ...extra });
@@ -42,7 +43,9 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
       DEBUG: '0', SECRET_KEY, DATA_DIR: path.join(root, 'data'), STATIC_ROOT: path.join(root, 'web', 'static'),
       MEDIA_ROOT: media, DATABASE_URL: `sqlite:${path.join(root, 'data', 'db.sqlite3')}`, REDIS_URL: '', LOG_LEVEL: 'warn',
     });
-    writeFileSync(path.join(root, 'web', 'static', buildId(), 'app', 'only-on-disk.txt'), 'from disk');
+    // The build id as the app's processes compute it (with every app's static mounts), read from disk.
+    build = readdirSync(path.join(root, 'web', 'static')).find((name) => /^[0-9a-f]{12}$/.test(name))!;
+    writeFileSync(path.join(root, 'web', 'static', build, 'app', 'only-on-disk.txt'), 'from disk');
     processes.push(app);
     openUp(root);
 
@@ -70,6 +73,7 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
     assert.match(page.body.toString(), /NADOO-IT/);
     assert.match(String(page.headers['content-security-policy']), /default-src 'self'/, 'answered by the app');
     assert.equal(page.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+    assert.ok(page.body.includes(`/static/${build}/`), 'the page links the build that collectstatic wrote');
   });
 
   it('tells the app the request came over HTTPS: the session cookie is Secure', async () => {
@@ -87,7 +91,7 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
     assert.equal(css.headers['content-security-policy'], undefined, 'served by nginx, not the app');
     const disk = await https(assetUrl('app/only-on-disk.txt'));
     assert.equal(disk.body.toString(), 'from disk');
-    const missing = await https(`/static/${buildId()}/app/not-collected.js`);
+    const missing = await https(`/static/${build}/app/not-collected.js`);
     assert.equal(missing.status, 404);
     assert.ok(missing.headers['content-security-policy'], 'a file missing on disk is asked of the app');
   });

@@ -13,8 +13,6 @@ export const executionMessages: MessageCatalog = {
     'executions.status.PAID': 'Bezahlt',
     'executions.status.REFUNDED': 'Erstattet',
     'executions.status.REVOKED': 'Storniert',
-    'executions.demo.created': 'Demo-Daten angelegt.',
-    'executions.demo.exists': 'Demo-Daten waren schon vorhanden; nichts doppelt angelegt.',
   },
   en: {
     'executions.error.invalid_time_saved': 'time_saved must be a whole number of seconds from 0 to {max}.',
@@ -28,7 +26,5 @@ export const executionMessages: MessageCatalog = {
     'executions.status.PAID': 'Paid',
     'executions.status.REFUNDED': 'Refunded',
     'executions.status.REVOKED': 'Revoked',
-    'executions.demo.created': 'Demo data created.',
-    'executions.demo.exists': 'Demo data already existed; nothing was created twice.',
   },
 };

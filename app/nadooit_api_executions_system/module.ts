@@ -1,4 +1,5 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
+import { demoCommand } from './commands/demo.js';
 import { legacyApiRoutes } from './legacy/routes.js';
 import { executionMigrations } from './migrations/0001_executions.js';
 import { executionMessages } from './messages.js';
@@ -11,5 +12,6 @@ export function nadooitApiExecutionsSystemApp(_context: () => AppContext): AppMo
     migrations: executionMigrations,
     messages: executionMessages,
     routes: (app, context) => legacyApiRoutes(app, context),
+    commands: [demoCommand],
   };
 }

@@ -44,6 +44,17 @@ describeEachBackend('hr permission service', (h) => {
     assert.equal(await abilitiesFor(db(), user.id, customer, 'time_account_manager'), null);
   });
 
+  it('malformed ids (e.g. from a URL) answer "no" instead of failing the query', async () => {
+    const customer = await makeCustomer(db());
+    const user = await makeUser(db());
+    await giveRole(db(), user, customer, 'customer_manager', ['can_give_manager_role']);
+    assert.equal(await hasRole(db(), user.id, 'not-a-uuid', 'customer_manager'), false);
+    assert.equal(await hasRole(db(), "x' or 1=1 --", customer, 'customer_manager'), false);
+    assert.equal(await abilitiesFor(db(), user.id, '42', 'customer_manager'), null);
+    assert.deepEqual(await customersWithRole(db(), 'nope', 'customer_manager'), []);
+    assert.deepEqual(await roleMap(db(), 'nope'), []);
+  });
+
   it('an inactive user account holds no roles', async () => {
     const customer = await makeCustomer(db());
     const user = await makeUser(db());

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../core/db/transaction.js';
 import { PermissionDenied } from './errors.js';
+import { isUuid } from './ids.js';
 import { MANAGER_ROLES, MANAGER_ROLE_NAMES, isAbilityOf } from './roles.js';
 import type { AbilityOf, ManagerRole } from './roles.js';
 import './models.js';
@@ -52,6 +53,7 @@ export async function hasRole<R extends ManagerRole>(
   role: R,
   ability?: Ability<R>,
 ): Promise<boolean> {
+  if (!isUuid(userId) || !isUuid(customerId)) return false;
   const row = await activeRoleRows(db, userId, role, ability)
     .where('c.customer_id', '=', customerId)
     .select('r.id')
@@ -78,6 +80,7 @@ export async function customersWithRole<R extends ManagerRole>(
   role: R,
   ability?: Ability<R>,
 ): Promise<string[]> {
+  if (!isUuid(userId)) return [];
   const rows = await activeRoleRows(db, userId, role, ability).select('c.customer_id').execute();
   return [...new Set(rows.map((r) => r.customer_id))];
 }
@@ -89,6 +92,7 @@ export async function abilitiesFor<R extends ManagerRole>(
   customerId: string,
   role: R,
 ): Promise<Ability<R>[] | null> {
+  if (!isUuid(userId) || !isUuid(customerId)) return null;
   const row = await activeRoleRows(db, userId, role)
     .where('c.customer_id', '=', customerId)
     .selectAll('r')
@@ -100,6 +104,7 @@ export async function abilitiesFor<R extends ManagerRole>(
 
 /** Per customer (sorted by name), every role and ability the user holds on active contracts — for navbar and profile. */
 export async function roleMap(db: Tx, userId: string): Promise<CustomerRoles[]> {
+  if (!isUuid(userId)) return [];
   const byCustomer = new Map<string, CustomerRoles>();
   for (const role of MANAGER_ROLE_NAMES) {
     const rows = await activeRoleRows(db, userId, role)

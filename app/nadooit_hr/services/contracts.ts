@@ -7,6 +7,7 @@ import { staffAuthority } from '../actor.js';
 import type { Actor } from '../actor.js';
 import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, PermissionDenied } from '../errors.js';
 import { hasRole } from '../permissions.js';
+import { isUuid } from '../ids.js';
 import { employeeByUserCode } from './employees.js';
 
 export type EmployeeContract = Selectable<EmployeeContractsTable>;
@@ -60,10 +61,7 @@ export async function customerExists(db: Tx, customerId: string): Promise<boolea
   return (await db.selectFrom('crm_customers').select('id').where('id', '=', customerId).executeTakeFirst()) !== undefined;
 }
 
-/** True for a canonical UUID string (PostgreSQL rejects anything else in a uuid column). */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+export { isUuid };
 
 export type AddEmployeeOutcome = 'created' | 'exists' | 'reactivated';
 

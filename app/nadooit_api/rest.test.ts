@@ -87,6 +87,8 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
     const ledger = await get(`/api/v1/time-accounts/${a.timeAccountId}/ledger?limit=2`);
     assert.deepEqual([ledger.body.items[0].kind, ledger.body.items[0].seconds, ledger.body.items[0].reference], ['top_up', 3600, 'RE-2025-001']);
     assert.equal(ledger.body.items[0].balance_after, topUp.body.balance_seconds);
+    const older = await get(`/api/v1/time-accounts/${a.timeAccountId}/ledger?limit=2&before_seq=${ledger.body.items[1].seq}`);
+    assert.ok(older.body.items.every((e: { seq: number }) => e.seq < ledger.body.items[1].seq));
   });
 
   it('executions: scoped list with cursor pagination and sums; another customer is never visible', async () => {

@@ -78,6 +78,7 @@ export const TimeAccount = z
 export const LedgerEntry = z
   .object({
     id: id(),
+    seq: z.number().int().describe('Position in the account\'s ledger (1, 2, …)'),
     kind: z.enum(['opening', 'top_up', 'booking', 'refund', 'correction']),
     seconds: z.number().int(),
     balance_after: z.number().int(),
@@ -90,7 +91,7 @@ export const LedgerEntry = z
 
 export const LedgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.iso.datetime().optional().describe('Page further back: created_at of the last entry seen'),
+  before_seq: z.coerce.number().int().min(1).optional().describe('Page further back: seq of the last entry seen'),
 });
 
 export const TopUpBody = z

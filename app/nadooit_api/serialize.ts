@@ -62,6 +62,7 @@ export function sumsOut(s: ExecutionSums) {
 export function ledgerOut(e: LedgerEntry) {
   return {
     id: e.id,
+    seq: Number(e.seq),
     kind: e.kind,
     seconds: Number(e.seconds),
     balance_after: Number(e.balance_after),

@@ -93,7 +93,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     },
     async (request) => {
       const account = await one(principalOf(request), request.params.id);
-      const rows = await ledgerEntries(db.kysely, account.id, { limit: request.query.limit, before: request.query.before && new Date(request.query.before).toISOString() });
+      const rows = await ledgerEntries(db.kysely, account.id, { limit: request.query.limit, beforeSeq: request.query.before_seq });
       return { items: rows.map(ledgerOut) };
     },
   );

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
 import { Conflict, InvalidInput, NotFound } from '../nadooit_hr/errors.js';
+import { isUuid } from '../nadooit_hr/ids.js';
 import type { LedgerEntriesTable, LedgerEntryKind } from './models.js';
 import './models.js';
 
@@ -28,8 +29,6 @@ function seconds(value: number, what: string, { positive }: { positive: boolean 
   }
   return value;
 }
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /** Adds `delta` unless the balance would go negative; the new balance, or undefined when refused. Throws NotFound for an unknown account. */
 async function applyDelta(tx: Tx, timeAccountId: string, delta: number): Promise<number | undefined> {

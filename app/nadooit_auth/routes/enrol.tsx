@@ -9,7 +9,7 @@ import { findUserById } from '../services/users.js';
 import type { User } from '../services/users.js';
 import { EnrolPage, InvalidLinkPage } from '../views/enrol.js';
 import { beginRegistration, finishRegistration, registrationBody } from './ceremony.js';
-import { audit, completeLogin, countFailure, isLocked, jsonError } from './respond.js';
+import { CEREMONY_RATE, audit, completeLogin, countFailure, isLocked, jsonError } from './respond.js';
 import { takeChallenge } from './state.js';
 
 export const AFTER_ENROLMENT = '/auth/keys';
@@ -39,7 +39,7 @@ export function enrolRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.html(<InvalidLinkPage ctx={ctx} locked={outcome === 'locked'} />, outcome === 'locked' ? 429 : 404);
   };
 
-  app.get('/auth/enrol/:token', async (request, reply) => {
+  app.get('/auth/enrol/:token', CEREMONY_RATE, async (request, reply) => {
     const found = await resolve(request);
     if (typeof found === 'string') return refuse(request, reply, found);
     const ctx = await pageContext(request, { forms: true });
@@ -48,13 +48,13 @@ export function enrolRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.html(<EnrolPage ctx={ctx} token={token} displayName={found.user.display_name} userCode={found.user.user_code} />);
   });
 
-  app.post('/auth/enrol/:token/options', async (request, reply) => {
+  app.post('/auth/enrol/:token/options', CEREMONY_RATE, async (request, reply) => {
     const found = await resolve(request);
     if (typeof found === 'string') return jsonError(request, reply, found === 'locked' ? 429 : 404, found === 'locked' ? 'auth.locked' : 'auth.enrol.invalid');
     return reply.send({ options: await beginRegistration(context, request, found.user, 'enrol', { tokenId: found.token.id }) });
   });
 
-  app.post('/auth/enrol/:token/verify', async (request, reply) => {
+  app.post('/auth/enrol/:token/verify', CEREMONY_RATE, async (request, reply) => {
     const challenge = takeChallenge(request, 'enrol');
     const parsed = registrationBody.safeParse(request.body);
     const found = await resolve(request);

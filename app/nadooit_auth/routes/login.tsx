@@ -14,7 +14,7 @@ import { findUserByCode, findUserById, normaliseUserCode } from '../services/use
 import type { User } from '../services/users.js';
 import { allowListOf, authenticationOptions, verifyAuthentication } from '../services/webauthn.js';
 import { LoginPage, LogoutPage } from '../views/login.js';
-import { audit, completeLogin, countFailure, isLocked, jsonError } from './respond.js';
+import { CEREMONY_RATE, audit, completeLogin, countFailure, isLocked, jsonError } from './respond.js';
 import { storeChallenge, takeChallenge } from './state.js';
 import type { PendingChallenge } from './state.js';
 
@@ -83,7 +83,7 @@ export function loginRoutes(app: FastifyInstance, context: AppContext): void {
   });
 
   // Without JavaScript the form arrives here with the code alone: refused, unless the development switch is on.
-  app.post('/auth/login-user', async (request, reply) => {
+  app.post('/auth/login-user', CEREMONY_RATE, async (request, reply) => {
     const code = normaliseUserCode(formString(request.body, 'user_code'));
     if (!code) return renderLogin(request, reply, 422, { errors: { user_code: [request.t('auth.login.code_required')] } });
     if (devLogin) {
@@ -96,7 +96,7 @@ export function loginRoutes(app: FastifyInstance, context: AppContext): void {
     return renderLogin(request, reply, 400, { userCode: code, errors: { _form: [request.t('auth.login.key_required')] } });
   });
 
-  app.post('/auth/login-user/options', async (request, reply) => {
+  app.post('/auth/login-user/options', CEREMONY_RATE, async (request, reply) => {
     const parsed = codeBody.safeParse(request.body);
     const code = parsed.success ? normaliseUserCode(parsed.data.user_code) : '';
     if (!code) return jsonError(request, reply, 422, 'auth.login.code_required');
@@ -110,7 +110,7 @@ export function loginRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.send({ options });
   });
 
-  app.post('/auth/login-user/verify', async (request, reply) => {
+  app.post('/auth/login-user/verify', CEREMONY_RATE, async (request, reply) => {
     const parsed = verifyBody.safeParse(request.body);
     const challenge = takeChallenge(request, 'login');
     if (!parsed.success || !challenge?.code) return jsonError(request, reply, 400, 'auth.login.expired');
@@ -126,14 +126,14 @@ export function loginRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.send({ redirect: localPath(parsed.data.next, DEFAULT_AFTER_LOGIN) });
   });
 
-  app.post('/auth/passkey/options', async (request, reply) => {
+  app.post('/auth/passkey/options', CEREMONY_RATE, async (request, reply) => {
     if (await isLocked(context, request, null)) return jsonError(request, reply, 429, 'auth.locked');
     const options = await authenticationOptions(settings);
     await storeChallenge(request, { purpose: 'passkey', challenge: options.challenge });
     return reply.send({ options });
   });
 
-  app.post('/auth/passkey/verify', async (request, reply) => {
+  app.post('/auth/passkey/verify', CEREMONY_RATE, async (request, reply) => {
     const parsed = verifyBody.safeParse(request.body);
     const challenge = takeChallenge(request, 'passkey');
     if (!parsed.success || !challenge) return jsonError(request, reply, 400, 'auth.login.expired');

@@ -88,3 +88,10 @@ export async function completeLogin(
 export function translated(request: FastifyRequest, errors: FieldErrors): FieldErrors {
   return Object.fromEntries(Object.entries(errors).map(([field, keys]) => [field, keys?.map((key) => request.t(key))]));
 }
+
+/**
+ * Per-address request ceilings (@fastify/rate-limit, in Redis when configured) in front of the
+ * credential checks; the database lockouts above are what stops guessing, this only caps floods.
+ */
+export const PASSWORD_RATE = { config: { rateLimit: { max: 30, timeWindow: 60_000 } } };
+export const CEREMONY_RATE = { config: { rateLimit: { max: 300, timeWindow: 60_000 } } };

@@ -12,7 +12,7 @@ import { POLICIES } from '../services/throttle.js';
 import { consumeToken, findValidToken, issueToken, revokeOpenTokens } from '../services/tokens.js';
 import { staffUserExists } from '../services/users.js';
 import { SetupPage } from '../views/staff.js';
-import { audit, countFailure, isLocked, translated } from './respond.js';
+import { PASSWORD_RATE, audit, countFailure, isLocked, translated } from './respond.js';
 import { setPendingStaff } from './state.js';
 import { DEFAULT_AFTER_STAFF_LOGIN } from './staff.js';
 
@@ -81,7 +81,7 @@ export function setupRoutes(app: FastifyInstance, context: AppContext): void {
     return render(request, reply, token);
   });
 
-  app.post('/auth/setup', async (request, reply) => {
+  app.post('/auth/setup', PASSWORD_RATE, async (request, reply) => {
     const token = formString(request.body, 'token');
     const allowed = await access(request, token);
     if (typeof allowed === 'string') return denied(request, reply, allowed);

@@ -17,7 +17,7 @@ import { allowListOf, authenticationOptions } from '../services/webauthn.js';
 import { RecoveryCodesPage, SecondFactorPage, StaffLoginPage, TotpEnrolPage } from '../views/staff.js';
 import { beginRegistration, finishRegistration, hasSecondFactor, registrationBody } from './ceremony.js';
 import { verifiedKeyLogin } from './login.js';
-import { audit, completeLogin, countFailure, isLocked, jsonError, translated } from './respond.js';
+import { CEREMONY_RATE, PASSWORD_RATE, audit, completeLogin, countFailure, isLocked, jsonError, translated } from './respond.js';
 import type { LoginOptions } from './respond.js';
 import {
   pendingStaff,
@@ -72,7 +72,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
     return renderLogin(request, reply, 200, { next });
   });
 
-  app.post('/auth/staff-login', async (request, reply) => {
+  app.post('/auth/staff-login', PASSWORD_RATE, async (request, reply) => {
     const nextField = formString(request.body, 'next');
     const next = nextField && localPath(nextField, '') ? localPath(nextField) : undefined;
     const parsed = passwordForm.safeParse({ username: formString(request.body, 'username'), password: (request.body as Record<string, unknown>)?.password ?? '' });
@@ -109,7 +109,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
     return renderSecondFactor(request, reply, current.user);
   });
 
-  app.post('/auth/staff-login/verify', async (request, reply) => {
+  app.post('/auth/staff-login/verify', CEREMONY_RATE, async (request, reply) => {
     const current = await pendingUser(request);
     if (!current) return reply.redirect('/auth/staff-login');
     const { user } = current;
@@ -132,7 +132,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.redirect(await finishStaffLogin(request, reply, user, code ? 'password+totp' : 'password+recovery'));
   });
 
-  app.post('/auth/staff-login/key/options', async (request, reply) => {
+  app.post('/auth/staff-login/key/options', CEREMONY_RATE, async (request, reply) => {
     const current = await pendingUser(request);
     if (!current) return jsonError(request, reply, 400, 'auth.login.expired');
     const keys = await enabledCredentials(db, current.user.id);
@@ -141,7 +141,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.send({ options });
   });
 
-  app.post('/auth/staff-login/key/verify', async (request, reply) => {
+  app.post('/auth/staff-login/key/verify', CEREMONY_RATE, async (request, reply) => {
     const current = await pendingUser(request);
     const challenge = takeChallenge(request, 'staff');
     const body = request.body as { credential?: unknown } | null;
@@ -192,7 +192,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
     return renderEnrol(request, reply, current.user);
   });
 
-  app.post('/auth/staff-login/enrol', async (request, reply) => {
+  app.post('/auth/staff-login/enrol', CEREMONY_RATE, async (request, reply) => {
     const current = await enrollingUser(request);
     if (!current) return reply.redirect(pendingStaff(request) ? '/auth/staff-login/verify' : '/auth/staff-login');
     const { user } = current;

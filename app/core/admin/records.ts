@@ -9,7 +9,7 @@ import type { AdminResource, Row } from './types.js';
 
 /** Columns the admin reads for a row: primary key, every declared field and the title's columns. */
 export function rowColumns(resource: AdminResource): string[] {
-  return [...new Set([primaryKey(resource), ...resource.fields.map((f) => f.name), ...resource.title.columns])];
+  return [...new Set([primaryKey(resource), ...resource.fields.filter((f) => !f.virtual).map((f) => f.name), ...resource.title.columns])];
 }
 
 export async function loadRow(db: Tx, resource: AdminResource, id: string): Promise<Row | undefined> {
@@ -43,6 +43,10 @@ export function titleOf(resource: AdminResource, row: Row, language: Language): 
 /** Names of the given rows of a resource, in one query. */
 export async function titlesFor(db: DB, resource: AdminResource, ids: string[], language: Language): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
+  if (resource.title.load && unique.length) {
+    const loaded = await resource.title.load(db, unique, language);
+    if (loaded.size) return loaded;
+  }
   const out = new Map<string, string>();
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
@@ -54,6 +58,13 @@ export async function titlesFor(db: DB, resource: AdminResource, ids: string[], 
     for (const row of rows) out.set(String(row[primaryKey(resource)]), titleOf(resource, row, language));
   }
   return out;
+}
+
+/** The names of rows already loaded (the resource's `load` when it has one, else its columns). */
+export async function titlesOfRows(db: DB, resource: AdminResource, rows: Row[], language: Language): Promise<string[]> {
+  const pk = primaryKey(resource);
+  const loaded = resource.title.load ? await titlesFor(db, resource, rows.map((r) => String(r[pk])), language) : null;
+  return rows.map((row) => loaded?.get(String(row[pk])) ?? titleOf(resource, row, language));
 }
 
 /** For each relation column shown, the titles of the referenced rows (one query per column). */
@@ -80,7 +91,7 @@ export function snapshot(resource: AdminResource, row: Row | undefined): Row | n
   if (!row) return null;
   const out: Row = { [primaryKey(resource)]: row[primaryKey(resource)] };
   for (const field of resource.fields) {
-    if (!(field.name in row)) continue;
+    if (field.virtual || !(field.name in row)) continue;
     out[field.name] = field.sensitive ? (row[field.name] === null ? null : '***') : row[field.name];
   }
   return out;
@@ -93,13 +104,19 @@ export function changedFields(before: Row | null, after: Row | null): string[] {
 }
 
 /** The generic insert: a new UUID, the resource's defaults, the form values and timestamps. */
+/** Form values without the virtual inputs (which are not columns). */
+function columnsOnly(resource: AdminResource, values: Row): Row {
+  const virtual = new Set(resource.fields.filter((f) => f.virtual).map((f) => f.name));
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !virtual.has(k)));
+}
+
 export async function insertRow(tx: Tx, resource: AdminResource, values: Row): Promise<string> {
   const id = randomUUID();
   const now = new Date().toISOString();
   const stamps = resource.timestamps ?? 'both';
   const row: Row = {
     ...(resource.defaults?.() ?? {}),
-    ...values,
+    ...columnsOnly(resource, values),
     [primaryKey(resource)]: id,
     ...(stamps !== 'none' ? { created_at: now } : {}),
     ...(stamps === 'both' ? { updated_at: now } : {}),
@@ -109,7 +126,7 @@ export async function insertRow(tx: Tx, resource: AdminResource, values: Row): P
 }
 
 export async function updateRow(tx: Tx, resource: AdminResource, id: string, values: Row): Promise<void> {
-  const set: Row = { ...values };
+  const set: Row = columnsOnly(resource, values);
   if ((resource.timestamps ?? 'both') === 'both') set.updated_at = new Date().toISOString();
   if (Object.keys(set).length === 0) return;
   await untyped(tx as DB).updateTable(resource.table).set(set).where(primaryKey(resource), '=', id).execute();

@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { DB } from '../db/connection.js';
 import type { Language } from '../ui/i18n.js';
 import { untyped } from './query.js';
-import { titleOf } from './records.js';
+import { titlesOfRows } from './records.js';
 import { primaryKey } from './site.js';
 import type { AdminSite } from './site.js';
 import type { AdminField, AdminResource, OnDelete, Row } from './types.js';
@@ -28,6 +28,7 @@ const MAX_DEPTH = 3;
 async function impactsOf(db: DB, site: AdminSite, resource: AdminResource, selector: Selector, language: Language, depth: number): Promise<Impact[]> {
   const impacts: Impact[] = [];
   for (const { resource: child, field } of site.referencing(resource)) {
+    if (field.relation!.onDelete === 'none') continue;
     const k = untyped(db);
     const matching = () => k.selectFrom(child.table).where(field.name, 'in', selector);
     const counted = (await k
@@ -51,7 +52,7 @@ async function impactsOf(db: DB, site: AdminSite, resource: AdminResource, selec
       onDelete,
       count: Math.min(count, CAP),
       capped: count > CAP,
-      samples: rows.map((r) => ({ id: String(r[primaryKey(child)]), title: titleOf(child, r, language) })),
+      samples: (await titlesOfRows(db, child, rows, language)).map((title, i) => ({ id: String(rows[i]![primaryKey(child)]), title })),
       children,
     });
   }

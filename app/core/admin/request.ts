@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-module.js';
 import { transaction } from '../db/transaction.js';
-import { forbidden, notFound } from '../http/errors.js';
+import { HttpError, forbidden, notFound } from '../http/errors.js';
 import type { CurrentUser } from '../http/types.js';
 import { pageContext } from '../ui/page-context.js';
 import type { PageContext } from '../ui/page-context.js';
 import { Access } from './access.js';
 import type { AdminBackend, AuditAction } from './access.js';
-import { changedFields, loadRow, snapshot, titleOf, titlesFor } from './records.js';
+import { changedFields, loadRow, snapshot, titlesFor, titlesOfRows } from './records.js';
 import { choicesOf, primaryKey, resourceKey, text } from './site.js';
 import type { AdminSite } from './site.js';
+import { ActionError } from './types.js';
 import type { AdminField, AdminResource, Permission, Row, WriteContext } from './types.js';
 import type { Display } from './views/cells.js';
 import type { Option } from './views/widgets.js';
@@ -26,8 +27,6 @@ export interface AdminOptions {
   logoutUrl?: string;
   /** The audit log list filtered to one object, if the user may see it. */
   historyHref?(access: Access, resource: string, objectId: string): string | null;
-  /** Extra content on a resource's detail page (e.g. the audit log's before/after table). */
-  detailExtras?: Record<string, (row: Row, d: Display) => JSX.Element>;
 }
 
 /** Everything one admin request needs, resolved once. */
@@ -109,12 +108,13 @@ export async function recordAudit(ar: AdminRequest, tx: WriteContext['tx'], chan
   const after = snapshot(change.resource, change.after);
   if (change.action === 'update' && changedFields(before, after).filter((f) => f !== 'updated_at').length === 0) return false;
   const row = change.after ?? change.before;
+  const [label] = row ? await titlesOfRows(tx as never, change.resource, [row], ar.d.language) : [change.objectId];
   await ar.options.backend.audit(tx, {
     actor: ar.user,
     ip: ar.request.ip ?? null,
     resource: resourceKey(change.resource),
     objectId: change.objectId,
-    objectLabel: row ? titleOf(change.resource, row, ar.d.language) : change.objectId,
+    objectLabel: label ?? change.objectId,
     action: change.action,
     actionName: change.actionName,
     input: change.input,
@@ -148,7 +148,8 @@ export async function relationStates(ar: AdminRequest, fields: AdminField[], val
         .orderBy(orderField, direction)
         .limit(20)
         .execute()) as Row[];
-      options = rows.map((r) => ({ value: String(r[pk]), label: titleOf(target, r, ar.d.language) }));
+      const labels = await titlesOfRows(db, target, rows, ar.d.language);
+      options = rows.map((r, i) => ({ value: String(r[pk]), label: labels[i]! }));
     }
     out.set(field.name, { label, options });
   }
@@ -166,6 +167,13 @@ export async function checkRelations(ar: AdminRequest, fields: AdminField[], val
     if (!found) errors[field.name] = [ar.ctx.t('admin.error.relation')];
   }
   return errors;
+}
+
+/** A refusal meant for the staff user: an ActionError, or a service's 4xx HttpError (rule violated). */
+export function userFacing(error: unknown): ActionError | null {
+  if (error instanceof ActionError) return error;
+  if (error instanceof HttpError && error.statusCode >= 400 && error.statusCode < 500) return new ActionError(error.message);
+  return null;
 }
 
 /** A label for a choice value (used in flash messages and filter blocks). */

@@ -16,14 +16,14 @@ export function editableFields(resource: AdminResource, mode: FormMode, actor: C
       !f.readOnly &&
       !f.sensitive &&
       f.type !== 'json' &&
-      (mode === 'create' || !f.createOnly) &&
+      (mode === 'create' || (!f.createOnly && !f.virtual)) &&
       (!f.superuserOnly || actor.isSuperuser),
   );
 }
 
-/** Fields shown on a form (editable ones as inputs, the rest as text). */
-export function visibleFields(resource: AdminResource): AdminField[] {
-  return resource.fields.filter((f) => !f.sensitive);
+/** Fields shown on a detail page or form (virtual inputs only on the create form). */
+export function visibleFields(resource: AdminResource, mode: FormMode | 'detail' = 'detail'): AdminField[] {
+  return resource.fields.filter((f) => !f.sensitive && (!f.virtual || mode === 'create'));
 }
 
 /** The raw form value of a field: checkboxes as presence, everything else as a trimmed string. */

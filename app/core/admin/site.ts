@@ -64,7 +64,7 @@ export class AdminSite {
   referencing(target: AdminResource): Reference[] {
     const key = resourceKey(target);
     return this.resources.flatMap((resource) =>
-      resource.fields.filter((f) => f.type === 'relation' && f.relation?.resource === key).map((field) => ({ resource, field })),
+      resource.fields.filter((f) => f.type === 'relation' && !f.virtual && f.relation?.resource === key).map((field) => ({ resource, field })),
     );
   }
 
@@ -84,7 +84,7 @@ export class AdminSite {
 
   private check(resource: AdminResource): void {
     const key = resourceKey(resource);
-    const names = new Set([primaryKey(resource), ...resource.fields.map((f) => f.name)]);
+    const names = new Set([primaryKey(resource), ...resource.fields.filter((f) => !f.virtual).map((f) => f.name)]);
     const known = (name: string, where: string) => {
       if (!names.has(name)) throw new Error(`admin: ${key} ${where} names unknown field ${name}`);
     };

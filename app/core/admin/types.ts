@@ -1,9 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { AppContext } from '../app-module.js';
+import type { DB } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
 import type { CurrentUser } from '../http/types.js';
 import type { Language, Translate } from '../ui/i18n.js';
+import type { Display } from './views/cells.js';
 
 /** A text in both UI languages; German is shown by default. */
 export interface Text {
@@ -32,7 +34,8 @@ export type FieldType =
   /** action inputs only: rendered as a password box, never echoed, masked in the audit log */
   | 'password';
 
-export type OnDelete = 'cascade' | 'set null' | 'restrict';
+/** The foreign key's ON DELETE rule; 'none' for a plain id without a foreign key (a delete leaves it as it is). */
+export type OnDelete = 'cascade' | 'set null' | 'restrict' | 'none';
 
 export interface Choice {
   value: string;
@@ -51,6 +54,8 @@ export interface AdminField {
   readOnly?: boolean;
   /** Writable on the create form only (e.g. the parent of a contract). */
   createOnly?: boolean;
+  /** Not a column: an extra input of the create form handed to the create hook (e.g. the first managers). */
+  virtual?: boolean;
   /** Never shown anywhere; masked in the audit log (secrets, hashes). */
   sensitive?: boolean;
   /** Only superusers may set this field (e.g. is_superuser). */
@@ -144,8 +149,15 @@ export interface AdminResource {
   labelPlural: Text;
   /** Primary key column (a UUID made in the app). */
   primaryKey?: string;
-  /** How a row is named in lists, selects, the audit log and delete confirmations. */
-  title: { columns: string[]; format?(row: Row, language: Language): string };
+  /**
+   * How a row is named in lists, selects, the audit log and delete confirmations. `load` names rows whose
+   * name needs other tables (e.g. a customer program by its program and customer), in one query per page.
+   */
+  title: {
+    columns: string[];
+    format?(row: Row, language: Language): string;
+    load?(db: DB, ids: string[], language: Language): Promise<Map<string, string>>;
+  };
   fields: AdminField[];
   list: {
     columns: string[];
@@ -170,6 +182,8 @@ export interface AdminResource {
   timestamps?: 'both' | 'created' | 'none';
   /** Values for NOT NULL columns the form does not show, used by the generic insert. */
   defaults?: () => Row;
+  /** Extra content on the detail page (e.g. a before/after table), rendered below the fields. */
+  extra?(db: DB, row: Row, display: Display): Promise<JSX.Element>;
   /** Extra help shown above the form. */
   help?: Text;
 }

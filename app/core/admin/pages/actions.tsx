@@ -4,12 +4,12 @@ import type { FieldErrors } from '../../ui/components.js';
 import { formList, formString } from '../../ui/forms.js';
 import { deletionImpact } from '../relations.js';
 import type { Impact } from '../relations.js';
-import { deleteRows, loadRows, titleOf } from '../records.js';
+import { deleteRows, loadRows, titlesOfRows } from '../records.js';
 import { parseForm } from '../schema.js';
 import { primaryKey, resourceUrl, text } from '../site.js';
 import { ActionError } from '../types.js';
 import type { AdminAction, AdminResource, Row } from '../types.js';
-import { adminRequest, checkRelations, inTransaction, recordAudit, relationStates, resourceFor, rowFor } from '../request.js';
+import { adminRequest, checkRelations, inTransaction, recordAudit, relationStates, resourceFor, rowFor, userFacing } from '../request.js';
 import type { AdminOptions, AdminRequest } from '../request.js';
 import { ActionView, DeleteView } from '../views/confirm.js';
 import { AdminShell } from '../views/shell.js';
@@ -23,11 +23,12 @@ function selectedIds(source: unknown): string[] {
   return ids.filter(isUuid);
 }
 
-function objectsOf(ar: AdminRequest, resource: AdminResource, rows: Row[]) {
+async function objectsOf(ar: AdminRequest, resource: AdminResource, rows: Row[]) {
   const base = resourceUrl(resource, ar.d.prefix);
-  return rows.map((row) => {
+  const titles = await titlesOfRows(ar.options.context.db.kysely, resource, rows, ar.d.language);
+  return rows.map((row, i) => {
     const id = String(row[primaryKey(resource)]);
-    return { id, title: titleOf(resource, row, ar.d.language), href: `${base}${encodeURIComponent(id)}/` };
+    return { id, title: titles[i]!, href: `${base}${encodeURIComponent(id)}/` };
   });
 }
 
@@ -55,7 +56,7 @@ export function actionRoutes(app: FastifyInstance, options: AdminOptions): void 
     const { impacts, blocked } = await deletionImpact(db, options.site, resource, ids, ar.d.language);
     const base = resourceUrl(resource, prefix);
     const model = text(resource.label, ar.d.language);
-    const objects = objectsOf(ar, resource, rows);
+    const objects = await objectsOf(ar, resource, rows);
     const single = !bulk && objects[0];
     return reply.html(
       <AdminShell ctx={ar.ctx} prefix={prefix} title={ar.ctx.t('admin.delete_title', { model })} crumbs={[{ label: text(resource.labelPlural, ar.d.language), href: base }, { label: ar.ctx.t('admin.delete') }]} logoutUrl={options.logoutUrl}>
@@ -89,8 +90,9 @@ export function actionRoutes(app: FastifyInstance, options: AdminOptions): void 
         }
       });
     } catch (error) {
-      if (!(error instanceof ActionError)) throw error;
-      await ar.request.flash('danger', error.message);
+      const refusal = userFacing(error);
+      if (!refusal) throw error;
+      await ar.request.flash('danger', refusal.message);
       return reply.redirect(resourceUrl(resource, prefix), 303);
     }
     await ar.request.flash('success', ar.ctx.t('admin.deleted', { count: ids.length, model: text(ids.length === 1 ? resource.label : resource.labelPlural, ar.d.language) }));
@@ -100,7 +102,7 @@ export function actionRoutes(app: FastifyInstance, options: AdminOptions): void 
   async function renderAction(ar: AdminRequest, reply: FastifyReply, resource: AdminResource, action: AdminAction, rows: Row[], values: Row, errors?: FieldErrors, status = 200) {
     const fields = action.fields ?? [];
     const base = resourceUrl(resource, prefix);
-    const objects = objectsOf(ar, resource, rows);
+    const objects = await objectsOf(ar, resource, rows);
     const label = text(action.label, ar.d.language);
     return reply.html(
       <AdminShell ctx={ar.ctx} prefix={prefix} title={label} crumbs={[{ label: text(resource.labelPlural, ar.d.language), href: base }, { label }]} logoutUrl={options.logoutUrl}>
@@ -159,7 +161,8 @@ export function actionRoutes(app: FastifyInstance, options: AdminOptions): void 
         }
       });
     } catch (error) {
-      if (error instanceof ActionError) return renderAction(ar, reply, resource, action, rows, parsed.values, error.fieldErrors ?? { _form: [error.message] }, 422);
+      const refusal = userFacing(error);
+      if (refusal) return renderAction(ar, reply, resource, action, rows, parsed.values, refusal.fieldErrors ?? { _form: [refusal.message] }, 422);
       throw error;
     }
     const label = text(action.label, ar.d.language);

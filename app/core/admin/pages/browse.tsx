@@ -4,7 +4,7 @@ import { setSessionValue } from '../../http/sessions.js';
 import { PERIODS } from '../periods.js';
 import { cappedCount, iterateRows, listPage, parseListQuery } from '../query.js';
 import type { ListQuery, QueryScope } from '../query.js';
-import { relationTitles, titleOf, titlesFor } from '../records.js';
+import { relationTitles, titlesFor, titlesOfRows } from '../records.js';
 import { choicesOf, primaryKey, resourceKey, text } from '../site.js';
 import type { AdminField, AdminResource, Row } from '../types.js';
 import { csvCell, moneyInput } from '../values.js';
@@ -179,7 +179,8 @@ export function browseRoutes(app: FastifyInstance, options: AdminOptions): void 
     const term = typeof query.term === 'string' ? query.term : '';
     const lq = { ...parseListQuery(resource, {}), search: term.trim().slice(0, 100), limit: AUTOCOMPLETE_LIMIT };
     const page = await listPage(db, scopeOf(ar, resource), lq, resource.title.columns);
-    const options_ = page.rows.map((row) => ({ value: String(row[primaryKey(resource)]), label: titleOf(resource, row, ar.d.language) }));
+    const labels = await titlesOfRows(db, resource, page.rows, ar.d.language);
+    const options_ = page.rows.map((row, i) => ({ value: String(row[primaryKey(resource)]), label: labels[i]! }));
     return reply.html(<AutocompleteOptions ctx={ar.ctx} options={options_} />);
   });
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FieldErrors } from '../../ui/components.js';
 import { untyped } from '../query.js';
-import { constraintErrors, insertRow, loadRow, relationTitles, titleOf, updateRow } from '../records.js';
+import { constraintErrors, insertRow, loadRow, relationTitles, titlesOfRows, updateRow } from '../records.js';
 import { editableFields, parseForm, visibleFields } from '../schema.js';
 import type { FormMode } from '../schema.js';
 import { primaryKey, resourceKey, resourceUrl, text } from '../site.js';
 import { ActionError } from '../types.js';
 import type { AdminResource, Row } from '../types.js';
-import { adminRequest, checkRelations, columnField, inTransaction, recordAudit, relationStates, resourceFor, rowFor } from '../request.js';
+import { adminRequest, checkRelations, columnField, inTransaction, recordAudit, relationStates, resourceFor, rowFor, userFacing } from '../request.js';
 import type { AdminOptions, AdminRequest } from '../request.js';
 import { DetailView } from '../views/detail.js';
 import type { InlineData } from '../views/detail.js';
@@ -80,11 +80,11 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
     status = 200,
   ) {
     const editable = new Set(editableFields(resource, mode, ar.user).map((f) => f.name));
-    const fields = visibleFields(resource).filter((f) => editable.has(f.name) || mode === 'change');
+    const fields = visibleFields(resource, mode).filter((f) => editable.has(f.name) || mode === 'change');
     const relations = await relationStates(ar, fields, state.values);
     const model = text(resource.label, ar.d.language);
     const title = mode === 'create' ? ar.ctx.t('admin.add_title', { model }) : ar.ctx.t('admin.change_title', { model });
-    const objectTitle = mode === 'change' ? titleOf(resource, state.row, ar.d.language) : undefined;
+    const objectTitle = mode === 'change' ? (await titlesOfRows(db, resource, [state.row], ar.d.language))[0] : undefined;
     const objectHref = state.id ? `${resourceUrl(resource, prefix)}${encodeURIComponent(state.id)}/` : undefined;
     return reply.html(
       <AdminShell ctx={ar.ctx} prefix={prefix} title={objectTitle ? `${title}: ${objectTitle}` : title} crumbs={crumbs(ar, resource, title, objectHref, objectTitle)} logoutUrl={options.logoutUrl}>
@@ -139,14 +139,15 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
       });
       if ('errors' in outcome) return fail(outcome.errors as FieldErrors, parsed.values);
       savedId = outcome.id;
-      const title = titleOf(resource, (await loadRow(db, resource, savedId)) ?? {}, ar.d.language);
+      const [title] = await titlesOfRows(db, resource, [(await loadRow(db, resource, savedId)) ?? {}], ar.d.language);
       const model = text(resource.label, ar.d.language);
       await ar.request.flash(
         'success',
-        outcome.changed ? ar.ctx.t(mode === 'create' ? 'admin.created' : 'admin.updated', { model, title }) : ar.ctx.t('admin.no_changes'),
+        outcome.changed ? ar.ctx.t(mode === 'create' ? 'admin.created' : 'admin.updated', { model, title: title ?? savedId }) : ar.ctx.t('admin.no_changes'),
       );
     } catch (error) {
-      if (error instanceof ActionError) return fail(error.fieldErrors ?? { _form: [error.message] }, parsed.values);
+      const refusal = userFacing(error);
+      if (refusal) return fail(refusal.fieldErrors ?? { _form: [refusal.message] }, parsed.values);
       const constraint = constraintErrors(error, resource);
       if (!constraint) throw error;
       const message = ar.ctx.t(constraint.kind === 'unique' ? 'admin.error.unique' : 'admin.error.constraint');
@@ -179,11 +180,11 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
     const fields = visibleFields(resource);
     const allFields = [columnField(resource, primaryKey(resource))!, ...fields.filter((f) => f.name !== primaryKey(resource))];
     const titles = await relationTitles(db, options.site, resource, [row], fields.map((f) => f.name), ar.d.language);
-    const title = titleOf(resource, row, ar.d.language);
+    const [title = id] = await titlesOfRows(db, resource, [row], ar.d.language);
     const actions = (resource.actions ?? [])
       .filter((a) => a.onDetail !== false && ar.access.canRun(resource, a))
       .map((a) => ({ name: a.name, label: text(a.label, ar.d.language), destructive: a.destructive }));
-    const extra = options.detailExtras?.[resourceKey(resource)]?.(row, ar.d);
+    const extra = resource.extra ? await resource.extra(db, row, ar.d) : undefined;
     return reply.html(
       <AdminShell ctx={ar.ctx} prefix={prefix} title={title} crumbs={crumbs(ar, resource, title)} logoutUrl={options.logoutUrl}>
         <DetailView

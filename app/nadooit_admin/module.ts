@@ -1,0 +1,31 @@
+import type { AppContext, AppModule } from '../core/app-module.js';
+import { mountAdmin } from '../core/admin/mount.js';
+import { adminMessages } from '../core/admin/messages.js';
+import { AUDIT_LOG } from './admin.js';
+import { adminBackend } from './backend.js';
+import { adminGuard } from './guard.js';
+import { adminMigrations } from './migrations/0001_admin.js';
+import { buildSite } from './resources.js';
+import './models.js';
+
+/** The staff admin at /admin/: every app's resources, per-model permissions and the audit log. */
+export function nadooitAdminApp(_context: () => AppContext): AppModule {
+  return {
+    name: 'nadooit_admin',
+    dependsOn: ['nadooit_auth'],
+    migrations: adminMigrations,
+    messages: adminMessages,
+    async routes(app, context) {
+      const site = await buildSite(context.db.kysely);
+      const audit = site.get(AUDIT_LOG)!;
+      await mountAdmin(app, {
+        site,
+        context,
+        backend: adminBackend,
+        guard: adminGuard,
+        historyHref: (access, resource, objectId) =>
+          access.can(audit, 'view') ? `/admin/nadooit_admin/audit_log/?f.resource=${encodeURIComponent(resource)}&f.object_id=${encodeURIComponent(objectId)}` : null,
+      });
+    },
+  };
+}

@@ -49,4 +49,5 @@ export const paths = {
   createApiKey: `${BASE}/api_key/create-api-key`,
   revokeAllApiKeys: `${BASE}/api_key/revoke-api-key`,
   revokeApiKey: (keyId: string) => `${BASE}/api_key/${keyId}/revoke`,
+  apiKeyManagerGrant: `${BASE}/api_key/give-api-key-manager-role`,
 };

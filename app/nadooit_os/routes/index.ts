@@ -2,8 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
 import { userRequired } from '../../nadooit_auth/guards.js';
 import { BASE } from '../paths.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { bookingRoutes } from './bookings.js';
 import { complaintRoutes } from './complaints.js';
+import { grantRoutes } from './grants.js';
+import { hrRoutes } from './hr.js';
+import { programRoutes } from './programs.js';
 import { shellRoutes } from './shell.js';
 import { timeAccountRoutes } from './time-accounts.js';
 
@@ -17,6 +21,10 @@ export async function osRoutes(app: FastifyInstance, context: AppContext): Promi
       bookingRoutes(scope, context);
       complaintRoutes(scope, context);
       timeAccountRoutes(scope, context);
+      programRoutes(scope, context);
+      hrRoutes(scope, context);
+      grantRoutes(scope, context);
+      apiKeyRoutes(scope, context);
     },
     { prefix: BASE },
   );

@@ -48,22 +48,27 @@ function ActionCell({ ctx, row }: { ctx: PageContext; row: ExecutionListItem }):
   );
 }
 
-export function BookingRow({ ctx, row, timeZone }: { ctx: PageContext; row: ExecutionListItem; timeZone: string }): JSX.Element {
+/** One booking; `compact` (program profile) leaves out the program and the action. */
+export function BookingRow({ ctx, row, timeZone, compact = false }: { ctx: PageContext; row: ExecutionListItem; timeZone: string; compact?: boolean }): JSX.Element {
   return (
     <tr id={`execution-${row.id}`} data-execution-id={row.id}>
       <td class="text-muted small font-monospace" title={row.id} safe>
         {row.id.slice(0, 8)}
       </td>
-      <td safe>{row.program_name ?? '–'}</td>
+      {compact ? '' : <td safe>{row.program_name ?? '–'}</td>}
       <td class="text-nowrap" safe>{formatDuration(row.time_saved_seconds, ctx.language)}</td>
       <td class="text-end text-nowrap" safe>{formatMoney(row.price, ctx.language, row.currency)}</td>
       <td class="text-nowrap" safe>{formatDateTime(row.created_at, timeZone, ctx.language)}</td>
       <td>
         <StatusBadge ctx={ctx} status={row.payment_status} />
       </td>
-      <td class="text-end">
-        <ActionCell ctx={ctx} row={row} />
-      </td>
+      {compact ? (
+        ''
+      ) : (
+        <td class="text-end">
+          <ActionCell ctx={ctx} row={row} />
+        </td>
+      )}
     </tr>
   );
 }

@@ -91,7 +91,8 @@ export function DashboardNav({ ctx, viewer }: { ctx: PageContext; viewer: Viewer
       <Menu ctx={ctx} id="apikey" label={t('os.nav.apikey')} href={paths.apiKeys} items={[
         { href: paths.apiKeys, label: t('os.nav.apikey.list') },
         ...(abilities.includes('can_create_api_key') ? [{ href: paths.createApiKey, label: t('os.nav.apikey.create') }] : []),
-        ...(abilities.includes('can_delete_api_key') ? [{ href: paths.revokeAllApiKeys, label: t('os.nav.apikey.revoke') }] : []),
+        { href: paths.revokeAllApiKeys, label: t('os.nav.apikey.revoke') },
+        ...(abilities.includes('can_give_manager_role') ? [{ href: paths.apiKeyManagerGrant, label: t('os.nav.grant') }] : []),
       ]} />,
     );
   }

@@ -1,6 +1,16 @@
 import { registerBooleanColumns } from '../core/db/dialects/columns.js';
 import '../nadooit_auth/models.js';
 
+/** The six abilities of the original's KeyManager, each enforced by some action (see services.ts). */
+export const KEY_ABILITIES = [
+  'can_create_keys',
+  'can_delete_keys',
+  'can_update_keys',
+  'can_create_key_managers',
+  'can_delete_key_managers',
+  'can_update_key_managers',
+] as const;
+
 /** nadooit_key.KeyManager: may register people and manage their security keys, per ability. */
 export interface KeyManagersTable {
   id: string;
@@ -24,11 +34,4 @@ declare module '../core/db/schema.js' {
   }
 }
 
-registerBooleanColumns(
-  'can_create_keys',
-  'can_delete_keys',
-  'can_update_keys',
-  'can_create_key_managers',
-  'can_delete_key_managers',
-  'can_update_key_managers',
-);
+registerBooleanColumns(...KEY_ABILITIES);

@@ -9,16 +9,10 @@ import { issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
 import type { IssuedToken } from '../nadooit_auth/services/tokens.js';
 import { createUser, findUserByCode, findUserById, renameUser } from '../nadooit_auth/services/users.js';
 import type { User } from '../nadooit_auth/services/users.js';
+import { KEY_ABILITIES } from './models.js';
 import type { KeyManagersTable } from './models.js';
 
-export const KEY_ABILITIES = [
-  'can_create_keys',
-  'can_delete_keys',
-  'can_update_keys',
-  'can_create_key_managers',
-  'can_delete_key_managers',
-  'can_update_key_managers',
-] as const;
+export { KEY_ABILITIES };
 export type KeyAbility = (typeof KEY_ABILITIES)[number];
 export type KeyAbilities = Record<KeyAbility, boolean>;
 export type KeyManager = KeyManagersTable;

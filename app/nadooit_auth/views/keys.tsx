@@ -16,30 +16,47 @@ export interface KeysPageProps {
   editing?: string;
 }
 
-function KeyActions({ ctx, credential: key }: { ctx: PageContext; credential: Credential }): JSX.Element {
+export interface KeyControlProps {
+  ctx: PageContext;
+  credential: Credential;
+  /** The URL prefix of this key's actions: /auth/keys/<id> or a key manager's /keys/people/<p>/keys/<id>. */
+  base: string;
+}
+
+/** Disable/enable and delete buttons of one key (each only when allowed). */
+export function KeyActions({ ctx, credential: key, base, canToggle = true, canDelete = true }: KeyControlProps & { canToggle?: boolean; canDelete?: boolean }): JSX.Element {
   const t = ctx.t;
   return (
     <div class="d-flex gap-2 justify-content-end flex-wrap">
-      <form method="post" action={`/auth/keys/${key.id}/${key.is_enabled ? 'disable' : 'enable'}`}>
-        <CsrfField ctx={ctx} />
-        <button type="submit" class="btn btn-sm btn-outline-secondary" safe>
-          {key.is_enabled ? t('auth.keys.disable') : t('auth.keys.enable')}
-        </button>
-      </form>
-      <form method="post" action={`/auth/keys/${key.id}/delete`} data-confirm={t('auth.keys.delete_confirm')}>
-        <CsrfField ctx={ctx} />
-        <button type="submit" class="btn btn-sm btn-outline-danger" safe>
-          {t('auth.keys.delete')}
-        </button>
-      </form>
+      {canToggle ? (
+        <form method="post" action={`${base}/${key.is_enabled ? 'disable' : 'enable'}`}>
+          <CsrfField ctx={ctx} />
+          <button type="submit" class="btn btn-sm btn-outline-secondary" safe>
+            {key.is_enabled ? t('auth.keys.disable') : t('auth.keys.enable')}
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      {canDelete ? (
+        <form method="post" action={`${base}/delete`} data-confirm={t('auth.keys.delete_confirm')}>
+          <CsrfField ctx={ctx} />
+          <button type="submit" class="btn btn-sm btn-outline-danger" safe>
+            {t('auth.keys.delete')}
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
     </div>
   );
 }
 
-function RenameForm({ ctx, credential: key, errors }: { ctx: PageContext; credential: Credential; errors?: FieldErrors }): JSX.Element {
+/** The key's name as an inline rename form. */
+export function KeyRenameForm({ ctx, credential: key, base, errors }: KeyControlProps & { errors?: FieldErrors }): JSX.Element {
   const messages = errors?.name ?? [];
   return (
-    <form method="post" action={`/auth/keys/${key.id}/rename`} class="d-flex gap-2 align-items-start">
+    <form method="post" action={`${base}/rename`} class="d-flex gap-2 align-items-start">
       <CsrfField ctx={ctx} />
       <div class="flex-grow-1">
         <input
@@ -75,7 +92,7 @@ export function KeysPage({ ctx, keys, timeZone, staff, errors, editing }: KeysPa
             rows={keys}
             empty={t('auth.keys.empty')}
             columns={[
-              { header: t('auth.keys.name'), cell: (k) => <RenameForm ctx={ctx} credential={k} errors={editing === k.id ? errors : undefined} /> },
+              { header: t('auth.keys.name'), cell: (k) => <KeyRenameForm ctx={ctx} credential={k} base={`/auth/keys/${k.id}`} errors={editing === k.id ? errors : undefined} /> },
               { header: t('auth.keys.added'), cell: (k) => formatDateTime(k.created_at, ctx.language, timeZone) },
               { header: t('auth.keys.last_used'), cell: (k) => formatDateTime(k.last_used_at, ctx.language, timeZone) },
               {
@@ -87,7 +104,7 @@ export function KeysPage({ ctx, keys, timeZone, staff, errors, editing }: KeysPa
                     <span class="badge text-bg-secondary" safe>{t('auth.keys.disabled')}</span>
                   ),
               },
-              { header: '', class: 'text-end', cell: (k) => <KeyActions ctx={ctx} credential={k} /> },
+              { header: '', class: 'text-end', cell: (k) => <KeyActions ctx={ctx} credential={k} base={`/auth/keys/${k.id}`} /> },
             ]}
           />
         </div>

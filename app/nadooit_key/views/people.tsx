@@ -4,6 +4,7 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { Credential } from '../../nadooit_auth/services/credentials.js';
 import type { User } from '../../nadooit_auth/services/users.js';
 import { formatDateTime } from '../../nadooit_auth/views/format.js';
+import { KeyActions, KeyRenameForm } from '../../nadooit_auth/views/keys.js';
 import type { KeyAbilities, PersonRow } from '../services.js';
 import { KeyPage } from './layout.js';
 
@@ -60,49 +61,6 @@ export interface PersonPageProps {
   errors?: FieldErrors;
 }
 
-function KeyButtons({ ctx, abilities, person, credential }: { ctx: PageContext; abilities: KeyAbilities; person: User; credential: Credential }): JSX.Element {
-  const t = ctx.t;
-  const base = `/keys/people/${person.id}/keys/${credential.id}`;
-  const toggle = credential.is_enabled ? abilities.can_delete_keys : abilities.can_update_keys;
-  return (
-    <div class="d-flex gap-2 justify-content-end flex-wrap">
-      {toggle ? (
-        <form method="post" action={`${base}/${credential.is_enabled ? 'disable' : 'enable'}`}>
-          <CsrfField ctx={ctx} />
-          <button type="submit" class="btn btn-sm btn-outline-secondary" safe>
-            {credential.is_enabled ? t('auth.keys.disable') : t('auth.keys.enable')}
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
-      {abilities.can_delete_keys ? (
-        <form method="post" action={`${base}/delete`} data-confirm={t('auth.keys.delete_confirm')}>
-          <CsrfField ctx={ctx} />
-          <button type="submit" class="btn btn-sm btn-outline-danger" safe>
-            {t('auth.keys.delete')}
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
-    </div>
-  );
-}
-
-function KeyName({ ctx, abilities, person, credential }: { ctx: PageContext; abilities: KeyAbilities; person: User; credential: Credential }): JSX.Element {
-  if (!abilities.can_update_keys) return <span safe>{credential.name}</span>;
-  return (
-    <form method="post" action={`/keys/people/${person.id}/keys/${credential.id}/rename`} class="d-flex gap-2">
-      <CsrfField ctx={ctx} />
-      <input class="form-control form-control-sm" name="name" value={credential.name} aria-label={ctx.t('auth.keys.name')} required maxlength="64" />
-      <button type="submit" class="btn btn-sm btn-outline-primary" title={ctx.t('auth.keys.rename')}>
-        <i class="bi bi-pencil"></i>
-      </button>
-    </form>
-  );
-}
-
 export function PersonPage({ ctx, abilities, person, keys, timeZone, errors }: PersonPageProps): JSX.Element {
   const t = ctx.t;
   const base = `/keys/people/${person.id}`;
@@ -139,11 +97,27 @@ export function PersonPage({ ctx, abilities, person, keys, timeZone, errors }: P
             rows={keys}
             empty={t('auth.keys.empty')}
             columns={[
-              { header: t('auth.keys.name'), cell: (k) => <KeyName ctx={ctx} abilities={abilities} person={person} credential={k} /> },
+              {
+                header: t('auth.keys.name'),
+                cell: (k) =>
+                  abilities.can_update_keys ? <KeyRenameForm ctx={ctx} credential={k} base={`${base}/keys/${k.id}`} /> : <span safe>{k.name}</span>,
+              },
               { header: t('auth.keys.added'), cell: (k) => formatDateTime(k.created_at, ctx.language, timeZone) },
               { header: t('auth.keys.last_used'), cell: (k) => formatDateTime(k.last_used_at, ctx.language, timeZone) },
               { header: t('auth.keys.status'), cell: (k) => <span safe>{k.is_enabled ? t('auth.keys.enabled') : t('auth.keys.disabled')}</span> },
-              { header: '', class: 'text-end', cell: (k) => <KeyButtons ctx={ctx} abilities={abilities} person={person} credential={k} /> },
+              {
+                header: '',
+                class: 'text-end',
+                cell: (k) => (
+                  <KeyActions
+                    ctx={ctx}
+                    credential={k}
+                    base={`${base}/keys/${k.id}`}
+                    canToggle={k.is_enabled ? abilities.can_delete_keys : abilities.can_update_keys}
+                    canDelete={abilities.can_delete_keys}
+                  />
+                ),
+              },
             ]}
           />
           <div class="d-flex gap-2 flex-wrap mt-3">

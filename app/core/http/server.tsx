@@ -15,6 +15,7 @@ import type { Language } from '../ui/i18n.js';
 import { pageContext } from '../ui/page-context.js';
 import { HttpError, codeForStatus, isApiPath } from './errors.js';
 import { hostAllowed } from './hosts.js';
+import { rateLimitExceeded } from './rate-limit.js';
 import { SESSION_COOKIE, createSession, csrfTokenFor, loadSession, saveSessionData, setSessionValue } from './sessions.js';
 import type { FlashMessage } from './sessions.js';
 import { safeEqual } from './tokens.js';
@@ -108,6 +109,7 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     redis: rateLimitRedis,
     nameSpace: 'nadooit-rl-',
     skipOnError: false,
+    errorResponseBuilder: rateLimitExceeded,
   });
   if (rateLimitRedis) app.addHook('onClose', async () => void rateLimitRedis.disconnect());
 

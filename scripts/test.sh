@@ -13,4 +13,4 @@ backends="sqlite"
 echo "== tests (backends: $backends)"
 mapfile -t files < <(find app test -name '*.test.ts' -o -name '*.test.tsx' | grep -v node_modules | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec node --import tsx --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"
+exec node --import tsx --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${files[@]}"

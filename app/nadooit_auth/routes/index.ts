@@ -33,7 +33,9 @@ export function authRoutes(app: FastifyInstance, context: AppContext): void {
   sessionRoutes(app, context);
   setupRoutes(app, context);
 
-  app.addHook('onReady', async () => {
-    await announceFirstRun(context);
+  // Printed once the server listens (not for inject()-only test apps).
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    await announceFirstRun(context, typeof address === 'object' && address ? address.port : context.settings.port);
   });
 }

@@ -26,16 +26,16 @@ function fromLoopback(request: FastifyRequest): boolean {
 }
 
 /** Where the start prints the setup link: the development server, or the configured domain. */
-function setupBaseUrl(context: AppContext): string {
+function setupBaseUrl(context: AppContext, port: number): string {
   const { settings } = context;
-  return settings.debug ? `http://localhost:${settings.port}` : `https://${settings.domain}`;
+  return settings.debug ? `http://localhost:${port}` : `https://${settings.domain}`;
 }
 
 /**
  * First run: with no staff account, each web start issues a one-time token and logs the setup link.
  * Returns the token (tests use it), or null when an administrator exists.
  */
-export async function announceFirstRun(context: AppContext): Promise<string | null> {
+export async function announceFirstRun(context: AppContext, port = context.settings.port): Promise<string | null> {
   const db = context.db.kysely;
   if (await staffUserExists(db)) return null;
   const { token } = await transaction(db, async (tx) => {
@@ -43,7 +43,7 @@ export async function announceFirstRun(context: AppContext): Promise<string | nu
     return issueToken(tx, { purpose: 'setup', validSeconds: SETUP_TOKEN_SECONDS });
   });
   context.log.warn(
-    `First run: no administrator exists yet. Create one at ${setupBaseUrl(context)}/auth/setup?token=${token} ` +
+    `First run: no administrator exists yet. Create one at ${setupBaseUrl(context, port)}/auth/setup?token=${token} ` +
       '(valid 24 hours, works once; also reachable without the token from this machine). ' +
       'Scripted installs use "npm run manage -- createsuperuser".',
   );

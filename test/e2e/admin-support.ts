@@ -55,6 +55,8 @@ export async function staffLogin(app: FastifyInstance, staff: Staff): Promise<Te
   const code = await generate({ secret: staff.totpSecret });
   const second = await client.post('/auth/staff-login/verify', { code });
   assert.equal(second.statusCode, 302, `second factor step: ${second.statusCode}`);
+  // Like the browser, land on the page the login sends to (the session was rotated: a new CSRF token).
+  await client.get(String(second.headers.location));
   return client;
 }
 

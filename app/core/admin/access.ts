@@ -56,6 +56,11 @@ export class Access {
 
   can(resource: AdminResource, permission: Permission): boolean {
     if (permission !== 'view' && !allows(resource, permission)) return false;
+    return this.holds(resource, permission);
+  }
+
+  /** The permission itself, even where the generic form is switched off (actions still need it). */
+  holds(resource: AdminResource, permission: Permission): boolean {
     if (this.user.isSuperuser) return true;
     if (resource.superuserOnly) return false;
     const key = resourceKey(resource);
@@ -64,6 +69,6 @@ export class Access {
   }
 
   canRun(resource: AdminResource, action: AdminAction): boolean {
-    return (!action.superuserOnly || this.user.isSuperuser) && this.can(resource, action.permission);
+    return (!action.superuserOnly || this.user.isSuperuser) && this.holds(resource, action.permission);
   }
 }

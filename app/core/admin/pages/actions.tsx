@@ -32,9 +32,9 @@ async function objectsOf(ar: AdminRequest, resource: AdminResource, rows: Row[])
   });
 }
 
-/** Counts of what a cascade removed, kept with the audit entry of the deleted row. */
-function impactSummary(impacts: Impact[]): Row | undefined {
-  if (impacts.length === 0) return undefined;
+/** Counts of what the cascade of this delete (of `rows` rows together) removed or unlinked, kept in the audit. */
+function impactSummary(impacts: Impact[], rows: number): Row | undefined {
+  if (impacts.length === 0) return rows > 1 ? { deleted_together: rows } : undefined;
   const out: Row = {};
   const walk = (list: Impact[]) => {
     for (const i of list) {
@@ -44,7 +44,7 @@ function impactSummary(impacts: Impact[]): Row | undefined {
     }
   };
   walk(impacts);
-  return { related: out };
+  return rows > 1 ? { deleted_together: rows, related: out } : { related: out };
 }
 
 export function actionRoutes(app: FastifyInstance, options: AdminOptions): void {
@@ -84,7 +84,7 @@ export function actionRoutes(app: FastifyInstance, options: AdminOptions): void 
         const before = await loadRows(wctx.tx, resource, ids);
         if (resource.hooks?.delete) await resource.hooks.delete(wctx, ids);
         else await deleteRows(wctx.tx, resource, ids);
-        const input = impactSummary(impacts);
+        const input = impactSummary(impacts, ids.length);
         for (const row of before) {
           await recordAudit(ar, wctx.tx, { resource, objectId: String(row[primaryKey(resource)]), action: 'delete', input, before: row, after: undefined });
         }

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { periodStart, periodStartDate } from './periods.js';
+import { parseForm } from './schema.js';
+import type { AdminField } from './types.js';
+import { csvCell, formatMoney, formatSeconds, moneyInput, parseMoney } from './values.js';
+
+const t = (key: string, params?: Record<string, string | number>) => `${key}${params ? JSON.stringify(params) : ''}`;
+
+describe('admin values', () => {
+  it('parses money exactly into micro-units, German or English notation', () => {
+    assert.equal(parseMoney('12,50'), 12_500_000);
+    assert.equal(parseMoney('12.5'), 12_500_000);
+    assert.equal(parseMoney('1.234,56 €'), 1_234_560_000);
+    assert.equal(parseMoney('0,000001'), 1);
+    assert.equal(parseMoney('-0,01'), -10_000);
+    assert.equal(parseMoney('0.0000001'), null, 'more than six decimals');
+    assert.equal(parseMoney('12,5x'), null);
+    assert.equal(parseMoney(''), null);
+    assert.equal(moneyInput(10_500_000), '10.5');
+    assert.equal(moneyInput(1), '0.000001');
+  });
+
+  it('formats money, durations and CSV cells', () => {
+    assert.equal(formatMoney(1_333_320_000, 'EUR'), '1.333,32 €');
+    assert.equal(formatMoney(100, 'EUR'), '0,0001 €');
+    assert.equal(formatMoney(10_000_000, 'USD', 'en'), '10.00 $');
+    assert.equal(formatSeconds(90185), '25 std : 3 min : 5 sek');
+    assert.equal(formatSeconds(-60, 'en'), '-0 h : 1 min : 0 s');
+    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvCell(-300), '-300', 'numbers are not formulas');
+    assert.equal(csvCell('a,b'), '"a,b"');
+  });
+
+  it('computes period starts in the configured time zone, across daylight saving time', () => {
+    const summer = new Date('2025-07-15T10:00:00Z');
+    assert.equal(periodStart('today', 'Europe/Berlin', summer), '2025-07-14T22:00:00.000Z');
+    assert.equal(periodStart('month', 'Europe/Berlin', summer), '2025-06-30T22:00:00.000Z');
+    assert.equal(periodStart('year', 'Europe/Berlin', summer), '2024-12-31T23:00:00.000Z');
+    assert.equal(periodStart('7d', 'UTC', summer), '2025-07-09T00:00:00.000Z');
+    assert.equal(periodStart('today', 'Europe/Berlin', new Date('2025-03-30T12:00:00Z')), '2025-03-29T23:00:00.000Z', 'the day clocks go forward');
+    assert.equal(periodStartDate('today', 'Europe/Berlin', new Date('2025-07-14T23:30:00Z')), '2025-07-15');
+  });
+
+  it('validates form input per field type with messages per field', () => {
+    const fields: AdminField[] = [
+      { name: 'name', label: { de: 'Name', en: 'Name' }, type: 'text', required: true, maxLength: 5 },
+      { name: 'seconds', label: { de: 'S', en: 'S' }, type: 'seconds', min: 0 },
+      { name: 'price', label: { de: 'P', en: 'P' }, type: 'money' },
+      { name: 'active', label: { de: 'A', en: 'A' }, type: 'boolean' },
+      { name: 'kind', label: { de: 'K', en: 'K' }, type: 'choice', choices: [{ value: 'a', label: { de: 'A', en: 'A' } }] },
+      { name: 'customer', label: { de: 'C', en: 'C' }, type: 'relation', relation: { resource: 'x.y', onDelete: 'cascade' } },
+    ];
+    const bad = parseForm(fields, { name: 'toolong', seconds: '-1', price: 'abc', kind: 'b', customer: 'nope' }, t);
+    assert.equal(bad.ok, false);
+    if (!bad.ok) {
+      assert.deepEqual(Object.keys(bad.errors).sort(), ['customer', 'kind', 'name', 'price', 'seconds']);
+      assert.deepEqual(bad.errors.seconds, ['admin.error.min{"min":0}']);
+      assert.equal(bad.raw.name, 'toolong');
+    }
+    const good = parseForm(fields, { name: ' Acme ', seconds: '300', price: '0,01', active: 'on', kind: 'a', customer: '' }, t);
+    assert.deepEqual(good, { ok: true, values: { name: 'Acme', seconds: 300, price: 10_000, active: true, kind: 'a', customer: null } });
+    const missing = parseForm(fields, {}, t);
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.deepEqual(missing.errors.name, ['admin.error.required']);
+  });
+});

@@ -1,0 +1,188 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import type { Settings } from '../core/config.js';
+import { sha256Hex } from '../core/http/tokens.js';
+import { RedisQueue } from '../core/queue/redis-driver.js';
+import { waitFor } from '../core/queue/testing/support.js';
+import { bootstrap } from './bootstrap.js';
+import { loadSettings } from './settings.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SECRET = 'process-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+const cleanups: Array<() => unknown> = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Runs `node --import tsx app/nadooit/main.ts <args>` with only the given environment (plus PATH). */
+function run(args: string[], env: Record<string, string>): ChildProcess & { output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/nadooit/main.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return Object.assign(child, { output: () => output, exit });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Environment for a process with its own data folder; DATABASE_URL defaults to SQLite in it. */
+function processEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-process-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return { SECRET_KEY: SECRET, DEBUG: '0', LOG_LEVEL: 'info', DATA_DIR: dir, MEDIA_ROOT: path.join(dir, 'media'), ...extra };
+}
+
+/** Migrates the process's database and leaves one expired session in it for the cleanup task to remove. */
+async function seedExpiredSession(env: Record<string, string>): Promise<{ settings: Settings; sessionGone: () => Promise<boolean> }> {
+  const settings = loadSettings(env, ROOT);
+  const system = await bootstrap(settings, { migrate: true, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+  const id = randomUUID();
+  const past = new Date(Date.now() - 3_600_000).toISOString();
+  await system.context.db.kysely
+    .insertInto('core_sessions')
+    .values({ id, token_hash: sha256Hex(randomUUID()), user_id: null, data: '{}', ip: null, user_agent: null, created_at: past, last_seen_at: past, expires_at: past })
+    .execute();
+  await system.close();
+  return {
+    settings,
+    async sessionGone() {
+      const probe = await bootstrap(settings, { queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+      try {
+        return !(await probe.context.db.kysely.selectFrom('core_sessions').select('id').where('id', '=', id).executeTakeFirst());
+      } finally {
+        await probe.close();
+      }
+    },
+  };
+}
+
+async function stopWithSigterm(child: ReturnType<typeof run>): Promise<void> {
+  child.kill('SIGTERM');
+  const code = await child.exit;
+  assert.equal(code, 0, `exit code after SIGTERM (output: ${child.output()})`);
+}
+
+describe('process: configuration errors', () => {
+  it('stops `start` with DATABASE_URL=foo://x: exit code ≠ 0 and one line naming DATABASE_URL', async () => {
+    const child = run(['start'], processEnv({ DATABASE_URL: 'foo://x' }));
+    assert.notEqual(await child.exit, 0);
+    const lines = child.output().trim().split('\n');
+    assert.equal(lines.length, 1, child.output());
+    assert.match(lines[0]!, /DATABASE_URL/);
+    assert.doesNotMatch(child.output(), /\n\s+at /, 'no stack trace');
+  });
+
+  it('names the variable for the worker too (PORT=eighty)', async () => {
+    const child = run(['worker'], processEnv({ PORT: 'eighty' }));
+    assert.notEqual(await child.exit, 0);
+    assert.match(child.output().trim(), /^Configuration error: PORT: /);
+    assert.equal(child.output().trim().split('\n').length, 1);
+  });
+});
+
+describe('process: npm start on SQLite', () => {
+  it('serves /, /healthz and /readyz, runs the session cleanup in-process and shuts down on SIGTERM', async () => {
+    const port = await freePort();
+    const env = processEnv({ HOST: '127.0.0.1', PORT: String(port) });
+    const { sessionGone } = await seedExpiredSession(env);
+    const child = run(['start'], env);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, () => `server up (${child.output()})`, 60_000);
+      const ready = await fetch(`${base}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: 'ok', checks: { database: 'ok', queue: 'ok' } });
+      const home = await fetch(`${base}/`);
+      assert.equal(home.status, 200);
+      assert.match(await home.text(), /NADOO/);
+      await waitFor(sessionGone, 'expired session removed by the scheduled cleanup', 30_000);
+    } finally {
+      await stopWithSigterm(child);
+    }
+    assert.match(child.output(), /shutdown complete/);
+  });
+});
+
+if (process.env.TEST_DATABASE_URL) {
+  describe('process: npm start on PostgreSQL', () => {
+    it('migrates a fresh database, answers /readyz and runs the session cleanup', async () => {
+      const name = `nadooit_start_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      cleanups.push(async () => {
+        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      });
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.pathname = `/${name}`;
+      const port = await freePort();
+      const env = processEnv({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url.toString(), WORKER_IN_PROCESS: '1' });
+      const { sessionGone } = await seedExpiredSession(env);
+      const child = run(['start'], env);
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, () => `ready (${child.output()})`, 60_000);
+        await waitFor(sessionGone, 'expired session removed', 30_000);
+      } finally {
+        await stopWithSigterm(child);
+      }
+    });
+  });
+}
+
+describe('process: npm run worker (db queue)', () => {
+  it('runs the scheduled session cleanup and stops cleanly on SIGTERM', async () => {
+    const env = processEnv();
+    const { sessionGone } = await seedExpiredSession(env);
+    const child = run(['worker'], env);
+    try {
+      await waitFor(sessionGone, () => `expired session removed by the worker (${child.output()})`, 60_000);
+    } finally {
+      await stopWithSigterm(child);
+    }
+    assert.match(child.output(), /"driver":"db"/);
+  });
+});
+
+if (process.env.TEST_REDIS_URL) {
+  describe('process: npm run worker with REDIS_URL [redis]', () => {
+    it('processes the scheduled session cleanup through BullMQ', async () => {
+      const redisUrl = process.env.TEST_REDIS_URL!;
+      const env = processEnv({ REDIS_URL: redisUrl });
+      const { sessionGone } = await seedExpiredSession(env);
+      const child = run(['worker'], env);
+      cleanups.push(async () => {
+        const queue = new RedisQueue(redisUrl, []);
+        await queue.bull.obliterate({ force: true });
+        await queue.close();
+      });
+      try {
+        await waitFor(sessionGone, () => `expired session removed via Redis (${child.output()})`, 60_000);
+      } finally {
+        await stopWithSigterm(child);
+      }
+      assert.match(child.output(), /"driver":"redis"/);
+    });
+  });
+}

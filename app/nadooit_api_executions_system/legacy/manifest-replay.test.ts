@@ -77,7 +77,7 @@ function expected(key: LegacyKey): { status: number; body: Record<string, string
     // Fix D3: the original booked on a deactivated program.
     return { status: 400, body: { error: 'Das Programm ist deaktiviert; es nimmt keine Buchungen an.' } };
   }
-  return key.api_response_at_reference_now as { status: number; body: Record<string, string> };
+  return { status: key.api_response_at_reference_now.status, body: Object.fromEntries(Object.entries(key.api_response_at_reference_now.body).filter(([, v]) => v !== undefined)) as Record<string, string> };
 }
 
 describeEachBackend('replay of the original installation\'s recorded API answers (fixture manifest)', (h) => {

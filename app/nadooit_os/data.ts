@@ -12,6 +12,7 @@ import type { ManagerRole } from '../nadooit_hr/roles.js';
 import { isUuid } from '../nadooit_hr/services/contracts.js';
 import '../nadooit_hr/models.js';
 import '../nadooit_api_key/models.js';
+import type { LedgerEntry } from '../nadooit_time_account/ledger.js';
 import '../nadooit_time_account/models.js';
 import '../nadooit_api_executions_system/models.js';
 
@@ -101,4 +102,31 @@ export async function apiKeyManagersOfCustomer(db: Tx, customerId: string): Prom
       abilities: (['can_create_api_key', 'can_delete_api_key', 'can_give_manager_role'] as const).filter((a) => row[a]),
     }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'de'));
+}
+
+/**
+ * One page of an account's ledger, newest first, keyset-paginated on (created_at, id) so entries written in
+ * the same millisecond are neither skipped nor repeated. Wanted from nadooit_time_account/ledger.ts, whose
+ * ledgerEntries pages on created_at alone.
+ */
+export async function ledgerPage(
+  db: Tx,
+  timeAccountId: string,
+  page: { limit: number; after?: { createdAt: string; id: string } | null },
+): Promise<{ entries: LedgerEntry[]; next: { createdAt: string; id: string } | null }> {
+  let query = db
+    .selectFrom('ta_ledger_entries')
+    .selectAll()
+    .where('time_account_id', '=', timeAccountId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
+  const after = page.after;
+  if (after) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+  }
+  const rows = await query.execute();
+  const entries = rows.slice(0, page.limit);
+  const last = entries[entries.length - 1];
+  return { entries, next: rows.length > page.limit && last ? { createdAt: last.created_at, id: last.id } : null };
 }

@@ -12,7 +12,6 @@ import {
   revokeApiKey,
 } from '../../nadooit_api_key/services.js';
 import { listCustomers } from '../../nadooit_crm/services.js';
-import { DomainError } from '../../nadooit_hr/errors.js';
 import { customerProgramsOf } from '../../nadooit_program_ownership_system/services.js';
 import { badRequest } from '../../core/http/errors.js';
 import { formList } from '../../core/ui/forms.js';
@@ -20,7 +19,7 @@ import { apiKeyManagersOfCustomer } from '../data.js';
 import { paths } from '../paths.js';
 import { GrantPage } from '../views/grants.js';
 import { ApiKeysPage, CreateApiKeyPage, CreatedApiKeyPage, RevokeAllPage } from '../views/api-keys.js';
-import { dashboardPage, replyNoRole, uuidParam } from './context.js';
+import { dashboardPage, replyNoRole, submitForm, uuidParam } from './context.js';
 
 /** "NADOOIT API KEY": list, create (secret shown once), revoke one or all — on the API-key services. */
 export function apiKeyRoutes(scope: FastifyInstance, app: AppContext): void {
@@ -48,20 +47,20 @@ export function apiKeyRoutes(scope: FastifyInstance, app: AppContext): void {
 
   scope.post('/api_key/create-api-key', async (request, reply) => {
     const values = { name: formString(request.body, 'name'), customer: formString(request.body, 'customer') };
-    try {
-      // The service checks can_create_api_key and that the customer is in the manager's list.
-      const key = await createApiKey(db, { actorUserId: requireUser(request).id, name: values.name, customerId: values.customer || null });
-      const { ctx, viewer } = await dashboardPage(request, app);
-      const programs = key.customerId ? await customerProgramsOf(db, key.customerId, { activeOnly: true }) : [];
-      reply.header('cache-control', 'no-store');
-      return reply.html(
-        <CreatedApiKeyPage ctx={ctx} viewer={viewer} created={key} origin={`${request.protocol}://${request.host}`} programId={programs[0]?.id ?? null} />,
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
-      const { page } = await renderCreate(request, { values, error: error.message });
-      return reply.html(page, error.statusCode === 403 ? 403 : 400);
-    }
+    return submitForm(
+      reply,
+      async () => {
+        // The service checks can_create_api_key and that the customer is in the manager's list.
+        const key = await createApiKey(db, { actorUserId: requireUser(request).id, name: values.name, customerId: values.customer || null });
+        const { ctx, viewer } = await dashboardPage(request, app);
+        const programs = key.customerId ? await customerProgramsOf(db, key.customerId, { activeOnly: true }) : [];
+        reply.header('cache-control', 'no-store');
+        return reply.html(
+          <CreatedApiKeyPage ctx={ctx} viewer={viewer} created={key} origin={`${request.protocol}://${request.host}`} programId={programs[0]?.id ?? null} />,
+        );
+      },
+      async (error) => (await renderCreate(request, { values, error })).page,
+    );
   });
 
   scope.post('/api_key/:keyId/revoke', async (request, reply) => {
@@ -96,7 +95,7 @@ function apiKeyManagerGrantRoutes(scope: FastifyInstance, app: AppContext): void
     const manager = viewer.apiKeyManager;
     const allowed = manager?.abilities.includes('can_give_manager_role') ?? false;
     const customers = allowed ? await listCustomers(db, { ids: manager!.customerIds }) : [];
-    const holders = await Promise.all(customers.map(async (customer) => ({ customer, holders: await apiKeyManagersOfCustomer(db, customer.id) })));
+    const holders = await Promise.all(customers.map(async (customer) => ({ customer, holders: await apiKeyManagersOfCustomer(db, customer.id), own: manager?.abilities ?? [] })));
     const page = (
       <GrantPage
         ctx={ctx}
@@ -121,20 +120,20 @@ function apiKeyManagerGrantRoutes(scope: FastifyInstance, app: AppContext): void
 
   scope.post(relative, async (request, reply) => {
     const values = { customers: formString(request.body, 'customers'), user_code: formString(request.body, 'user_code'), role: formList(request.body, 'role') };
-    try {
-      await appointApiKeyManager(db, {
-        actorUserId: requireUser(request).id,
-        targetUserCode: values.user_code,
-        customerIds: [values.customers],
-        abilities: values.role,
-      });
-      await request.flash('success', request.t('os.grant.done'));
-      return reply.redirect(`${path}?submitted=True`, 303);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
-      const { page } = await render(request, { values, error: error.message });
-      return reply.html(page, error.statusCode === 403 ? 403 : 400);
-    }
+    return submitForm(
+      reply,
+      async () => {
+        await appointApiKeyManager(db, {
+          actorUserId: requireUser(request).id,
+          targetUserCode: values.user_code,
+          customerIds: [values.customers],
+          abilities: values.role,
+        });
+        await request.flash('success', request.t('os.grant.done'));
+        return reply.redirect(`${path}?submitted=True`, 303);
+      },
+      async (error) => (await render(request, { values, error })).page,
+    );
   });
 
   scope.post(`${relative}/revoke`, async (request, reply) => {

@@ -10,6 +10,7 @@ import { assertRole, customersWithRole } from '../../nadooit_hr/permissions.js';
 import type { Ability } from '../../nadooit_hr/permissions.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import { isUuid } from '../../nadooit_hr/services/contracts.js';
+import { DomainError } from '../../nadooit_hr/errors.js';
 import { NoRolePage } from '../views/common.js';
 import { viewerOf } from '../access.js';
 import type { Viewer } from '../access.js';
@@ -59,4 +60,17 @@ export async function customersWithRoleFor<R extends ManagerRole>(request: Fasti
 /** Renders the dashboard's 403 page (explains a missing role, contract or employee record). */
 export function replyNoRole(reply: FastifyReply, ctx: PageContext, viewer: Viewer, title: string): FastifyReply {
   return reply.html(<NoRolePage ctx={ctx} viewer={viewer} title={title} />, 403);
+}
+
+/**
+ * Runs a form's action. Refusals a person can act on (the services' 4xx errors: bad user code, unknown
+ * customer, missing ability) re-render the form with the message — 403 for permissions, else 400.
+ */
+export async function submitForm(reply: FastifyReply, action: () => Promise<FastifyReply>, rerender: (message: string) => Promise<JSX.Element>): Promise<FastifyReply> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
+    return reply.html(await rerender(error.message), error.statusCode === 403 ? 403 : 400);
+  }
 }

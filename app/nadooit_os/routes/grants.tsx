@@ -3,7 +3,6 @@ import type { AppContext } from '../../core/app-module.js';
 import { badRequest } from '../../core/http/errors.js';
 import { formList, formString } from '../../core/ui/forms.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
-import { DomainError } from '../../nadooit_hr/errors.js';
 import { MANAGER_ROLES } from '../../nadooit_hr/roles.js';
 import { grantRole, revokeAbilities, revokeRole } from '../../nadooit_hr/services/grants.js';
 import { customersWith } from '../access.js';
@@ -12,7 +11,7 @@ import { roleHolders } from '../data.js';
 import { GRANT_PAGES } from '../paths.js';
 import type { GrantableRole } from '../paths.js';
 import { GrantPage } from '../views/grants.js';
-import { customersWithRoleFor, dashboardPage, replyNoRole } from './context.js';
+import { customersWithRoleFor, dashboardPage, replyNoRole, submitForm } from './context.js';
 
 /** Abilities the viewer holds in `role` for at least one customer where they may give it (the form's offer). */
 function offeredAbilities(viewer: Viewer, role: GrantableRole): string[] {
@@ -34,7 +33,13 @@ export function grantRoutes(scope: FastifyInstance, app: AppContext): void {
     async function render(request: FastifyRequest, extra: { values?: { customers: string; user_code: string; role: string[] }; error?: string } = {}) {
       const { ctx, viewer } = await dashboardPage(request, app);
       const customers = await customersWithRoleFor(request, app, role, 'can_give_manager_role');
-      const holders = await Promise.all(customers.map(async (customer) => ({ customer, holders: await roleHolders(db, customer.id, role) })));
+      const holders = await Promise.all(
+        customers.map(async (customer) => ({
+          customer,
+          holders: await roleHolders(db, customer.id, role),
+          own: viewer.customers.find((c) => c.customerId === customer.id)?.roles[role] ?? [],
+        })),
+      );
       const page = (
         <GrantPage
           ctx={ctx}
@@ -58,22 +63,22 @@ export function grantRoutes(scope: FastifyInstance, app: AppContext): void {
 
     scope.post(relative, async (request, reply) => {
       const values = { customers: formString(request.body, 'customers'), user_code: formString(request.body, 'user_code'), role: formList(request.body, 'role') };
-      try {
-        const result = await grantRole(db, {
-          actorUserId: requireUser(request).id,
-          targetUserCode: values.user_code,
-          customerId: values.customers,
-          role,
-          abilities: values.role,
-        });
-        await request.flash('success', request.t('os.grant.done'));
-        if (!result.contractActive) await request.flash('warning', request.t('os.grant.inactive_contract'));
-        return reply.redirect(`${path}?submitted=True`, 303);
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
-        const { page } = await render(request, { values, error: error.message });
-        return reply.html(page, error.statusCode === 403 ? 403 : 400);
-      }
+      return submitForm(
+        reply,
+        async () => {
+          const result = await grantRole(db, {
+            actorUserId: requireUser(request).id,
+            targetUserCode: values.user_code,
+            customerId: values.customers,
+            role,
+            abilities: values.role,
+          });
+          await request.flash('success', request.t('os.grant.done'));
+          if (!result.contractActive) await request.flash('warning', request.t('os.grant.inactive_contract'));
+          return reply.redirect(`${path}?submitted=True`, 303);
+        },
+        async (error) => (await render(request, { values, error })).page,
+      );
     });
 
     scope.post(`${relative}/revoke`, async (request, reply) => {

@@ -3,14 +3,13 @@ import type { AppContext } from '../../core/app-module.js';
 import { formString } from '../../core/ui/forms.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
-import { DomainError } from '../../nadooit_hr/errors.js';
 import { hasRole, roleMap } from '../../nadooit_hr/permissions.js';
 import { addEmployeeToCustomer, contractsOfCustomer, setContractActive } from '../../nadooit_hr/services/contracts.js';
 import { isHtmx } from '../access.js';
 import { paths } from '../paths.js';
 import { AddEmployeePage, ContractStatus, EmployeeOverviewPage } from '../views/hr.js';
 import type { EmployeeRow } from '../views/hr.js';
-import { customersWithRoleFor, dashboardPage, replyNoRole, uuidParam } from './context.js';
+import { customersWithRoleFor, dashboardPage, replyNoRole, submitForm, uuidParam } from './context.js';
 
 const ROLE = 'employee_manager' as const;
 
@@ -53,17 +52,17 @@ export function hrRoutes(scope: FastifyInstance, app: AppContext): void {
 
   scope.post('/hr/add-employee', async (request, reply) => {
     const values = { customers: formString(request.body, 'customers'), user_code: formString(request.body, 'user_code') };
-    try {
-      // The service checks can_add_new_employee for the chosen customer and resolves the user code.
-      const { outcome } = await addEmployeeToCustomer(db, { actorUserId: requireUser(request).id, userCode: values.user_code, customerId: values.customers });
-      const text = outcome === 'created' ? 'os.hr.add.done' : outcome === 'reactivated' ? 'os.hr.add.reactivated' : 'os.hr.add.exists';
-      await request.flash(outcome === 'exists' ? 'info' : 'success', request.t(text));
-      return reply.redirect(`${paths.addEmployee}?submitted=True`, 303);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.statusCode >= 500) throw error;
-      const { page } = await renderAdd(request, { values, error: error.message });
-      return reply.html(page, error.statusCode === 403 ? 403 : 400);
-    }
+    return submitForm(
+      reply,
+      async () => {
+        // The service checks can_add_new_employee for the chosen customer and resolves the user code.
+        const { outcome } = await addEmployeeToCustomer(db, { actorUserId: requireUser(request).id, userCode: values.user_code, customerId: values.customers });
+        const text = outcome === 'created' ? 'os.hr.add.done' : outcome === 'reactivated' ? 'os.hr.add.reactivated' : 'os.hr.add.exists';
+        await request.flash(outcome === 'exists' ? 'info' : 'success', request.t(text));
+        return reply.redirect(`${paths.addEmployee}?submitted=True`, 303);
+      },
+      async (error) => (await renderAdd(request, { values, error })).page,
+    );
   });
 
   for (const [path, active] of [['/hr/deactivate-contract/:contractId', false], ['/hr/activate-contract/:contractId', true]] as const) {

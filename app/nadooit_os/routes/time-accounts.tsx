@@ -7,9 +7,9 @@ import { fieldErrors, formString } from '../../core/ui/forms.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
 import { assertRole } from '../../nadooit_hr/permissions.js';
-import { ledgerEntries } from '../../nadooit_time_account/ledger.js';
+import { isUuid } from '../../nadooit_hr/services/contracts.js';
 import { customerTimeAccounts } from '../../nadooit_time_account/services.js';
-import { customerTimeAccountLabel, setLowBalanceThreshold } from '../data.js';
+import { customerTimeAccountLabel, ledgerPage, setLowBalanceThreshold } from '../data.js';
 import { paths } from '../paths.js';
 import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
 import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, uuidParam } from './context.js';
@@ -25,6 +25,22 @@ const thresholdSchema = z.object({
     .refine((v) => v === '' || /^\d{1,7}([.,]\d{1,4})?$/.test(v), { message: 'Bitte eine Zahl von Stunden eingeben, z. B. 10 oder 2,5.' })
     .transform((v) => (v === '' ? null : Math.round(Number(v.replace(',', '.')) * 3600))),
 });
+
+/** The ledger's keyset position as an opaque URL parameter. */
+function encodeLedgerCursor(position: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+}
+
+function decodeLedgerCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) return null;
+    return { createdAt: new Date(createdAt).toISOString(), id };
+  } catch {
+    return null;
+  }
+}
 
 /** "Zeitkonten": overview per customer, one account's ledger with paging, and its low-balance threshold. */
 export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void {
@@ -51,10 +67,8 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
   async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
     const { ctx, viewer } = await dashboardPage(request, app);
     const { customer, account } = await accountFor(request);
-    const before = queryString(request, 'before');
-    const validBefore = before && !Number.isNaN(Date.parse(before)) ? new Date(before).toISOString() : undefined;
-    const rows = await ledgerEntries(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE + 1, before: validBefore });
-    const entries = rows.slice(0, LEDGER_PAGE_SIZE);
+    const after = decodeLedgerCursor(queryString(request, 'after'));
+    const { entries, next } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, after });
     const base = paths.timeAccount(account.customerTimeAccountId);
     return (
       <LedgerPage
@@ -63,8 +77,8 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         customer={customer}
         account={account}
         entries={entries}
-        previousHref={validBefore ? base : null}
-        nextHref={rows.length > LEDGER_PAGE_SIZE ? `${base}?before=${encodeURIComponent(entries[entries.length - 1]!.created_at)}` : null}
+        previousHref={after ? base : null}
+        nextHref={next ? `${base}?after=${encodeLedgerCursor(next)}` : null}
         may={{ threshold: true }}
         {...extra}
       />

@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import { EmptyState } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Viewer } from '../access.js';
 import { DashboardLayout } from './shell.js';
@@ -27,13 +28,16 @@ export function Banner({ kind, text }: { kind: 'success' | 'danger' | 'warning' 
   );
 }
 
-export function CustomerCard({ name, id, children }: { name: string; id?: string; children?: Children }): JSX.Element {
+/** A card with a heading: one per customer on the list pages, or a titled box on detail pages. */
+export function Section(props: { title: string; id?: string; class?: string; small?: boolean; children?: Children }): JSX.Element {
   return (
-    <section class="card mb-4" id={id}>
+    <section class={`card mb-4 ${props.class ?? ''}`} id={props.id}>
       <div class="card-header bg-white">
-        <h2 class="h5 mb-0" safe>{name}</h2>
+        <h2 class={`${props.small ? 'h6' : 'h5'} mb-0`} safe>
+          {props.title}
+        </h2>
       </div>
-      <div class="card-body">{children}</div>
+      <div class="card-body">{props.children}</div>
     </section>
   );
 }
@@ -55,5 +59,43 @@ export function NoRolePage({ ctx, viewer, title }: { ctx: PageContext; viewer: V
         </div>
       )}
     </DashboardLayout>
+  );
+}
+
+export interface TableColumn {
+  label: string;
+  end?: boolean;
+}
+
+/** A responsive table with a header row; an empty state instead when there are no rows. */
+export function Table(props: {
+  class: string;
+  columns: Array<string | TableColumn>;
+  count: number;
+  empty?: { text: string; icon: string };
+  footer?: JSX.Element;
+  children?: Children;
+}): JSX.Element {
+  if (props.count === 0 && props.empty) return <EmptyState text={props.empty.text} icon={props.empty.icon} />;
+  const footer: JSX.Element = props.footer ?? <></>;
+  return (
+    <div class="table-responsive">
+      <table class={`table align-middle ${props.class}`}>
+        <thead>
+          <tr>
+            {props.columns.map((column) => {
+              const c = typeof column === 'string' ? { label: column } : column;
+              return (
+                <th scope="col" class={c.end ? 'text-end' : undefined} safe>
+                  {c.label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+        {footer}
+      </table>
+    </div>
   );
 }

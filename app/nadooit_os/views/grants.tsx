@@ -3,7 +3,7 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { Viewer } from '../access.js';
 import type { RoleHolder } from '../data.js';
-import { Banner } from './common.js';
+import { Banner, Section } from './common.js';
 import { customerOptions } from './hr.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
@@ -18,15 +18,16 @@ export interface GrantPageProps {
   customers: Customer[];
   /** The abilities offered as checkboxes (those the viewer holds for at least one of the customers). */
   abilities: readonly string[];
-  /** The current holders per customer. */
-  holders: Array<{ customer: Customer; holders: RoleHolder[] }>;
+  /** The current holders per customer, with the abilities the viewer holds there (what they may take back). */
+  holders: Array<{ customer: Customer; holders: RoleHolder[]; own: readonly string[] }>;
   values?: { customers?: string; user_code?: string; role?: string[] };
   error?: string;
   /** False where single abilities cannot be taken back (API-key managers: only the whole role per customer). */
   abilityRevoke?: boolean;
 }
 
-function HolderList({ ctx, action, customer, holders, abilityRevoke }: { ctx: PageContext; action: string; customer: Customer; holders: RoleHolder[]; abilityRevoke: boolean }): JSX.Element {
+function HolderList(props: { ctx: PageContext; action: string; customer: Customer; holders: RoleHolder[]; own: readonly string[]; abilityRevoke: boolean }): JSX.Element {
+  const { ctx, action, customer, holders, own, abilityRevoke } = props;
   const t = ctx.t;
   if (!holders.length) return <p class="text-muted small mb-0" safe>{t('os.grant.holders.empty')}</p>;
   return (
@@ -41,7 +42,7 @@ function HolderList({ ctx, action, customer, holders, abilityRevoke }: { ctx: Pa
               </div>
               <div class="d-flex flex-wrap gap-1 mt-1">
                 {holder.abilities.map((ability) =>
-                  !abilityRevoke ? (
+                  !abilityRevoke || !own.includes(ability) ? (
                     <span class="badge text-bg-light border" safe>{t(`os.ability.${ability}`)}</span>
                   ) : (
                   <form method="post" action={`${action}/revoke`} class="d-inline">
@@ -60,14 +61,18 @@ function HolderList({ ctx, action, customer, holders, abilityRevoke }: { ctx: Pa
                 )}
               </div>
             </div>
-            <form method="post" action={`${action}/revoke`} data-confirm={t('os.grant.confirm_revoke')}>
-              <CsrfField ctx={ctx} />
-              <input type="hidden" name="customer_id" value={customer.id} />
-              <input type="hidden" name="employee_id" value={holder.employeeId} />
-              <button type="submit" class="btn btn-sm btn-outline-danger text-nowrap" safe>
-                {t('os.grant.revoke')}
-              </button>
-            </form>
+            {holder.abilities.every((a) => own.includes(a)) ? (
+              <form method="post" action={`${action}/revoke`} data-confirm={t('os.grant.confirm_revoke')}>
+                <CsrfField ctx={ctx} />
+                <input type="hidden" name="customer_id" value={customer.id} />
+                <input type="hidden" name="employee_id" value={holder.employeeId} />
+                <button type="submit" class="btn btn-sm btn-outline-danger text-nowrap" safe>
+                  {t('os.grant.revoke')}
+                </button>
+              </form>
+            ) : (
+              ''
+            )}
           </div>
         </li>
       ))}
@@ -113,15 +118,10 @@ export function GrantPage(props: GrantPageProps): JSX.Element {
         <div class="col-lg-7">
           <h2 class="h5 mb-3" safe>{t('os.grant.holders')}</h2>
           {props.holders.length === 0 ? <EmptyState text={t('os.grant.holders.empty')} icon="people" /> : ''}
-          {props.holders.map(({ customer, holders }) => (
-            <section class="card mb-3" id={`holders-${customer.id}`}>
-              <div class="card-header bg-white">
-                <h3 class="h6 mb-0" safe>{customer.name}</h3>
-              </div>
-              <div class="card-body">
-                <HolderList ctx={ctx} action={props.action} customer={customer} holders={holders} abilityRevoke={props.abilityRevoke ?? true} />
-              </div>
-            </section>
+          {props.holders.map(({ customer, holders, own }) => (
+            <Section title={customer.name} id={`holders-${customer.id}`} small>
+              <HolderList ctx={ctx} action={props.action} customer={customer} holders={holders} own={own} abilityRevoke={props.abilityRevoke ?? true} />
+            </Section>
           ))}
         </div>
       </div>

@@ -1,11 +1,11 @@
-import { CsrfField, EmptyState, Field, Select } from '../../core/ui/components.js';
+import { CsrfField, Field, Select } from '../../core/ui/components.js';
 import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { ContractListing } from '../../nadooit_hr/services/contracts.js';
 import type { Viewer } from '../access.js';
 import { paths } from '../paths.js';
-import { Banner } from './common.js';
+import { Banner, Section, Table } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
 export interface EmployeeRow extends ContractListing {
@@ -65,45 +65,24 @@ export function EmployeeOverviewPage(props: {
         }
       />
       {props.groups.map(({ customer, rows, canToggle }) => (
-        <section class="card mb-4 employee-block" id={`employees-${customer.id}`}>
-          <div class="card-header bg-white">
-            <h2 class="h5 mb-0" safe>{customer.name}</h2>
-          </div>
-          <div class="card-body">
-            {rows.length === 0 ? (
-              <EmptyState text={t('os.hr.empty')} icon="people" />
-            ) : (
-              <div class="table-responsive">
-                <table class="table table-hover align-middle employees-table">
-                  <thead>
-                    <tr>
-                      <th scope="col" safe>{t('os.hr.col.name')}</th>
-                      <th scope="col" safe>{t('os.hr.col.code')}</th>
-                      <th scope="col" safe>{t('os.hr.col.roles')}</th>
-                      <th scope="col" safe>{t('os.hr.col.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((row) => (
-                      <tr data-user-code={row.userCode}>
-                        <td safe>{row.displayName || row.userCode}</td>
-                        <td>
-                          <code class="user-code" safe>{row.userCode}</code>
-                        </td>
-                        <td>
-                          {row.roles.map((role) => (
-                            <span class="badge text-bg-light border me-1" safe>{t(`os.role.${role}`)}</span>
-                          ))}
-                        </td>
-                        <ContractStatus ctx={ctx} contract={row} canToggle={canToggle && row.userId !== props.viewer.user.id} />
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </div>
-        </section>
+        <Section title={customer.name} id={`employees-${customer.id}`} class="employee-block">
+          <Table class="table-hover employees-table" columns={[t('os.hr.col.name'), t('os.hr.col.code'), t('os.hr.col.roles'), t('os.hr.col.status')]} count={rows.length} empty={{ text: t('os.hr.empty'), icon: 'people' }}>
+            {rows.map((row) => (
+              <tr data-user-code={row.userCode}>
+                <td safe>{row.displayName || row.userCode}</td>
+                <td>
+                  <code class="user-code" safe>{row.userCode}</code>
+                </td>
+                <td>
+                  {row.roles.map((role) => (
+                    <span class="badge text-bg-light border me-1" safe>{t(`os.role.${role}`)}</span>
+                  ))}
+                </td>
+                <ContractStatus ctx={ctx} contract={row} canToggle={canToggle && row.userId !== props.viewer.user.id} />
+              </tr>
+            ))}
+          </Table>
+        </Section>
       ))}
     </DashboardLayout>
   );

@@ -10,7 +10,7 @@ import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import type { PriceInfo } from '../pricing.js';
 import { BookingRow } from './bookings.js';
-import { Banner } from './common.js';
+import { Banner, Section, Table } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
 export interface ProgramEntry {
@@ -49,58 +49,33 @@ export function ProgramsPage({ ctx, viewer, groups }: { ctx: PageContext; viewer
     <DashboardLayout ctx={ctx} viewer={viewer} title={t('os.programs.title')}>
       <PageHeader title={t('os.programs.title')} />
       {groups.map(({ customer, entries }) => (
-        <section class="card mb-4 program-block" id={`programs-${customer.id}`}>
-          <div class="card-header bg-white">
-            <h2 class="h5 mb-0" safe>{customer.name}</h2>
-          </div>
-          <div class="card-body">
-            {entries.length === 0 ? (
-              <EmptyState text={t('os.programs.empty')} icon="robot" />
-            ) : (
-              <div class="table-responsive">
-                <table class="table table-hover align-middle programs-table">
-                  <thead>
-                    <tr>
-                      <th scope="col" safe>{t('os.programs.col.program')}</th>
-                      <th scope="col" safe>{t('os.programs.col.time')}</th>
-                      <th scope="col" class="text-end" safe>{t('os.programs.col.pps')}</th>
-                      <th scope="col" class="text-end" safe>{t('os.programs.col.ppe')}</th>
-                      <th scope="col" safe>{t('os.programs.col.mode')}</th>
-                      <th scope="col" safe>{t('os.programs.col.next')}</th>
-                      <th scope="col" safe>{t('os.programs.col.created')}</th>
-                      <th scope="col" safe>{t('os.programs.col.active')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {entries.map((entry) => {
-                      const p = entry.program;
-                      return (
-                        <tr id={`program-${p.id}`}>
-                          <td>
-                            <a href={paths.program(p.id)} safe>
-                              {p.programName ?? p.id}
-                            </a>
-                          </td>
-                          <td class="text-nowrap" safe>{formatDuration(p.program_time_saved_per_execution_in_seconds, ctx.language)}</td>
-                          <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerSecond, ctx.language, p.currency)}</td>
-                          <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerRun, ctx.language, p.currency)}</td>
-                          <td safe>{t(`os.programs.mode.${p.pricing_mode}`)}</td>
-                          <td>
-                            <NextPrice ctx={ctx} entry={entry} />
-                          </td>
-                          <td class="text-nowrap" safe>{formatDate(p.created_at, effectiveTimeZone(customer.time_zone), ctx.language)}</td>
-                          <td>
-                            <ActiveBadge ctx={ctx} active={p.is_active} />
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </div>
-        </section>
+        <Section title={customer.name} id={`programs-${customer.id}`} class="program-block">
+          <Table class="table-hover programs-table" columns={[t('os.programs.col.program'), t('os.programs.col.time'), { label: t('os.programs.col.pps'), end: true }, { label: t('os.programs.col.ppe'), end: true }, t('os.programs.col.mode'), t('os.programs.col.next'), t('os.programs.col.created'), t('os.programs.col.active')]} count={entries.length} empty={{ text: t('os.programs.empty'), icon: 'robot' }}>
+            {entries.map((entry) => {
+              const p = entry.program;
+              return (
+                <tr id={`program-${p.id}`}>
+                  <td>
+                    <a href={paths.program(p.id)} safe>
+                      {p.programName ?? p.id}
+                    </a>
+                  </td>
+                  <td class="text-nowrap" safe>{formatDuration(p.program_time_saved_per_execution_in_seconds, ctx.language)}</td>
+                  <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerSecond, ctx.language, p.currency)}</td>
+                  <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerRun, ctx.language, p.currency)}</td>
+                  <td safe>{t(`os.programs.mode.${p.pricing_mode}`)}</td>
+                  <td>
+                    <NextPrice ctx={ctx} entry={entry} />
+                  </td>
+                  <td class="text-nowrap" safe>{formatDate(p.created_at, effectiveTimeZone(customer.time_zone), ctx.language)}</td>
+                  <td>
+                    <ActiveBadge ctx={ctx} active={p.is_active} />
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
+        </Section>
       ))}
     </DashboardLayout>
   );
@@ -176,62 +151,35 @@ export function ProgramProfilePage(props: ProgramProfileProps): JSX.Element {
               )}
             </div>
           </section>
-          <section class="card">
-            <div class="card-header bg-white">
-              <h2 class="h6 mb-0" safe>{t('os.programs.profile.complaints')}</h2>
-            </div>
-            <div class="card-body">
-              {props.complaints === null ? (
-                <p class="small text-muted mb-0" safe>{t('os.programs.profile.complaints.hidden')}</p>
-              ) : props.complaints.length === 0 ? (
-                <EmptyState text={t('os.programs.profile.complaints.empty')} icon="chat-square-text" />
-              ) : (
-                <ul class="list-group list-group-flush complaint-list">
-                  {props.complaints.map((c) => (
-                    <li class="list-group-item px-0">
-                      <div class="d-flex justify-content-between">
-                        <span class="small text-muted" safe>{formatDateTime(c.created_at, zone, ctx.language)}</span>
-                        <span class="badge text-bg-light border" safe>{t(`os.complaint.status.${c.status}`)}</span>
-                      </div>
-                      <div safe>{c.text}</div>
-                      {c.resolution_note ? <div class="small text-muted" safe>{c.resolution_note}</div> : ''}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          </section>
+          <Section title={t('os.programs.profile.complaints')} small>
+            {props.complaints === null ? (
+              <p class="small text-muted mb-0" safe>{t('os.programs.profile.complaints.hidden')}</p>
+            ) : props.complaints.length === 0 ? (
+              <EmptyState text={t('os.programs.profile.complaints.empty')} icon="chat-square-text" />
+            ) : (
+              <ul class="list-group list-group-flush complaint-list">
+                {props.complaints.map((c) => (
+                  <li class="list-group-item px-0">
+                    <div class="d-flex justify-content-between">
+                      <span class="small text-muted" safe>{formatDateTime(c.created_at, zone, ctx.language)}</span>
+                      <span class="badge text-bg-light border" safe>{t(`os.complaint.status.${c.status}`)}</span>
+                    </div>
+                    <div safe>{c.text}</div>
+                    {c.resolution_note ? <div class="small text-muted" safe>{c.resolution_note}</div> : ''}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
         </div>
         <div class="col-lg-7">
-          <section class="card">
-            <div class="card-header bg-white">
-              <h2 class="h6 mb-0" safe>{t('os.programs.profile.executions')}</h2>
-            </div>
-            <div class="card-body">
-              {props.executions.length === 0 ? (
-                <EmptyState text={t('os.bookings.empty')} icon="receipt" />
-              ) : (
-                <div class="table-responsive">
-                  <table class="table table-sm align-middle bookings-table">
-                    <thead>
-                      <tr>
-                        <th scope="col" safe>{t('os.bookings.col.id')}</th>
-                        <th scope="col" safe>{t('os.bookings.col.time')}</th>
-                        <th scope="col" class="text-end" safe>{t('os.bookings.col.price')}</th>
-                        <th scope="col" safe>{t('os.bookings.col.created')}</th>
-                        <th scope="col" safe>{t('os.bookings.col.status')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {props.executions.map((row) => (
-                        <BookingRow ctx={ctx} row={row} timeZone={zone} compact />
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </div>
-          </section>
+          <Section title={t('os.programs.profile.executions')} small>
+            <Table class="table-sm bookings-table" columns={[t('os.bookings.col.id'), t('os.bookings.col.time'), { label: t('os.bookings.col.price'), end: true }, t('os.bookings.col.created'), t('os.bookings.col.status')]} count={props.executions.length} empty={{ text: t('os.bookings.empty'), icon: 'receipt' }}>
+              {props.executions.map((row) => (
+                <BookingRow ctx={ctx} row={row} timeZone={zone} compact />
+              ))}
+            </Table>
+          </Section>
         </div>
       </div>
       {p.is_active ? '' : <Banner kind="info" text={t('os.programs.inactive_note')} />}

@@ -1,4 +1,4 @@
-import { CsrfField, EmptyState, Field, FormErrors, Pagination } from '../../core/ui/components.js';
+import { CsrfField, Field, FormErrors, Pagination } from '../../core/ui/components.js';
 import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
@@ -8,7 +8,7 @@ import type { Viewer } from '../access.js';
 import { formatDateTime, formatDuration } from '../format.js';
 import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
-import { Banner } from './common.js';
+import { Banner, Section, Table } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
 export function isLow(account: Pick<CustomerTimeAccountView, 'balanceSeconds' | 'lowBalanceThresholdSeconds'>): boolean {
@@ -46,55 +46,37 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
         <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds, ctx.language) })} />
       ))}
       {groups.map(({ customer, accounts }) => (
-        <section class="card mb-4 time-account-block" id={`time-accounts-${customer.id}`}>
-          <div class="card-header bg-white">
-            <h2 class="h5 mb-0" safe>{customer.name}</h2>
-          </div>
-          <div class="card-body">
-            {accounts.length === 0 ? (
-              <EmptyState text={t('os.ta.empty')} icon="hourglass" />
-            ) : (
-              <div class="table-responsive">
-                <table class="table table-hover align-middle">
-                  <thead>
-                    <tr>
-                      <th scope="col" safe>{t('os.ta.col.account')}</th>
-                      <th scope="col" safe>{t('os.ta.col.name')}</th>
-                      <th scope="col" safe>{t('os.ta.col.balance')}</th>
-                      <th scope="col" safe>{t('os.ta.col.threshold')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {accounts.map((a) => (
-                      <tr>
-                        <td class="small text-muted font-monospace" title={a.customerTimeAccountId} safe>
-                          {a.customerTimeAccountId.slice(0, 8)}
-                        </td>
-                        <td>
-                          <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
-                            {a.name}
-                          </a>
-                        </td>
-                        <td>
-                          <Balance ctx={ctx} account={a} />
-                        </td>
-                        <td class="text-muted" safe>
-                          {a.lowBalanceThresholdSeconds === null ? '–' : formatDuration(a.lowBalanceThresholdSeconds, ctx.language)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                  <tfoot>
-                    <tr class="table-sums">
-                      <td colspan="2" safe>{t('os.ta.total')}</td>
-                      <td colspan="2" safe>{formatDuration(accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
-                    </tr>
-                  </tfoot>
-                </table>
-              </div>
-            )}
-          </div>
-        </section>
+        <Section title={customer.name} id={`time-accounts-${customer.id}`} class="time-account-block">
+          <Table class="table-hover" columns={[t('os.ta.col.account'), t('os.ta.col.name'), t('os.ta.col.balance'), t('os.ta.col.threshold')]} count={accounts.length} empty={{ text: t('os.ta.empty'), icon: 'hourglass' }}
+            footer={
+              <tfoot>
+                <tr class="table-sums">
+                  <td colspan="2" safe>{t('os.ta.total')}</td>
+                  <td colspan="2" safe>{formatDuration(accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
+                </tr>
+              </tfoot>
+            }
+          >
+            {accounts.map((a) => (
+              <tr>
+                <td class="small text-muted font-monospace" title={a.customerTimeAccountId} safe>
+                  {a.customerTimeAccountId.slice(0, 8)}
+                </td>
+                <td>
+                  <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
+                    {a.name}
+                  </a>
+                </td>
+                <td>
+                  <Balance ctx={ctx} account={a} />
+                </td>
+                <td class="text-muted" safe>
+                  {a.lowBalanceThresholdSeconds === null ? '–' : formatDuration(a.lowBalanceThresholdSeconds, ctx.language)}
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </Section>
       ))}
     </DashboardLayout>
   );
@@ -151,46 +133,23 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
               </div>
             </div>
           </div>
-          <section class="card">
-            <div class="card-header bg-white">
-              <h2 class="h6 mb-0" safe>{t('os.ta.ledger')}</h2>
-            </div>
-            <div class="card-body">
-              {props.entries.length === 0 ? (
-                <EmptyState text={t('os.ta.ledger.empty')} icon="journal" />
-              ) : (
-                <div class="table-responsive">
-                  <table class="table table-sm align-middle ledger-table">
-                    <thead>
-                      <tr>
-                        <th scope="col" safe>{t('os.ta.ledger.col.date')}</th>
-                        <th scope="col" safe>{t('os.ta.ledger.col.kind')}</th>
-                        <th scope="col" class="text-end" safe>{t('os.ta.ledger.col.seconds')}</th>
-                        <th scope="col" class="text-end" safe>{t('os.ta.ledger.col.balance')}</th>
-                        <th scope="col" safe>{t('os.ta.ledger.col.note')}</th>
-                        <th scope="col" safe>{t('os.ta.ledger.col.reference')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {props.entries.map((e) => (
-                        <tr data-entry-id={e.id}>
-                          <td class="text-nowrap" safe>{formatDateTime(e.created_at, zone, ctx.language)}</td>
-                          <td safe>{t(`os.ta.kind.${e.kind}`)}</td>
-                          <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
-                            {signed(ctx, e.seconds)}
-                          </td>
-                          <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
-                          <td safe>{e.note ?? ''}</td>
-                          <td safe>{e.reference ?? ''}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-              <Pagination ctx={ctx} previousHref={props.previousHref} nextHref={props.nextHref} />
-            </div>
-          </section>
+          <Section title={t('os.ta.ledger')} small>
+            <Table class="table-sm ledger-table" columns={[t('os.ta.ledger.col.date'), t('os.ta.ledger.col.kind'), { label: t('os.ta.ledger.col.seconds'), end: true }, { label: t('os.ta.ledger.col.balance'), end: true }, t('os.ta.ledger.col.note'), t('os.ta.ledger.col.reference')]} count={props.entries.length} empty={{ text: t('os.ta.ledger.empty'), icon: 'journal' }}>
+              {props.entries.map((e) => (
+                <tr data-entry-id={e.id}>
+                  <td class="text-nowrap" safe>{formatDateTime(e.created_at, zone, ctx.language)}</td>
+                  <td safe>{t(`os.ta.kind.${e.kind}`)}</td>
+                  <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
+                    {signed(ctx, e.seconds)}
+                  </td>
+                  <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
+                  <td safe>{e.note ?? ''}</td>
+                  <td safe>{e.reference ?? ''}</td>
+                </tr>
+              ))}
+            </Table>
+            <Pagination ctx={ctx} previousHref={props.previousHref} nextHref={props.nextHref} />
+          </Section>
         </div>
         <div class="col-lg-4">
           {props.may.threshold ? (

@@ -4,11 +4,16 @@ import { freshDatabase, testSettings } from '../test/support/harness.js';
 import { bootstrap } from '../app/nadooit/bootstrap.js';
 import type { System } from '../app/nadooit/bootstrap.js';
 
-/** PostgreSQL for the benchmarks: BENCH_DATABASE_URL, else TEST_DATABASE_URL (a fresh schema each run). */
+/**
+ * SQLite always; PostgreSQL with BENCH_DATABASE_URL, else TEST_DATABASE_URL (a fresh schema each run).
+ * BENCH_BACKENDS=postgres (or sqlite) runs only those.
+ */
 export function benchBackends(): Backend[] {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (url) process.env.TEST_DATABASE_URL = url;
-  return url ? ['sqlite', 'postgres'] : ['sqlite'];
+  const all: Backend[] = url ? ['sqlite', 'postgres'] : ['sqlite'];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  return only ? all.filter((b) => only.includes(b)) : all;
 }
 
 export interface BenchSystem {

@@ -96,9 +96,8 @@ export async function listExecutions(
     .select('p.name as program_name');
   const after = page.cursor ? decodeCursor(page.cursor) : null;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('x.created_at', '<', after.createdAt), eb.and([eb('x.created_at', '=', after.createdAt), eb('x.id', '<', after.id)])]),
-    );
+    // A row-value comparison is one range on the (customer_id, created_at, id) index on both databases.
+    query = query.where((eb) => eb(eb.refTuple('x.created_at', 'x.id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   const rows = await query.orderBy('x.created_at', 'desc').orderBy('x.id', 'desc').limit(limit + 1).execute();
   const items = rows.slice(0, limit) as ExecutionListItem[];

@@ -1,0 +1,32 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEachBackend } from '../../../test/support/harness.js';
+import { apiKeyFor, bookingWorld, legacyForm } from '../testing/fixtures.js';
+import { perMinuteLimit } from './rate-limit.js';
+
+// Read when the routes are registered; this file runs in its own process.
+process.env.NADOOIT_API_RATE_LIMIT_PER_MINUTE = '3';
+
+describeEachBackend('bot API rate limit', (h) => {
+  it('counts per API key: the 4th request in a minute gets 429, another key is not affected', async () => {
+    const db = h().system.context.db.kysely;
+    const world = await bookingWorld(db, { balanceSeconds: 10_000 });
+    const app = await h().app();
+    const post = (payload: string) =>
+      app.inject({ method: 'POST', url: '/api/executions', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await post(legacyForm(world)));
+    assert.deepEqual(answers.map((a) => a.statusCode), [200, 200, 200, 429]);
+    assert.match(answers[3]!.json().error, /Zu viele Anfragen/);
+    const other = await apiKeyFor(db, world.bot.userId);
+    assert.equal((await post(legacyForm(world, { NADOOIT__API_KEY: other.secret }))).statusCode, 200);
+    const rows = await db.selectFrom('ex_executions').select('id').where('customer_program_id', '=', world.customerProgramId).execute();
+    assert.equal(rows.length, 4);
+  });
+
+  it('the limit comes from NADOOIT_API_RATE_LIMIT_PER_MINUTE (default 1200, 0 = off)', () => {
+    assert.equal(perMinuteLimit({}), 1200);
+    assert.equal(perMinuteLimit({ NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0' }), 0);
+    assert.equal(perMinuteLimit({ NADOOIT_API_RATE_LIMIT_PER_MINUTE: 'abc' }), 1200);
+  });
+});

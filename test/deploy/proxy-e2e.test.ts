@@ -37,6 +37,7 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
     writeFileSync(path.join(root, 'www', '.well-known', 'acme-challenge', 'token-123'), 'token-123.thumbprint');
 
     const app = startApp(root, ports.app);
+    processes.push(app);
     // collectstatic fills STATIC_ROOT through the real CLI, as the deploy's one-shot service does.
     run(process.execPath, ['--import', 'tsx', 'app/nadooit/main.ts', 'manage', 'collectstatic'], {
       ...process.env,
@@ -46,7 +47,6 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
     // The build id as the app's processes compute it (with every app's static mounts), read from disk.
     build = readdirSync(path.join(root, 'web', 'static')).find((name) => /^[0-9a-f]{12}$/.test(name))!;
     writeFileSync(path.join(root, 'web', 'static', build, 'app', 'only-on-disk.txt'), 'from disk');
-    processes.push(app);
     openUp(root);
 
     const proxy = start('sh', [path.join(PROXY_DIR, 'entrypoint.sh')], proxyEnv(root, ports, { CLIENT_MAX_BODY_SIZE: '1m', CERT_POLL_SECONDS: '1' }));

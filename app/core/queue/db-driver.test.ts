@@ -146,7 +146,7 @@ describeEachBackend('queue: db driver', (h) => {
     await q.ping();
     await h().system.context.db.kysely.schema.alterTable('core_jobs').renameTo('core_jobs_moved').execute();
     try {
-      await assert.rejects(q.ping());
+      await assert.rejects(q.ping(), /core_jobs is missing/);
     } finally {
       await h().system.context.db.kysely.schema.alterTable('core_jobs_moved').renameTo('core_jobs').execute();
     }

@@ -213,7 +213,12 @@ export class DbQueue implements Queue {
 
   /** The jobs table answers (so the database is up and migrated). */
   async ping(): Promise<void> {
-    await this.db.kysely.selectFrom('core_jobs').select('id').limit(1).execute();
+    try {
+      await this.db.kysely.selectFrom('core_jobs').select('id').limit(1).execute();
+    } catch (error) {
+      if (/core_jobs/.test((error as Error).message)) throw new Error('the jobs table core_jobs is missing (run the migrations)');
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

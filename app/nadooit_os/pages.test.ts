@@ -164,6 +164,28 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     assert.match(warned.body, /liegt unter der Warnschwelle \(1 std : 30 min : 0 sek\)/);
   });
 
+  it('creates and deactivates time accounts where the time-account abilities allow', async () => {
+    const c = await client(w.boss.userId);
+    const form = await c.get(paths.timeAccounts);
+    assert.match(form.body, /action="\/nadooit-os\/time-account\/create-customer-time-account"/);
+    const empty = await c.post(paths.createTimeAccount, { customers: w.a.customerId, name: '', threshold_hours: '' });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /Kontonamen/);
+    const foreign = await c.post(paths.createTimeAccount, { customers: w.b.customerId, name: 'Fremd', threshold_hours: '' });
+    assert.equal(foreign.statusCode, 403);
+    assert.equal((await customerTimeAccounts(db(), w.b.customerId)).some((a) => a.name === 'Fremd'), false);
+    const created = await c.post(paths.createTimeAccount, { customers: w.a.customerId, name: 'Projektkonto', threshold_hours: '2' });
+    assert.equal(created.statusCode, 303);
+    const account = (await customerTimeAccounts(db(), w.a.customerId)).find((a) => a.name === 'Projektkonto')!;
+    assert.equal(account.lowBalanceThresholdSeconds, 7200);
+    assert.equal(account.balanceSeconds, 0);
+    assert.equal((await c.post(`${paths.timeAccount(account.customerTimeAccountId)}/deactivate`)).statusCode, 303);
+    assert.equal((await customerTimeAccounts(db(), w.a.customerId)).find((a) => a.name === 'Projektkonto')!.isActive, false);
+    // An execution manager has no time-account role at all.
+    const other = await client(w.executions.userId);
+    assert.equal((await other.post(`${paths.timeAccount(account.customerTimeAccountId)}/activate`)).statusCode, 403);
+  });
+
   it('shows program prices and the next tier price from the tier table (D13 fixed)', async () => {
     const c = await client(w.boss.userId);
     const page = await c.get(paths.programs);

@@ -28,6 +28,7 @@ export const paths = {
   sendComplaint: (executionId: string) => `${BASE}/customer-program-execution-send-complaint/${executionId}`,
 
   timeAccounts: `${BASE}/time-account/customer-time-account-overview`,
+  createTimeAccount: `${BASE}/time-account/create-customer-time-account`,
   timeAccount: (customerTimeAccountId: string, page?: number) =>
     `${BASE}/time-account/customer-time-account/${customerTimeAccountId}${page && page > 1 ? `?page=${page}` : ''}`,
   timeAccountTopUp: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/top-up`,

@@ -6,13 +6,13 @@ import type { FieldErrors } from '../../core/ui/components.js';
 import { fieldErrors, formString } from '../../core/ui/forms.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
-import { assertRole } from '../../nadooit_hr/permissions.js';
+import { assertRole, hasRole } from '../../nadooit_hr/permissions.js';
 import { isUuid } from '../../nadooit_hr/services/contracts.js';
-import { customerTimeAccounts } from '../../nadooit_time_account/services.js';
+import { createCustomerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive } from '../../nadooit_time_account/services.js';
 import { customerTimeAccountLabel, ledgerPage, setLowBalanceThreshold } from '../data.js';
 import { paths } from '../paths.js';
 import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
-import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, uuidParam } from './context.js';
+import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, submitForm, uuidParam } from './context.js';
 
 const ROLE = 'time_account_manager' as const;
 const LEDGER_PAGE_SIZE = 25;
@@ -46,13 +46,53 @@ function decodeLedgerCursor(cursor: string | undefined): { createdAt: string; id
 export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void {
   const db = app.db.kysely;
 
-  scope.get('/time-account/customer-time-account-overview', async (request, reply) => {
+  async function renderOverview(request: FastifyRequest, failed?: { customerId: string; error: string; values: { name: string; threshold_hours: string } }) {
     const { ctx, viewer } = await dashboardPage(request, app);
     const customers = await customersWithRoleFor(request, app, ROLE);
+    const groups = await Promise.all(
+      customers.map(async (customer) => ({
+        customer,
+        accounts: await customerTimeAccounts(db, customer.id),
+        mayCreate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts'),
+        ...(failed?.customerId === customer.id ? { error: failed.error, values: failed.values } : {}),
+      })),
+    );
+    return { ctx, viewer, customers, page: <TimeAccountsPage ctx={ctx} viewer={viewer} groups={groups} /> };
+  }
+
+  scope.get('/time-account/customer-time-account-overview', async (request, reply) => {
+    const { ctx, viewer, customers, page } = await renderOverview(request);
     if (!customers.length) return replyNoRole(reply, ctx, viewer, ctx.t('os.ta.title'));
-    const groups = await Promise.all(customers.map(async (customer) => ({ customer, accounts: await customerTimeAccounts(db, customer.id) })));
-    return reply.html(<TimeAccountsPage ctx={ctx} viewer={viewer} groups={groups} />);
+    return reply.html(page);
   });
+
+  scope.post('/time-account/create-customer-time-account', async (request, reply) => {
+    const values = { name: formString(request.body, 'name'), threshold_hours: formString(request.body, 'threshold_hours') };
+    const customerId = formString(request.body, 'customers');
+    const rerender = async (error: string) => (await renderOverview(request, { customerId, error, values })).page;
+    const threshold = thresholdSchema.safeParse({ threshold_hours: values.threshold_hours });
+    if (!threshold.success) return reply.html(await rerender(threshold.error.issues[0]!.message), 400);
+    return submitForm(
+      reply,
+      async () => {
+        // The service checks can_create_time_accounts for the customer.
+        await createCustomerTimeAccount(db, { actorUserId: requireUser(request).id, customerId, name: values.name, lowBalanceThresholdSeconds: threshold.data.threshold_hours });
+        await request.flash('success', request.t('os.ta.created'));
+        return reply.redirect(`${paths.timeAccounts}#time-accounts-${customerId}`, 303);
+      },
+      rerender,
+    );
+  });
+
+  for (const action of ['deactivate', 'activate'] as const) {
+    scope.post(`/time-account/customer-time-account/:accountId/${action}`, async (request, reply) => {
+      const { account } = await accountFor(request);
+      // The service checks can_delete_time_accounts (deactivate) / can_create_time_accounts (activate).
+      await setCustomerTimeAccountActive(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, active: action === 'activate' });
+      await request.flash('success', request.t(`os.ta.${action}d`));
+      return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
+    });
+  }
 
   /** The account named in the path, after the role check for its customer (404 unknown, 403 not yours). */
   async function accountFor(request: FastifyRequest) {
@@ -79,7 +119,11 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         entries={entries}
         previousHref={after ? base : null}
         nextHref={next ? `${base}?after=${encodeLedgerCursor(next)}` : null}
-        may={{ threshold: true }}
+        may={{
+          threshold: true,
+          deactivate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_delete_time_accounts'),
+          activate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts'),
+        }}
         {...extra}
       />
     );

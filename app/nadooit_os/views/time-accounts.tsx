@@ -33,6 +33,46 @@ function Balance({ ctx, account }: { ctx: PageContext; account: CustomerTimeAcco
 export interface CustomerAccounts {
   customer: Customer;
   accounts: CustomerTimeAccountView[];
+  /** The viewer holds can_create_time_accounts for this customer. */
+  mayCreate: boolean;
+  /** A refused "Zeitkonto anlegen" for this customer, with what was typed. */
+  error?: string;
+  values?: { name: string; threshold_hours: string };
+}
+
+/** "Zeitkonto anlegen" for one customer (time-account managers with can_create_time_accounts). */
+function CreateAccountForm({ ctx, group }: { ctx: PageContext; group: CustomerAccounts }): JSX.Element {
+  const t = ctx.t;
+  return (
+    <form method="post" action={paths.createTimeAccount} class="row g-2 align-items-end border-top pt-3 mt-1 create-time-account">
+      <CsrfField ctx={ctx} />
+      <input type="hidden" name="customers" value={group.customer.id} />
+      {group.error ? (
+        <div class="col-12">
+          <Banner kind="danger" text={group.error} />
+        </div>
+      ) : (
+        ''
+      )}
+      <div class="col-sm-5">
+        <label class="form-label small" for={`ta-name-${group.customer.id}`} safe>
+          {t('os.ta.col.name')}
+        </label>
+        <input class="form-control" id={`ta-name-${group.customer.id}`} name="name" required value={group.values?.name} />
+      </div>
+      <div class="col-sm-4">
+        <label class="form-label small" for={`ta-threshold-${group.customer.id}`} safe>
+          {t('os.ta.threshold.hours')}
+        </label>
+        <input class="form-control" id={`ta-threshold-${group.customer.id}`} name="threshold_hours" inputmode="decimal" value={group.values?.threshold_hours} />
+      </div>
+      <div class="col-sm-3">
+        <button type="submit" class="btn btn-outline-primary w-100" safe>
+          {t('os.ta.create')}
+        </button>
+      </div>
+    </form>
+  );
 }
 
 /** "Übersicht der Zeitkonten": per customer its accounts with balance, warning threshold and total. */
@@ -45,20 +85,20 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
       {low.map((a) => (
         <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds, ctx.language) })} />
       ))}
-      {groups.map(({ customer, accounts }) => (
-        <Section title={customer.name} id={`time-accounts-${customer.id}`} class="time-account-block">
-          <Table class="table-hover" columns={[t('os.ta.col.account'), t('os.ta.col.name'), t('os.ta.col.balance'), t('os.ta.col.threshold')]} count={accounts.length} empty={{ text: t('os.ta.empty'), icon: 'hourglass' }}
+      {groups.map((group) => (
+        <Section title={group.customer.name} id={`time-accounts-${group.customer.id}`} class="time-account-block">
+          <Table class="table-hover" columns={[t('os.ta.col.account'), t('os.ta.col.name'), t('os.ta.col.balance'), t('os.ta.col.threshold')]} count={group.accounts.length} empty={{ text: t('os.ta.empty'), icon: 'hourglass' }}
             footer={
               <tfoot>
                 <tr class="table-sums">
                   <td colspan="2" safe>{t('os.ta.total')}</td>
-                  <td colspan="2" safe>{formatDuration(accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
+                  <td colspan="2" safe>{formatDuration(group.accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
                 </tr>
               </tfoot>
             }
           >
-            {accounts.map((a) => (
-              <tr>
+            {group.accounts.map((a) => (
+              <tr class={a.isActive ? '' : 'text-muted'}>
                 <td class="small text-muted font-monospace" title={a.customerTimeAccountId} safe>
                   {a.customerTimeAccountId.slice(0, 8)}
                 </td>
@@ -66,6 +106,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
                   <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
                     {a.name}
                   </a>
+                  {a.isActive ? '' : <span class="badge text-bg-secondary ms-2" safe>{t('os.programs.inactive')}</span>}
                 </td>
                 <td>
                   <Balance ctx={ctx} account={a} />
@@ -76,6 +117,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
               </tr>
             ))}
           </Table>
+          {group.mayCreate ? <CreateAccountForm ctx={ctx} group={group} /> : ''}
         </Section>
       ))}
     </DashboardLayout>
@@ -91,7 +133,7 @@ export interface LedgerPageProps {
   previousHref: string | null;
   nextHref: string | null;
   /** Which forms the viewer may use on this account. */
-  may: { threshold: boolean };
+  may: { threshold: boolean; deactivate: boolean; activate: boolean };
   errors?: FieldErrors;
   values?: Record<string, string>;
   notice?: string;
@@ -106,6 +148,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
   const { ctx, account } = props;
   const t = ctx.t;
   const zone = effectiveTimeZone(props.customer.time_zone);
+  const toggle = account.isActive ? (props.may.deactivate ? 'deactivate' : null) : props.may.activate ? 'activate' : null;
   return (
     <DashboardLayout ctx={ctx} viewer={props.viewer} title={t('os.ta.ledger.title', { name: account.name })}>
       <PageHeader
@@ -152,6 +195,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
           </Section>
         </div>
         <div class="col-lg-4">
+          <p class="small text-muted" safe>{t('os.ta.topup_hint')}</p>
           {props.may.threshold ? (
             <section class="card">
               <div class="card-body">
@@ -175,6 +219,16 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
                 </form>
               </div>
             </section>
+          ) : (
+            ''
+          )}
+          {toggle ? (
+            <form method="post" action={`${paths.timeAccount(account.customerTimeAccountId)}/${toggle}`} class="mt-3" data-confirm={toggle === 'deactivate' ? t('os.ta.confirm_deactivate') : undefined}>
+              <CsrfField ctx={ctx} />
+              <button type="submit" class={`btn btn-sm ${toggle === 'deactivate' ? 'btn-outline-danger' : 'btn-outline-success'}`} safe>
+                {t(`os.ta.${toggle}`)}
+              </button>
+            </form>
           ) : (
             ''
           )}

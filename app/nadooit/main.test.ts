@@ -169,11 +169,12 @@ if (process.env.TEST_REDIS_URL) {
   describe('process: npm run worker with REDIS_URL [redis]', () => {
     it('processes the scheduled session cleanup through BullMQ', async () => {
       const redisUrl = process.env.TEST_REDIS_URL!;
-      const env = processEnv({ REDIS_URL: redisUrl });
+      const queueName = `proc-${randomBytes(4).toString('hex')}`;
+      const env = processEnv({ REDIS_URL: `${redisUrl}?queue=${queueName}` });
       const { sessionGone } = await seedExpiredSession(env);
       const child = run(['worker'], env);
       cleanups.push(async () => {
-        const queue = new RedisQueue(redisUrl, []);
+        const queue = new RedisQueue(redisUrl, [], { name: queueName });
         await queue.bull.obliterate({ force: true });
         await queue.close();
       });

@@ -5,7 +5,7 @@ import { freshDatabase, testSettings } from '../../../test/support/harness.js';
 import type { FreshDatabase } from '../../../test/support/harness.js';
 import { bootstrap } from '../../nadooit/bootstrap.js';
 import type { System } from '../../nadooit/bootstrap.js';
-import { RedisQueue, jobIdFor, redisConnection } from './redis-driver.js';
+import { RedisQueue, jobIdFor, queueName, redisConnection } from './redis-driver.js';
 import { queueContract } from './testing/contract.js';
 import { uniqueName } from './testing/support.js';
 import type { QueueTestEnv } from './testing/support.js';
@@ -25,6 +25,12 @@ describe('queue: redis driver helpers', () => {
       tls: {},
     });
     assert.equal(redisConnection('redis://127.0.0.1').db, 0);
+  });
+
+  it('takes the queue name from ?queue= in the URL unless one is given', () => {
+    assert.equal(queueName('redis://127.0.0.1:6379/0?queue=staging'), 'staging');
+    assert.equal(queueName('redis://127.0.0.1:6379/0?queue=staging', 'explicit'), 'explicit');
+    assert.equal(queueName('redis://127.0.0.1:6379/0'), undefined);
   });
 
   it('turns any unique key into a valid, distinct BullMQ job id', () => {

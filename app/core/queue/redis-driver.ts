@@ -23,6 +23,11 @@ export function redisConnection(url: string): RedisOptions {
   };
 }
 
+/** The BullMQ queue: the given name, else `?queue=<name>` from REDIS_URL (keeps deployments sharing one Redis apart). */
+export function queueName(url: string, given?: string): string | undefined {
+  return given ?? new URL(url).searchParams.get('queue') ?? undefined;
+}
+
 /** BullMQ job ids may not be integers nor contain ':', so unique keys are escaped and prefixed. */
 export function jobIdFor(uniqueKey: string): string {
   return `u-${uniqueKey.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
@@ -45,7 +50,7 @@ export class RedisQueue implements Queue {
     options: QueueOptions = {},
   ) {
     for (const task of tasks) this.tasks.set(task.name, task);
-    this.options = resolveQueueOptions(options);
+    this.options = resolveQueueOptions({ ...options, name: queueName(url, options.name) });
     // A producer fails a command after a few reconnect attempts instead of hanging a web request forever.
     this.bull = new BullQueue(this.options.name, {
       connection: { ...redisConnection(url), maxRetriesPerRequest: 3 },

@@ -4,7 +4,8 @@ import { buildApp } from '../app/nadooit/server.js';
 import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
 import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/testing/fixtures.js';
 import type { Backend } from '../test/support/harness.js';
-import { benchSystem } from './executions-setup.js';
+import { benchBackends, benchSystem } from './executions-setup.js';
+import { defineBenchmark } from './support/registry.js';
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; average: number };
@@ -20,8 +21,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface BookingRow {
   [column: string]: string | number;
-  backend: Backend;
-  connections: number;
+  case: string;
   'req/s': number;
   'p50 ms': number;
   'p99 ms': number;
@@ -69,8 +69,7 @@ export async function benchBooking(backend: Backend, options: { connections: num
       const ok =
         Number(created.n) === okTotal && Number(account.balance_seconds) === START_BALANCE - Number(created.covered ?? 0) && mismatches.length === 0;
       rows.push({
-        backend,
-        connections,
+        case: `${backend}, ${connections} connection${connections === 1 ? '' : 's'}`,
         'req/s': Math.round(result['2xx'] / result.duration),
         'p50 ms': result.latency.p50,
         'p99 ms': result.latency.p99,
@@ -86,3 +85,19 @@ export async function benchBooking(backend: Backend, options: { connections: num
   }
   return rows;
 }
+
+const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
+
+export default defineBenchmark({
+  description:
+    'POST /api/executions with the legacy form body over loopback HTTP, one bot and one prepaid account (worst-case contention); ' +
+    'integrity checked after every run. Env: BENCH_REQUESTS (3000 per run), BENCH_CONNECTIONS (1,10,50,100), BENCH_BACKENDS, TEST_DATABASE_URL',
+  async run({ log }) {
+    const rows: BookingRow[] = [];
+    for (const backend of benchBackends()) {
+      log(`booking on ${backend}`);
+      rows.push(...(await benchBooking(backend, { connections: numbers(process.env.BENCH_CONNECTIONS, [1, 10, 50, 100]), requests: Number(process.env.BENCH_REQUESTS ?? 3000) })));
+    }
+    return rows;
+  },
+});

@@ -8,12 +8,12 @@ import { listExecutions, sumExecutions } from '../app/nadooit_api_executions_sys
 import { insertSyntheticExecutions } from '../app/nadooit_api_executions_system/testing/bulk.js';
 import type { BulkTarget } from '../app/nadooit_api_executions_system/testing/bulk.js';
 import type { Backend } from '../test/support/harness.js';
-import { benchSystem, percentile } from './executions-setup.js';
+import { benchBackends, benchSystem, percentile } from './executions-setup.js';
+import { defineBenchmark } from './support/registry.js';
 
 export interface ListRow {
   [column: string]: string | number;
-  backend: Backend;
-  'stored rows': number;
+  case: string;
   'first page ms': number;
   'page 100 ms': number;
   'month sums ms': number;
@@ -78,8 +78,7 @@ export async function benchList(backend: Backend, options: { sizes: number[]; ru
       for (let page = 1; page < 100; page++) cursor = (await listExecutions(db, scope, { limit: 50, cursor })).nextCursor;
       const deepCursor = cursor;
       rows.push({
-        backend,
-        'stored rows': stored,
+        case: `${backend}, ${stored.toLocaleString('en-US')} stored`,
         'first page ms': await time(options.runs, () => listExecutions(db, scope, { limit: 50 })),
         'page 100 ms': await time(options.runs, () => listExecutions(db, scope, { limit: 50, cursor: deepCursor })),
         'month sums ms': await time(options.runs, () => sumExecutions(db, { ...scope, from: monthStart })),
@@ -91,3 +90,15 @@ export async function benchList(backend: Backend, options: { sizes: number[]; ru
   }
   return rows;
 }
+
+export default defineBenchmark({
+  description:
+    "One customer's bookings list (first page, page 100 by cursor) and sums (this month, whole year) — 10 000 of its own rows " +
+    'while the table grows to 10k/100k/1M (medians of 20 runs). Env: BENCH_SIZES, BENCH_BACKENDS, TEST_DATABASE_URL',
+  async run({ log }) {
+    const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [10_000, 100_000, 1_000_000];
+    const rows: ListRow[] = [];
+    for (const backend of benchBackends()) rows.push(...(await benchList(backend, { sizes, runs: 20, log })));
+    return rows;
+  },
+});

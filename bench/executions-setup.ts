@@ -43,6 +43,7 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** A Markdown table of uniform rows (for stand-alone scripts; `npm run bench` prints its own). */
 export function table(rows: Array<Record<string, string | number>>): string {
   if (!rows.length) return '';
   const keys = Object.keys(rows[0]!);

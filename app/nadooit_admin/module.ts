@@ -12,7 +12,7 @@ import './models.js';
 export function nadooitAdminApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_admin',
-    dependsOn: ['nadooit_auth'],
+    dependsOn: ['nadooit_auth', 'nadooit_time_account', 'nadooit_api_executions_system'],
     migrations: adminMigrations,
     messages: adminMessages,
     async routes(app, context) {

@@ -114,5 +114,7 @@ describeEachBackend('admin lists', (h) => {
     const response = await client.get(`${EXECUTIONS}?n=10`);
     assert.match(response.body, /mehr als 10\.000 Einträge/);
     assert.equal(listedIds(response.body).length, 10);
+    const filtered = await client.get(`${EXECUTIONS}?n=10&f.customer_id=${world.customerId}`);
+    assert.match(filtered.body, /mehr als 1\.000 Einträge/, 'filtered and searched lists count to a lower cap');
   });
 });

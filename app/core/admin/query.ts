@@ -30,6 +30,7 @@ export interface ListQuery {
 
 export const MAX_PER_PAGE = 500;
 export const COUNT_CAP = 10_000;
+export const FILTERED_COUNT_CAP = 1_000;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -80,38 +81,52 @@ function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** One search word against one resource: OR over its search fields; relations search their target. */
-function searchCondition(eb: Eb, site: AdminSite, resource: AdminResource, term: string, depth: number): Expression<SqlBool> | null {
-  const options: Expression<SqlBool>[] = [];
+type Condition = (eb: Eb) => Expression<SqlBool>;
+
+/** A relation search resolved to at most this many ids becomes `fk IN (ids)` (an index lookup). */
+const RESOLVED_IDS = 500;
+
+/**
+ * One search word against one resource: OR over its search fields. A UUID is an id: it is compared with the
+ * id and relation columns only (index lookups). Other words match text fields and, through relations, the
+ * search fields of the related resource (up to two levels), resolved first to the matching ids, so that a
+ * search for a rare customer name on a million bookings is an index lookup and no match costs nothing.
+ */
+async function searchCondition(db: DB, site: AdminSite, resource: AdminResource, term: string, depth: number): Promise<Condition | null> {
+  const options: Condition[] = [];
+  const uuid = isUuid(term);
   for (const spec of resource.list.search ?? []) {
     const name = typeof spec === 'string' ? spec : spec.field;
     const mode = typeof spec === 'string' ? 'contains' : spec.mode;
     const field = fieldOf(resource, name);
     const type = field?.type ?? 'uuid';
-    if (type === 'relation' && field?.relation) {
-      const target = site.get(field.relation.resource)!;
-      if (depth >= 2 || !target.list.search?.length) continue;
-      options.push(
-        eb(
-          eb.ref(name),
-          'in',
-          eb
-            .selectFrom(target.table)
-            .select(primaryKey(target))
-            .where((ib: Eb) => searchCondition(ib, site, target, term, depth + 1) ?? sql<SqlBool>`1 = 0`),
-        ),
-      );
-    } else if (type === 'uuid' || type === 'relation') {
-      if (isUuid(term)) options.push(eb(eb.ref(name), '=', term.toLowerCase()));
+    if (type === 'uuid' || type === 'relation') {
+      if (uuid) options.push((eb) => eb(eb.ref(name), '=', term.toLowerCase()));
+      else if (type === 'relation' && field?.relation && depth < 2) {
+        const target = site.get(field.relation.resource)!;
+        const inner = await searchCondition(db, site, target, term, depth + 1);
+        if (!inner) continue;
+        const pk = primaryKey(target);
+        const matches = (await untyped(db).selectFrom(target.table).select(pk).where(inner).limit(RESOLVED_IDS + 1).execute()) as Row[];
+        if (matches.length === 0) continue;
+        const ids = matches.map((r) => r[pk]);
+        options.push(
+          ids.length <= RESOLVED_IDS
+            ? (eb) => eb(eb.ref(name), 'in', ids)
+            : (eb) => eb(eb.ref(name), 'in', eb.selectFrom(target.table).select(pk).where(inner)),
+        );
+      }
+    } else if (uuid && mode !== 'exact') {
+      continue;
     } else if (type === 'integer' || type === 'seconds') {
-      if (/^-?\d{1,15}$/.test(term)) options.push(eb(eb.ref(name), '=', Number(term)));
+      if (/^-?\d{1,15}$/.test(term)) options.push((eb) => eb(eb.ref(name), '=', Number(term)));
     } else if (mode === 'exact') {
-      options.push(eb(eb.ref(name), '=', term));
+      options.push((eb) => eb(eb.ref(name), '=', term));
     } else {
-      options.push(sql<SqlBool>`lower(${sql.ref(name)}) like ${likePattern(term)} escape '\\'`);
+      options.push(() => sql<SqlBool>`lower(${sql.ref(name)}) like ${likePattern(term)} escape '\\'`);
     }
   }
-  return options.length ? eb.or(options) : null;
+  return options.length ? (eb) => eb.or(options.map((o) => o(eb))) : null;
 }
 
 /** A filter value for a field: booleans '1'/'0', choices and ids exact, '__null' for empty, periods for times. */
@@ -147,19 +162,19 @@ export interface QueryScope {
   now?: Date;
 }
 
-/** Search words (AND) and filters (AND) as one condition. */
-export function listConditions(eb: Eb, scope: QueryScope, lq: ListQuery): Expression<SqlBool>[] {
+/** Search words (AND) and filters (AND) as one condition (relation searches resolved first). */
+export async function listCondition(db: DB, scope: QueryScope, lq: ListQuery): Promise<Condition> {
   const { site, resource } = scope;
-  const conditions: Expression<SqlBool>[] = [];
+  const parts: Condition[] = [];
   for (const term of lq.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
-    conditions.push(searchCondition(eb, site, resource, term, 0) ?? sql<SqlBool>`1 = 0`);
+    parts.push((await searchCondition(db, site, resource, term, 0)) ?? (() => sql<SqlBool>`1 = 0`));
   }
+  const now = scope.now ?? new Date();
   for (const [name, value] of Object.entries(lq.filters)) {
     const field = fieldOf(resource, name);
-    const condition = field ? filterCondition(eb, field, value, scope.timeZone, scope.now ?? new Date()) : null;
-    if (condition) conditions.push(condition);
+    if (field) parts.push((eb) => filterCondition(eb, field, value, scope.timeZone, now) ?? sql<SqlBool>`1 = 1`);
   }
-  return conditions;
+  return (eb) => eb.and(parts.map((p) => p(eb)));
 }
 
 export interface Page {
@@ -185,7 +200,7 @@ export async function listPage(db: DB, scope: QueryScope, lq: ListQuery, columns
   let query = untyped(db)
     .selectFrom(resource.table)
     .select(select)
-    .where((eb: Eb) => eb.and(listConditions(eb, scope, lq)));
+    .where(await listCondition(db, scope, lq));
   if (cursor) {
     const op = dir === 'asc' ? '>' : '<';
     query = query.where((eb: Eb) =>
@@ -211,12 +226,15 @@ export async function listPage(db: DB, scope: QueryScope, lq: ListQuery, columns
   }
 }
 
-/** Counts matching rows up to a cap, so a million-row table costs a bounded scan. */
-export async function cappedCount(db: DB, scope: QueryScope, lq: ListQuery, cap = COUNT_CAP): Promise<{ count: number; capped: boolean }> {
+/**
+ * Counts matching rows up to a cap, so a million-row table costs a bounded scan. A search or filter that
+ * the indexes cannot answer walks rows until the cap: its cap is lower.
+ */
+export async function cappedCount(db: DB, scope: QueryScope, lq: ListQuery, cap = lq.search || Object.keys(lq.filters).length ? FILTERED_COUNT_CAP : COUNT_CAP): Promise<{ count: number; capped: boolean }> {
   const inner = untyped(db)
     .selectFrom(scope.resource.table)
     .select(sql`1`.as('one'))
-    .where((eb: Eb) => eb.and(listConditions(eb, scope, lq)))
+    .where(await listCondition(db, scope, lq))
     .limit(cap + 1);
   const row = (await untyped(db).selectFrom(inner.as('sub')).select(sql<number>`count(*)`.as('n')).executeTakeFirst()) as { n: number | string };
   const count = Number(row.n);

@@ -59,11 +59,19 @@ export function formatDateTime(iso: string | null | undefined, timeZone: string,
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-  }).format(date);
+  return dateTimeFormat(timeZone, language).format(date);
+}
+
+/** Building an Intl formatter costs far more than using one: one per zone and language. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(timeZone: string, language: Language): Intl.DateTimeFormat {
+  const key = `${timeZone}|${language}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'medium' });
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 export function formatDate(value: string | null | undefined, language: Language = 'de'): string {

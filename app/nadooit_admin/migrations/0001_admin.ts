@@ -61,4 +61,30 @@ export const createPermissions: Migration = {
   },
 };
 
-export const adminMigrations: Migration[] = [createAuditLog, auditTimeIndex, auditObjectIndex, auditActorIndex, createPermissions];
+/**
+ * The admin lists every booking and every ledger entry newest first across all customers; the owning apps
+ * index per customer/account only. Without these, the first page of a million rows is a full sort.
+ */
+export const executionsListIndex: Migration = {
+  name: '0006_executions_admin_list_index',
+  async up(db) {
+    await db.schema.createIndex('ex_executions_created_idx').on('ex_executions').columns(['created_at', 'id']).execute();
+  },
+};
+
+export const ledgerListIndex: Migration = {
+  name: '0007_ledger_admin_list_index',
+  async up(db) {
+    await db.schema.createIndex('ta_ledger_entries_created_idx').on('ta_ledger_entries').columns(['created_at', 'id']).execute();
+  },
+};
+
+export const adminMigrations: Migration[] = [
+  createAuditLog,
+  auditTimeIndex,
+  auditObjectIndex,
+  auditActorIndex,
+  createPermissions,
+  executionsListIndex,
+  ledgerListIndex,
+];

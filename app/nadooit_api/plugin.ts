@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/app-module.js';
+import { sha256Hex } from '../core/http/tokens.js';
 import { translator } from '../core/ui/i18n.js';
 import { apiRateLimit } from '../nadooit_api_executions_system/legacy/rate-limit.js';
 import { authenticate } from './auth.js';
@@ -60,10 +61,13 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
       api.setSerializerCompiler(serializerCompiler);
       api.setErrorHandler(apiErrorHandler);
       api.decorateRequest('principal', null);
-      const rateLimit = apiRateLimit((request) => request.headers.authorization ?? request.cookies.nadooit_session ?? request.ip);
+      // CSRF is checked by authenticate() (session writes only), so the platform's check is off here.
       api.addHook('onRoute', (route) => {
-        route.config = { ...(route.config ?? {}), csrf: false, ...(rateLimit ? { rateLimit } : {}) };
+        route.config = { ...(route.config ?? {}), csrf: false };
       });
+      // Per caller (key, session or address), counted before authentication so guessing keys costs too.
+      const rateLimit = apiRateLimit((request) => sha256Hex(request.headers.authorization ?? request.cookies.nadooit_session ?? `ip:${request.ip}`));
+      if (rateLimit) api.addHook('preHandler', scope.rateLimit(rateLimit));
       api.addHook('preHandler', authenticate(context));
       customerRoutes(api, context);
       programRoutes(api, context);

@@ -24,6 +24,17 @@ describeEachBackend('bot API rate limit', (h) => {
     assert.equal(rows.length, 4);
   });
 
+  it('the REST API counts per caller too', async () => {
+    const db = h().system.context.db.kysely;
+    const world = await bookingWorld(db);
+    const app = await h().app();
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push((await app.inject({ method: 'GET', url: '/api/v1/customers', headers: { authorization: `Bearer ${world.key.secret}` } })).statusCode);
+    }
+    assert.deepEqual(codes, [200, 200, 200, 429]);
+  });
+
   it('the limit comes from NADOOIT_API_RATE_LIMIT_PER_MINUTE (default 1200, 0 = off)', () => {
     assert.equal(perMinuteLimit({}), 1200);
     assert.equal(perMinuteLimit({ NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0' }), 0);

@@ -83,17 +83,27 @@ describeEachBackend('queue: db driver', (h) => {
 
   it('lets a job whose lease expired be claimed again, and the old claim can no longer finish it', async () => {
     const name = uniqueName();
-    const a = queue([noop], { name, visibilityTimeoutMs: 50 });
-    const b = queue([noop], { name, visibilityTimeoutMs: 60_000 });
+    const a = queue([noop], { name });
+    const b = queue([noop], { name });
     await a.enqueue('t.noop', {});
     const stale = (await a.claim())!;
     assert.equal(await b.claim(), null, 'leased job is not claimable');
-    await waitFor(async () => (await b.claim().then((j) => j && b.complete(j))) === true, 'lease expired and b finished the job');
-    assert.equal(await a.complete(stale), false);
-    assert.equal(await a.heartbeat(stale), false);
+    // The lease runs out (as when a's worker stopped heart-beating).
+    await h().system.context.db.kysely
+      .updateTable('core_jobs')
+      .set({ locked_until: new Date(Date.now() - 1_000).toISOString() })
+      .where('id', '=', stale.id)
+      .execute();
+    const taken = (await b.claim())!;
+    assert.equal(taken.id, stale.id);
+    assert.equal(taken.attempts, 2);
+    assert.equal(await a.complete(stale), false, 'the stale claim cannot complete');
+    assert.equal(await a.heartbeat(stale), false, 'nor extend its lease');
+    assert.equal(await a.fail(stale, new Error('late')), 'lost');
+    assert.equal(await b.complete(taken), true);
     const [row] = await rows(a);
     assert.equal(row!.status, 'completed');
-    assert.equal(row!.attempts, 2);
+    assert.equal(row!.last_error, null);
   });
 
   it('keeps a scheduled slot key after completion, so a late worker does not enqueue the slot again', async () => {

@@ -96,7 +96,7 @@ async function methodNotAllowed(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** Errors thrown before or outside the handlers (bad JSON, CSRF, rate limit) in the legacy body shape. */
-function legacyErrorHandler(context: AppContext) {
+function legacyErrorHandler() {
   return async (error: Error & { statusCode?: number; code?: string }, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
@@ -117,7 +117,7 @@ export async function legacyApiRoutes(app: FastifyInstance, context: AppContext)
       attachFieldsToBody: 'keyValues',
       limits: { fields: 50, fieldSize: 64 * 1024, files: 5, fileSize: 1024 * 1024, parts: 60 },
     });
-    scope.setErrorHandler(legacyErrorHandler(context));
+    scope.setErrorHandler(legacyErrorHandler());
     const rateLimit = apiRateLimit((request) => {
       const { key } = parseKeyFromRequest(request);
       return typeof key === 'string' ? `key:${sha256Hex(key)}` : `ip:${request.ip}`;

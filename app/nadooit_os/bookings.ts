@@ -52,10 +52,13 @@ function totalsOfRows(rows: readonly ExecutionListItem[]): Totals {
 
 const mainCurrency = (price: Record<string, number>) => price.EUR ?? Object.values(price)[0] ?? 0;
 
-async function chartFromSums(db: Tx, customerId: string, buckets: Bucket[]): Promise<ChartPoint[]> {
-  const sums = await Promise.all(buckets.map((b) => sumExecutions(db, { customerIds: [customerId], from: b.from, to: b.to })));
+async function chartFromSums(db: Tx, customerId: string, buckets: Bucket[], now: Date): Promise<ChartPoint[]> {
+  const current = now.toISOString();
+  const sums = await Promise.all(buckets.map((b) => (b.from > current ? null : sumExecutions(db, { customerIds: [customerId], from: b.from, to: b.to }))));
   return buckets.map((b, i) => {
-    const totals = totalsOf(sums[i]!);
+    const bucket = sums[i];
+    if (!bucket) return { local: b.local, seconds: 0, priceMicro: 0, future: true };
+    const totals = totalsOf(bucket);
     return { local: b.local, seconds: totals.seconds, priceMicro: mainCurrency(totals.price) };
   });
 }
@@ -86,7 +89,7 @@ export async function bookingBlock(
   const [page, sums, points] = await Promise.all([
     listExecutions(db, scope, { limit: PAGE_SIZE, cursor: options.cursor }),
     sumExecutions(db, scope),
-    chartFromSums(db, customer.id, buckets),
+    chartFromSums(db, customer.id, buckets, options.now ?? new Date()),
   ]);
   return { ...base, rows: page.items, nextCursor: page.nextCursor, totals: totalsOf(sums), count: sums.count, chart: { unit, points } };
 }

@@ -29,4 +29,23 @@ describe('time and cost chart', () => {
     assert.match(svg, /Kosten &lt;März/);
     assert.doesNotMatch(svg, /style=/);
   });
+
+  it('stops the cost line before buckets that have not begun', async () => {
+    const local = (day: number) => ({ year: 2025, month: 3, day, hour: 0, minute: 0 });
+    const svg = await TimeAndCostChart({
+      points: [
+        { local: local(1), seconds: 3600, priceMicro: 1_000_000 },
+        { local: local(2), seconds: 0, priceMicro: 0 },
+        { local: local(3), seconds: 0, priceMicro: 0, future: true },
+      ],
+      unit: 'day',
+      language: 'en',
+      title: 'x',
+      hoursLabel: 'h',
+      costLabel: 'c',
+    });
+    assert.equal((svg.match(/<circle class="dot"/g) ?? []).length, 2);
+    assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, 3);
+    assert.match(svg, /d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+"/);
+  });
 });

@@ -6,6 +6,8 @@ export interface ChartPoint {
   local: LocalParts;
   seconds: number;
   priceMicro: number;
+  /** A bucket that has not begun yet: labelled, but the cost line stops before it. */
+  future?: boolean;
 }
 
 const WIDTH = 720;
@@ -65,9 +67,8 @@ export function TimeAndCostChart(props: {
   const barWidth = Math.max(1, slot * 0.7);
   const y = (fraction: number) => PAD.top + innerHeight * (1 - fraction);
   const labelEvery = Math.ceil(points.length / 16);
-  const linePath = points
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`)
-    .join(' ');
+  const drawn = points.map((p, i) => ({ p, i })).filter(({ p }) => !p.future);
+  const linePath = drawn.map(({ p, i }, n) => `${n === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`).join(' ');
   const ticks = Array.from({ length: hours.count + 1 }, (_, i) => i / hours.count);
   const number = new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 2 });
   return (
@@ -103,8 +104,8 @@ export function TimeAndCostChart(props: {
             </g>
           );
         })}
-        {points.length ? <path class="line" d={linePath} /> : ''}
-        {points.map((p, i) => (
+        {drawn.length ? <path class="line" d={linePath} /> : ''}
+        {drawn.map(({ p, i }) => (
           <circle class="dot" cx={fmt(PAD.left + slot * (i + 0.5))} cy={fmt(y(p.priceMicro / 1e6 / maxEuro))} r="2.5" />
         ))}
       </svg>

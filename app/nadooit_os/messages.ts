@@ -21,6 +21,11 @@ export const osMessages: MessageCatalog = {
 
     'os.home.welcome': 'Willkommen, {name}',
     'os.home.lead': 'Ihre Kunden und Rollen im Überblick.',
+    'os.home.month_time': 'Zeitersparnis diesen Monat',
+    'os.home.month_cost': 'Kosten diesen Monat',
+    'os.home.month_count': 'Buchungen diesen Monat',
+    'os.home.open': 'Davon offen',
+    'os.home.balance': 'Zeitkonten gesamt',
     'os.home.no_roles': 'Sie haben für diesen Kunden noch keine Verwalterrolle. Ein Verwalter kann Ihnen mit Ihrem Benutzercode {code} Rollen freischalten.',
     'os.empty.no_employee.title': 'Noch kein Mitarbeiterkonto',
     'os.empty.no_employee.text':
@@ -278,6 +283,11 @@ export const osMessages: MessageCatalog = {
 
     'os.home.welcome': 'Welcome, {name}',
     'os.home.lead': 'Your customers and roles at a glance.',
+    'os.home.month_time': 'Time saved this month',
+    'os.home.month_cost': 'Cost this month',
+    'os.home.month_count': 'Bookings this month',
+    'os.home.open': 'Of which unpaid',
+    'os.home.balance': 'Time accounts in total',
     'os.home.no_roles': 'You hold no manager role for this customer yet. A manager can unlock roles for you with your user code {code}.',
     'os.empty.no_employee.title': 'No employee account yet',
     'os.empty.no_employee.text':

@@ -43,6 +43,18 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     assert.doesNotMatch(taHome.body, new RegExp(`href="${paths.grant('employee_manager')}"`));
   });
 
+  it('shows key figures per customer on the start page, only those the roles allow', async () => {
+    const page = await (await client(w.executions.userId)).get(paths.home);
+    const tile = new RegExp(`id="customer-${w.a.customerId}"[\\s\\S]*?key-figures[\\s\\S]*?</div></div></div>`).exec(page.body)![0];
+    assert.match(tile, /Zeitersparnis diesen Monat/);
+    assert.match(tile, /0 std : 30 min : 0 sek/);
+    assert.match(tile, /18,000 €/);
+    assert.doesNotMatch(tile, /Zeitkonten gesamt/, 'no time-account role, no balance');
+    const plain = await (await client(w.plain.userId)).get(paths.home);
+    assert.doesNotMatch(plain.body, /key-figures/);
+    assert.match(plain.body, /Keine Verwalterrolle/);
+  });
+
   it('shows the profile with code, name, contracts and roles, and links to keys and sessions', async () => {
     const page = await (await client(w.boss.userId)).get(paths.profile);
     assert.equal(page.statusCode, 200);

@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/connection.js';
+import { fileComplaint } from '../../nadoo_complaint_management/services.js';
 import { createApiKey } from '../../nadooit_api_key/services.js';
 import { appointApiKeyManager } from '../../nadooit_api_key/services.js';
 import { bookingWorld, person } from '../../nadooit_api_executions_system/testing/fixtures.js';
@@ -18,6 +19,8 @@ export interface DemoWorld {
   boss: Person;
   other: Person;
   bookingsA: string[];
+  /** A's second program, priced by the tier table, with one open complaint. */
+  tieredProgramId: string;
 }
 
 /** Deterministic pseudo-random numbers, so screenshots look the same on every run. */
@@ -65,5 +68,7 @@ export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
   await setLowBalanceThreshold(db, a.timeAccountId!, 12 * 3600);
   await book(db, b, [past(1), past(3), past(40)], 900);
-  return { a, b, boss, other, bookingsA };
+  const [disputed] = await book(db, second, [past(2)], 2400);
+  await fileComplaint(db, { actorUserId: boss.userId, executionId: disputed!, text: 'Der Lieferschein wurde zweimal erfasst.' });
+  return { a, b, boss, other, bookingsA: [...bookingsA, disputed!], tieredProgramId: tiered.id };
 }

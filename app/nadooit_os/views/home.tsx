@@ -1,6 +1,8 @@
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import type { Viewer } from '../access.js';
+import type { Totals } from '../bookings.js';
+import { formatDuration, formatMoney } from '../format.js';
 import { paths } from '../paths.js';
 import { NoEmploymentState } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
@@ -13,7 +15,28 @@ const ROLE_LINKS: Partial<Record<ManagerRole, { href: string; icon: string; labe
   employee_manager: { href: paths.employees, icon: 'people', label: 'os.nav.hr' },
 };
 
-export function HomePage({ ctx, viewer }: { ctx: PageContext; viewer: Viewer }): JSX.Element {
+/** Key figures of one customer, each present only when the viewer holds the role that may see it. */
+export interface CustomerFigures {
+  month?: Totals & { count: number; open: Record<string, number> };
+  balance?: { seconds: number; low: boolean };
+}
+
+function Figure({ label, value, warn = false }: { label: string; value: string; warn?: boolean }): JSX.Element {
+  return (
+    <div class="col-6">
+      <div class="small text-muted" safe>{label}</div>
+      <div class={`fw-semibold${warn ? ' low-balance' : ''}`} safe>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+function money(ctx: PageContext, price: Record<string, number>): string {
+  return formatMoney(price.EUR ?? Object.values(price)[0] ?? 0, ctx.language);
+}
+
+export function HomePage({ ctx, viewer, figures }: { ctx: PageContext; viewer: Viewer; figures: Map<string, CustomerFigures> }): JSX.Element {
   const t = ctx.t;
   const name = viewer.user.displayName || viewer.user.userCode;
   const active = viewer.contracts.filter((c) => c.isActive);
@@ -25,19 +48,28 @@ export function HomePage({ ctx, viewer }: { ctx: PageContext; viewer: Viewer }):
       ) : (
         <div class="row g-4">
           {active.map((contract) => {
-            const roles: Partial<Record<ManagerRole, string[]>> =
-              viewer.customers.find((c) => c.customerId === contract.customerId)?.roles ?? {};
+            const roles: Partial<Record<ManagerRole, string[]>> = viewer.customers.find((c) => c.customerId === contract.customerId)?.roles ?? {};
             const links = Object.entries(ROLE_LINKS).filter(([role]) => roles[role as ManagerRole]);
+            const f = figures.get(contract.customerId) ?? {};
             return (
-              <div class="col-md-6 col-lg-4">
-                <div class="card h-100 customer-tile">
+              <div class="col-lg-6">
+                <div class="card h-100 customer-tile" id={`customer-${contract.customerId}`}>
                   <div class="card-body">
                     <h2 class="h5 card-title" safe>{contract.customerName}</h2>
-                    <ul class="list-unstyled small text-muted mb-3">
-                      {Object.keys(roles).map((role) => (
-                        <li safe>{t(`os.role.${role}`)}</li>
-                      ))}
-                    </ul>
+                    <p class="small text-muted mb-3" safe>
+                      {Object.keys(roles).map((role) => t(`os.role.${role}`)).join(' · ') || t('os.profile.no_role')}
+                    </p>
+                    {f.month || f.balance ? (
+                      <div class="row g-2 mb-3 key-figures">
+                        {f.month ? <Figure label={t('os.home.month_time')} value={formatDuration(f.month.seconds, ctx.language)} /> : ''}
+                        {f.month ? <Figure label={t('os.home.month_cost')} value={money(ctx, f.month.price)} /> : ''}
+                        {f.month ? <Figure label={t('os.home.month_count')} value={String(f.month.count)} /> : ''}
+                        {f.month ? <Figure label={t('os.home.open')} value={money(ctx, f.month.open)} /> : ''}
+                        {f.balance ? <Figure label={t('os.home.balance')} value={formatDuration(f.balance.seconds, ctx.language)} warn={f.balance.low} /> : ''}
+                      </div>
+                    ) : (
+                      ''
+                    )}
                     {links.length ? (
                       <div class="d-flex flex-wrap gap-2">
                         {links.map(([, link]) => (

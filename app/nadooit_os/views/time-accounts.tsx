@@ -139,8 +139,9 @@ export interface LedgerPageProps {
   notice?: string;
 }
 
+/** A ledger change with its sign in front: "+ 10 std : 0 min : 0 sek", "− 0 std : 40 min : 0 sek". */
 function signed(ctx: PageContext, seconds: number): string {
-  return `${seconds > 0 ? '+' : ''}${formatDuration(seconds, ctx.language)}`;
+  return `${seconds < 0 ? '−' : '+'} ${formatDuration(Math.abs(seconds), ctx.language)}`;
 }
 
 /** One account: balance, ledger entries with paging, and the threshold form where the role allows it. */
@@ -166,9 +167,9 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
       ) : (
         ''
       )}
-      <div class="row g-4">
-        <div class="col-lg-8">
-          <div class="card mb-4">
+      <div class="row g-4 mb-4">
+        <div class="col-md-6">
+          <div class="card h-100">
             <div class="card-body">
               <div class="text-muted small" safe>{t('os.ta.col.balance')}</div>
               <div class="fs-3" id="account-balance">
@@ -176,28 +177,11 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
               </div>
             </div>
           </div>
-          <Section title={t('os.ta.ledger')} small>
-            <Table class="table-sm ledger-table" columns={[t('os.ta.ledger.col.date'), t('os.ta.ledger.col.kind'), { label: t('os.ta.ledger.col.seconds'), end: true }, { label: t('os.ta.ledger.col.balance'), end: true }, t('os.ta.ledger.col.note'), t('os.ta.ledger.col.reference')]} count={props.entries.length} empty={{ text: t('os.ta.ledger.empty'), icon: 'journal' }}>
-              {props.entries.map((e) => (
-                <tr data-entry-id={e.id}>
-                  <td class="text-nowrap" safe>{formatDateTime(e.created_at, zone, ctx.language)}</td>
-                  <td safe>{t(`os.ta.kind.${e.kind}`)}</td>
-                  <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
-                    {signed(ctx, e.seconds)}
-                  </td>
-                  <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
-                  <td safe>{e.note ?? ''}</td>
-                  <td safe>{e.reference ?? ''}</td>
-                </tr>
-              ))}
-            </Table>
-            <Pagination ctx={ctx} previousHref={props.previousHref} nextHref={props.nextHref} />
-          </Section>
         </div>
-        <div class="col-lg-4">
+        <div class="col-md-6">
           <p class="small text-muted" safe>{t('os.ta.topup_hint')}</p>
           {props.may.threshold ? (
-            <section class="card">
+            <section class="card mb-3">
               <div class="card-body">
                 <h2 class="h6" safe>{t('os.ta.threshold.title')}</h2>
                 <form method="post" action={paths.timeAccountThreshold(account.customerTimeAccountId)}>
@@ -234,6 +218,23 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
           )}
         </div>
       </div>
+      <Section title={t('os.ta.ledger')} small>
+        <Table class="table-sm ledger-table" columns={[t('os.ta.ledger.col.date'), t('os.ta.ledger.col.kind'), { label: t('os.ta.ledger.col.seconds'), end: true }, { label: t('os.ta.ledger.col.balance'), end: true }, t('os.ta.ledger.col.note'), t('os.ta.ledger.col.reference')]} count={props.entries.length} empty={{ text: t('os.ta.ledger.empty'), icon: 'journal' }}>
+          {props.entries.map((e) => (
+            <tr data-entry-id={e.id}>
+              <td class="text-nowrap" safe>{formatDateTime(e.created_at, zone, ctx.language)}</td>
+              <td safe>{t(`os.ta.kind.${e.kind}`)}</td>
+              <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
+                {signed(ctx, e.seconds)}
+              </td>
+              <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
+              <td safe>{e.note ?? ''}</td>
+              <td safe>{e.reference ?? ''}</td>
+            </tr>
+          ))}
+        </Table>
+        <Pagination ctx={ctx} previousHref={props.previousHref} nextHref={props.nextHref} />
+      </Section>
     </DashboardLayout>
   );
 }

@@ -151,6 +151,12 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
     assert.equal((await c.post(paths.sendComplaint(theirs), { complainttext: 'x' }, HX)).statusCode, 403);
     assert.equal((await executionById(db(), theirs))!.in_complaint, false);
     assert.equal((await c.get(paths.complaintModal(crypto.randomUUID()), HX)).statusCode, 404);
+    // D5: a GET on the submit address changes nothing (the original revoked the booking, then crashed).
+    const get = await c.get(paths.sendComplaint(w.bookingsA[1]!));
+    assert.equal(get.statusCode, 404);
+    const untouched = await executionById(db(), w.bookingsA[1]!);
+    assert.equal(untouched!.payment_status, 'NOT_PAID');
+    assert.equal(untouched!.in_complaint, false);
     assert.equal((await c.post(paths.sendComplaint(crypto.randomUUID()), { complainttext: 'x' }, HX)).statusCode, 404);
   });
 

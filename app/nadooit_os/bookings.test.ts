@@ -167,6 +167,23 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
     assert.equal(response.statusCode, 403);
   });
 
+  it('pages long periods: htmx "Weiter" rows, and the same page without JavaScript', async () => {
+    const many = await book(db(), w.a, Array.from({ length: 55 }, (_, i) => new Date(Date.now() - (i + 10) * 1000)), 60);
+    const c = await client(w.executions.userId);
+    const first = await c.get(paths.bookingsFragment('thisyear', w.a.customerId), HX);
+    const rows = (body: string) => [...body.matchAll(/id="execution-([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(rows(first.body).length, 50);
+    const more = /hx-get="([^"]*\/rows\?cursor=[^"]+)"/.exec(first.body)![1]!.replaceAll('&amp;', '&');
+    const next = await c.get(more, HX);
+    assert.equal(next.statusCode, 200);
+    const all = new Set([...rows(first.body), ...rows(next.body)]);
+    assert.ok(many.every((id) => all.has(id)));
+    const noJs = /class="btn btn-sm btn-outline-secondary" href="([^"]+)"/.exec(first.body)![1]!.replaceAll('&amp;', '&');
+    const page = await c.get(noJs);
+    assert.equal(page.statusCode, 200);
+    assert.deepEqual(rows(page.body), rows(next.body));
+  });
+
   it('bounds the periods in the customer\'s time zone (New Year in Tokyo vs. Berlin)', async () => {
     // 2025-01-01 00:30 in Tokyo is 2024-12-31 15:30 UTC — still 2024 in Berlin.
     const [id] = await book(db(), w.b, [new Date('2024-12-31T15:30:00.000Z')]);

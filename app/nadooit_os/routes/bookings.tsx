@@ -29,7 +29,12 @@ export function bookingRoutes(scope: FastifyInstance, app: AppContext): void {
     if (!customers.length) return replyNoRole(reply, ctx, viewer, ctx.t('os.bookings.title'));
     const requested = queryString(request, 'filter') ?? 'last20';
     const filter: Filter = isFilter(requested) ? requested : 'last20';
-    const blocks = await Promise.all(customers.map((customer) => bookingBlock(db, customer, filter)));
+    // "Weiter" without JavaScript: the next page of one customer's rows.
+    const pagedCustomer = queryString(request, 'customer');
+    const cursor = queryString(request, 'cursor');
+    const blocks = await Promise.all(
+      customers.map((customer) => bookingBlock(db, customer, filter, { cursor: customer.id === pagedCustomer ? cursor : undefined })),
+    );
     return reply.html(<BookingsPage ctx={ctx} viewer={viewer} blocks={blocks} />);
   });
 

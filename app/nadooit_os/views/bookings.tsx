@@ -82,7 +82,10 @@ export function BookingRows(props: {
   filter: Filter;
   nextCursor: string | null;
 }): JSX.Element {
-  const more = props.nextCursor ? `${paths.bookingsFragment(props.filter, props.customerId)}/rows?cursor=${encodeURIComponent(props.nextCursor)}` : null;
+  const cursor = props.nextCursor ? encodeURIComponent(props.nextCursor) : null;
+  const more = cursor ? `${paths.bookingsFragment(props.filter, props.customerId)}/rows?cursor=${cursor}` : null;
+  // Without JavaScript "Weiter" opens the overview with this customer's next page.
+  const page = cursor ? `${paths.bookings}?filter=${props.filter}&customer=${props.customerId}&cursor=${cursor}#bookings-${props.customerId}` : null;
   return (
     <>
       {props.rows.map((row) => (
@@ -91,7 +94,7 @@ export function BookingRows(props: {
       {more ? (
         <tr class="load-more">
           <td colspan="7" class="text-center">
-            <a class="btn btn-sm btn-outline-secondary" href={more} hx-get={more} hx-target="closest tr" hx-swap="outerHTML" safe>
+            <a class="btn btn-sm btn-outline-secondary" href={page!} hx-get={more} hx-target="closest tr" hx-swap="outerHTML" safe>
               {props.ctx.t('core.pagination.next')}
             </a>
           </td>

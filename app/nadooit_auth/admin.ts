@@ -1,6 +1,6 @@
 import { createdAt, flag, relation } from '../core/admin/fields.js';
 import { ActionError } from '../core/admin/types.js';
-import type { AdminAction, AdminResource } from '../core/admin/types.js';
+import type { AdminAction, AdminResource, WriteContext } from '../core/admin/types.js';
 import { SECURITY_EVENTS } from './services/audit.js';
 import { deleteCredential, setCredentialEnabled } from './services/credentials.js';
 import { revokeAllUserSessions } from './services/sessions.js';
@@ -9,6 +9,18 @@ import { createUser, userLabel } from './services/users.js';
 import './models.js';
 
 const appLabel = { de: 'Authentifizierung', en: 'Authentication' };
+
+/** Staff accounts (and their keys) are changed by superusers only: nobody widens or removes power above their own. */
+export async function assertMayManage(ctx: WriteContext, userIds: string[]): Promise<void> {
+  if (ctx.actor.isSuperuser || userIds.length === 0) return;
+  const staff = await ctx.tx
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', userIds)
+    .where((eb) => eb.or([eb('is_staff', '=', true), eb('is_superuser', '=', true)]))
+    .executeTakeFirst();
+  if (staff) throw new ActionError(ctx.t('admin.error.staff_account'));
+}
 
 /** People: user codes are generated, passwords set by a superuser action, staff flags by superusers only. */
 export const usersResource: AdminResource = {
@@ -53,6 +65,10 @@ export const usersResource: AdminResource = {
     filters: ['is_active', 'is_staff', 'is_superuser', 'created_at'],
     ordering: { field: 'created_at', direction: 'desc' },
   },
+  inlines: [
+    { resource: 'nadooit_auth.credentials', field: 'user_id' },
+    { resource: 'nadooit_api_key.api_keys', field: 'user_id' },
+  ],
   hooks: {
     async create(ctx, values) {
       const user = await createUser(ctx.tx, {
@@ -66,12 +82,14 @@ export const usersResource: AdminResource = {
       return user.id;
     },
     async validate(ctx, _values, mode, id) {
-      if (mode !== 'change' || ctx.actor.isSuperuser || !id) return undefined;
-      const target = await ctx.tx.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', id).executeTakeFirst();
-      if (target && (target.is_staff || target.is_superuser)) {
-        return { _form: [ctx.t('admin.error.staff_account')] };
-      }
+      if (mode !== 'change' || !id) return undefined;
+      await assertMayManage(ctx, [id]);
       return undefined;
+    },
+    async delete(ctx, ids) {
+      if (ids.includes(ctx.actor.id)) throw new ActionError(ctx.t('admin.error.own_account'));
+      await assertMayManage(ctx, ids);
+      await ctx.tx.deleteFrom('users').where('id', 'in', ids).execute();
     },
   },
   actions: [
@@ -129,7 +147,9 @@ export const credentialsResource: AdminResource = {
   actions: [credentialSwitch('disable', false), credentialSwitch('enable', true)],
   hooks: {
     async delete(ctx, ids) {
-      for (const row of await ctx.tx.selectFrom('auth_credentials').select(['id', 'user_id']).where('id', 'in', ids).execute()) {
+      const rows = await ctx.tx.selectFrom('auth_credentials').select(['id', 'user_id']).where('id', 'in', ids).execute();
+      await assertMayManage(ctx, rows.map((r) => r.user_id));
+      for (const row of rows) {
         await deleteCredential(ctx.tx, row.user_id, row.id, { allowLastKey: true });
         await revokeAllUserSessions(ctx.tx, row.user_id);
       }
@@ -143,7 +163,9 @@ function credentialSwitch(name: 'enable' | 'disable', enabled: boolean): AdminAc
     label: enabled ? { de: 'Aktivieren', en: 'Enable' } : { de: 'Sperren', en: 'Disable' },
     permission: 'change',
     async run(ctx, ids) {
-      for (const row of await ctx.tx.selectFrom('auth_credentials').select(['id', 'user_id']).where('id', 'in', ids).execute()) {
+      const rows = await ctx.tx.selectFrom('auth_credentials').select(['id', 'user_id']).where('id', 'in', ids).execute();
+      await assertMayManage(ctx, rows.map((r) => r.user_id));
+      for (const row of rows) {
         await setCredentialEnabled(ctx.tx, row.user_id, row.id, enabled, { allowLastKey: true });
         if (!enabled) await revokeAllUserSessions(ctx.tx, row.user_id);
       }

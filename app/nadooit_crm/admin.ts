@@ -108,6 +108,13 @@ export const customersResource: AdminResource = {
     ordering: { field: 'name', direction: 'asc' },
     sortable: ['created_at'],
   },
+  // Rows of apps that build on this one, named by key (left out when such an app is not installed).
+  inlines: [
+    { resource: 'nadooit_hr.contracts', field: 'customer_id' },
+    { resource: 'nadooit_program_ownership_system.customer_programs', field: 'customer_id' },
+    { resource: 'nadooit_time_account.customer_time_accounts', field: 'customer_id' },
+    { resource: 'nadoo_complaint_management.complaints', field: 'customer_id', limit: 5 },
+  ],
   hooks: {
     async create(ctx, values) {
       const customer = await createCustomer(ctx.tx, customerInput(values));

@@ -120,4 +120,18 @@ describeEachBackend('admin writes', (h) => {
     assert.equal(row.is_superuser, false);
     assert.notEqual(row.display_name, 'X');
   });
+
+  it('refuses to let staff who are not superusers delete staff accounts, and anyone their own', async () => {
+    const remover = await createStaff(db(), h().settings, { grants: [['nadooit_auth.users', 'delete']] });
+    const boss = await createStaff(db(), h().settings, { superuser: true });
+    const client = await staffLogin(await h().app(), remover);
+    const response = await client.post(`/admin/nadooit_auth/users/${boss.id}/delete`, { confirm: '1' });
+    assert.equal(response.statusCode, 303);
+    const page = await client.get(String(response.headers.location));
+    assert.match(page.body, /Nur Superuser dürfen Mitarbeiterkonten ändern\./);
+    const own = await client.post(`/admin/nadooit_auth/users/${remover.id}/delete`, { confirm: '1' });
+    assert.equal(own.statusCode, 303);
+    assert.equal((await db().selectFrom('users').select('id').where('id', 'in', [boss.id, remover.id]).execute()).length, 2);
+    assert.equal((await auditOf(db(), 'nadooit_auth.users', boss.id)).length, 0);
+  });
 });

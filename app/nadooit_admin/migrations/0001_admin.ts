@@ -79,6 +79,14 @@ export const ledgerListIndex: Migration = {
   },
 };
 
+/** Staff filter bookings by payment status (billing); a rare status must not mean a full scan. */
+export const executionsStatusIndex: Migration = {
+  name: '0008_executions_admin_status_index',
+  async up(db) {
+    await db.schema.createIndex('ex_executions_status_created_idx').on('ex_executions').columns(['payment_status', 'created_at', 'id']).execute();
+  },
+};
+
 export const adminMigrations: Migration[] = [
   createAuditLog,
   auditTimeIndex,
@@ -87,4 +95,5 @@ export const adminMigrations: Migration[] = [
   createPermissions,
   executionsListIndex,
   ledgerListIndex,
+  executionsStatusIndex,
 ];

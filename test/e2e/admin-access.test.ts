@@ -91,3 +91,29 @@ describeEachBackend('admin access', (h) => {
     assert.match(entry.changed_fields, /display_name/);
   });
 });
+
+describeEachBackend('admin permissions', (h) => {
+  it('lets a superuser grant a model permission in the admin, which the staff member then has', async () => {
+    const { db } = h().system.context;
+    const superuser = await createStaff(db.kysely, h().settings, { superuser: true });
+    const boss = await staffLogin(await h().app(), superuser);
+    const clerk = await createStaff(db.kysely, h().settings, {});
+    const before = await staffLogin(await h().app(), clerk);
+    const empty = await before.get('/admin/');
+    assert.equal(empty.statusCode, 200);
+    assert.doesNotMatch(empty.body, /href="\/admin\/nadooit_crm\/customers\/"/);
+    assert.equal((await before.get('/admin/nadooit_crm/customers/')).statusCode, 403);
+    const form = await boss.get('/admin/nadooit_admin/permissions/add');
+    assert.match(form.body, /<option value="nadooit_crm.customers"[^>]*>Kunden › Kunden<\/option>/);
+    const granted = await boss.post('/admin/nadooit_admin/permissions/add', { user_id: clerk.id, resource: 'nadooit_crm.customers', permission: 'add' });
+    assert.equal(granted.statusCode, 303);
+    const index = await before.get('/admin/');
+    assert.match(index.body, /href="\/admin\/nadooit_crm\/customers\/add"/, 'add includes view');
+    assert.equal((await before.get('/admin/nadooit_crm/customers/')).statusCode, 200);
+    assert.equal((await before.get('/admin/nadooit_admin/permissions/')).statusCode, 403, 'permissions are for superusers');
+    const [entry] = await auditOf(db.kysely, 'nadooit_admin.permissions');
+    assert.equal(JSON.parse(entry!.after!).granted_by, superuser.id, 'who granted it is recorded');
+    const row = await db.kysely.selectFrom('admin_permissions').selectAll().where('user_id', '=', clerk.id).executeTakeFirstOrThrow();
+    assert.deepEqual([row.resource, row.permission], ['nadooit_crm.customers', 'add']);
+  });
+});

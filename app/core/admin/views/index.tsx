@@ -54,7 +54,8 @@ export function IndexView({ ctx, d, groups, recent }: { ctx: PageContext; d: Dis
             {recent.length === 0 ? <li class="list-group-item text-muted" safe>{ctx.t('admin.recent.none')}</li> : ''}
             {recent.map((entry) => {
               const resource = d.site.get(entry.resource);
-              const label = `${entry.actionName ?? ctx.t(`admin.audit.action.${entry.action}`)}: ${entry.objectLabel}`;
+              const action = entry.actionName ? text(resource?.actions?.find((a) => a.name === entry.actionName)?.label, d.language) || entry.actionName : '';
+              const label = `${action || ctx.t(`admin.audit.action.${entry.action}`)}: ${entry.objectLabel}`;
               return (
                 <li class="list-group-item">
                   {resource && entry.action !== 'delete' ? (

@@ -35,30 +35,30 @@ export function allStaticMounts() {
   return [...staticMounts(), ...extraMounts];
 }
 
+/** Hashes names and contents (not mtimes), so every process and every checkout agrees on the id. */
 function fingerprint(dir: string, hash: ReturnType<typeof createHash>): void {
   for (const entry of readdirSync(dir).sort()) {
     const full = path.join(dir, entry);
-    const info = statSync(full);
-    if (info.isDirectory()) fingerprint(full, hash);
-    else hash.update(entry).update(String(info.size)).update(String(info.mtimeMs));
+    if (statSync(full).isDirectory()) fingerprint(full, hash);
+    else hash.update(entry).update(readFileSync(full));
   }
 }
 
+const insideNodeModules = (dir: string) => dir.split(path.sep).includes('node_modules');
+
 let cachedBuild: string | null = null;
 
-/** Changes whenever an asset or a package version changes: URLs can then be cached for a year. */
+/**
+ * Changes whenever one of the project's own assets or a package version changes, so URLs can be cached
+ * for a year. Packages are identified by their package.json; the project's folders by their contents.
+ */
 export function buildId(): string {
   if (cachedBuild) return cachedBuild;
   const hash = createHash('sha256');
   for (const { mount, dir } of allStaticMounts()) {
     hash.update(mount);
-    try {
-      const pkg = path.join(dir, '..', 'package.json');
-      hash.update(readFileSync(pkg, 'utf8').slice(0, 2000));
-    } catch {
-      /* the app's own folder has no package.json */
-    }
-    if (mount === 'app') fingerprint(dir, hash);
+    if (insideNodeModules(dir)) hash.update(readFileSync(path.join(dir, '..', 'package.json')));
+    else fingerprint(dir, hash);
   }
   cachedBuild = hash.digest('hex').slice(0, 12);
   return cachedBuild;

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { DB } from '../app/core/db/connection.js';
@@ -10,13 +8,14 @@ import { createCustomerProgram } from '../app/nadooit_program_ownership_system/s
 import { buildApp } from '../app/nadooit/server.js';
 import type { Backend } from '../test/support/harness.js';
 import { createStaff, staffLogin } from '../test/e2e/admin-support.js';
-import { benchBackends, benchSystem, percentile, table } from './executions-setup.js';
+import { benchBackends, benchSystem, percentile } from './executions-setup.js';
+import { defineBenchmark } from './support/registry.js';
+import type { BenchRow } from './support/registry.js';
 
 /**
- * `node --import tsx bench/admin.ts` — admin list pages over a table of a million executions, through real
- * HTTP on loopback as a logged-in superuser: first page, a page deep in the table (keyset cursor), the last
- * page, filtered and searched lists, each with its capped count. Env: BENCH_ROWS (1000000), BENCH_RUNS (20),
- * BENCH_DATABASE_URL or TEST_DATABASE_URL for PostgreSQL.
+ * Admin list pages over a table of a million executions, through real HTTP on loopback as a logged-in
+ * superuser: first page, a page deep in the table (keyset cursor), the last page, filtered and searched lists,
+ * each with its capped count.
  */
 
 const SYSTEM = { actorUserId: null, asStaff: true } as const;
@@ -173,27 +172,21 @@ export async function benchAdminLists(backend: Backend, options: { rows: number;
   }
 }
 
-export async function runAdminBenchmarks(log: (line: string) => void = console.log) {
-  const rows: AdminListRow[] = [];
-  const fills: Record<string, number> = {};
-  const count = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  for (const backend of benchBackends()) {
-    log(`admin lists on ${backend} …`);
-    const result = await benchAdminLists(backend, { rows: count, runs: Number(process.env.BENCH_RUNS ?? 20), log });
-    rows.push(...result.rows);
-    fills[backend] = result.fillMs;
-  }
-  return { rows, fills, count };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await runAdminBenchmarks();
-  console.log(`\nAdmin executions list over ${results.count} rows (HTTP on loopback, 50 rows per page, capped count included)\n${table(results.rows)}`);
-  console.log(`\nbulk fill: ${Object.entries(results.fills).map(([b, ms]) => `${b} ${ms} ms`).join(', ')}`);
-  const dir = path.resolve(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `admin-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, ...results }, null, 2));
-  console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
-  process.exit(0);
-}
+/**
+ * `npm run bench -- admin`: the admin's executions list over BENCH_ROWS (1 000 000) bookings on SQLite and,
+ * with BENCH_DATABASE_URL or TEST_DATABASE_URL, PostgreSQL; median and p95 of BENCH_RUNS (20) requests.
+ */
+export default defineBenchmark({
+  description: 'admin list pages over a million executions through HTTP (first, deep, last, filtered, searched; capped count included)',
+  async run({ log }) {
+    const rows: BenchRow[] = [];
+    const count = Number(process.env.BENCH_ROWS ?? 1_000_000);
+    for (const backend of benchBackends()) {
+      log(`admin lists on ${backend} …`);
+      const result = await benchAdminLists(backend, { rows: count, runs: Number(process.env.BENCH_RUNS ?? 20), log });
+      rows.push({ case: `${backend}: insert ${count} rows (INSERT … SELECT)`, 'fill ms': result.fillMs });
+      for (const r of result.rows) rows.push({ case: `${backend}: ${r.page}`, 'rows shown': r['rows shown'], 'p50 ms': r['p50 ms'], 'p95 ms': r['p95 ms'] });
+    }
+    return rows;
+  },
+});

@@ -75,7 +75,7 @@ export const executionsResource: AdminResource = {
   list: {
     columns: ['created_at', 'customer_id', 'program_id', 'time_saved_seconds', 'covered_seconds', 'price', 'payment_status'],
     optionalColumns: ['customer_program_id', 'billable_seconds', 'pricing_mode', 'time_account_id', 'balance_after_seconds', 'in_complaint', 'user_id', 'id'],
-    search: [{ field: 'id', mode: 'exact' }, 'customer_id', 'customer_program_id'],
+    search: [{ field: 'id', mode: 'exact' }, 'customer_id', 'program_id'],
     filters: ['payment_status', 'created_at', 'in_complaint', 'customer_id', 'customer_program_id', 'pricing_mode'],
     ordering: { field: 'created_at', direction: 'desc' },
   },

@@ -72,6 +72,12 @@ describeEachBackend('admin lists', (h) => {
     const next = pageLink(combined.body, 'Weiter')!;
     assert.match(next, /f\.payment_status=PAID/);
     assert.match(next, /q=m%C3%BCller|q=müller/);
+    const objectCursor = Buffer.from(JSON.stringify([{ a: 1 }, 'x'])).toString('base64url');
+    assert.equal((await client.get(`${EXECUTIONS}?after=${objectCursor}`)).statusCode, 200);
+    const wrongType = Buffer.from(JSON.stringify(['gestern', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const shifted = await client.get(`${EXECUTIONS}?after=${wrongType}&n=5`);
+    assert.equal(shifted.statusCode, 200, 'a cursor of the wrong type shows the first page');
+    assert.equal(listedIds(shifted.body).length, 5);
     const tampered = await client.get(`${EXECUTIONS}?after=not-a-cursor&f.payment_status=bogus&o=-password_hash`);
     assert.equal(tampered.statusCode, 200, 'bad parameters fall back to defaults');
   });

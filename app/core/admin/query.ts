@@ -40,7 +40,8 @@ export function decodeCursor(value: unknown): Cursor | undefined {
   if (typeof value !== 'string' || value.length > 2000) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') return parsed as Cursor;
+    const scalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+    if (Array.isArray(parsed) && parsed.length === 2 && scalar(parsed[0]) && typeof parsed[1] === 'string') return parsed as Cursor;
   } catch {
     /* a tampered cursor is ignored: the first page is shown */
   }
@@ -177,6 +178,28 @@ export async function listCondition(db: DB, scope: QueryScope, lq: ListQuery): P
   return (eb) => eb.and(parts.map((p) => p(eb)));
 }
 
+/** A cursor from the URL must match the sort column's type (PostgreSQL rejects a text for a timestamp). */
+function cursorFits(resource: AdminResource, field: string, [value, id]: Cursor): boolean {
+  if (primaryKey(resource) === 'id' && !isUuid(id)) return false;
+  const type = fieldOf(resource, field)?.type ?? 'uuid';
+  switch (type) {
+    case 'integer':
+    case 'seconds':
+    case 'money':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'datetime':
+    case 'date':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'uuid':
+    case 'relation':
+      return isUuid(value);
+    default:
+      return typeof value === 'string';
+  }
+}
+
 export interface Page {
   rows: Row[];
   /** Cursor for the next/previous page, or null at the end/start. */
@@ -192,10 +215,13 @@ export async function listPage(db: DB, scope: QueryScope, lq: ListQuery, columns
   const { resource } = scope;
   const pk = primaryKey(resource);
   const { field, direction } = lq.order;
-  const mode = lq.before ? 'before' : lq.after ? 'after' : lq.last ? 'last' : 'first';
+  const fits = (c: Cursor | undefined) => (c && cursorFits(resource, field, c) ? c : undefined);
+  const before = fits(lq.before);
+  const after = fits(lq.after);
+  const mode = before ? 'before' : after ? 'after' : lq.last ? 'last' : 'first';
   const backwards = mode === 'before' || mode === 'last';
   const dir = backwards ? (direction === 'asc' ? 'desc' : 'asc') : direction;
-  const cursor = lq.before ?? lq.after;
+  const cursor = before ?? after;
   const select = [...new Set([pk, field, ...columns])];
   let query = untyped(db)
     .selectFrom(resource.table)

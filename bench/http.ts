@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import Fastify from 'fastify';
 import type { Result } from 'autocannon';
 import { SESSION_COOKIE } from '../app/core/http/sessions.js';
 import { randomToken, sha256Hex } from '../app/core/http/tokens.js';
@@ -53,13 +54,24 @@ export default defineBenchmark({
       const probe = await fetch(`${base}/`, { headers: { cookie } });
       if (probe.status !== 200) throw new Error(`GET / with a session answered ${probe.status}`);
 
+      // The floor: the same route on a bare Fastify (no plugins, hooks or logger), to show our layers' cost.
+      const bare = Fastify();
+      bare.get('/healthz', async () => ({ status: 'ok' }));
+      await bare.listen({ host: '127.0.0.1', port: 0 });
+      const barePort = (bare.server.address() as { port: number }).port;
+
       const rows: BenchRow[] = [];
-      for (const [name, url, headers] of [
-        ['GET /healthz', `${base}/healthz`, {}],
-        ['GET / with session cookie', `${base}/`, { cookie, accept: 'text/html' }],
-      ] as const) {
-        log(`${name} for ${seconds} s`);
-        rows.push(row(name, await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, workers: 1 })));
+      try {
+        for (const [name, url, headers] of [
+          ['GET /healthz, bare Fastify', `http://127.0.0.1:${barePort}/healthz`, {}],
+          ['GET /healthz', `${base}/healthz`, {}],
+          ['GET / with session cookie', `${base}/`, { cookie, accept: 'text/html' }],
+        ] as const) {
+          log(`${name} for ${seconds} s`);
+          rows.push(row(name, await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, workers: 1 })));
+        }
+      } finally {
+        await bare.close();
       }
       return rows;
     } finally {

@@ -83,24 +83,30 @@ export class DbQueue implements Queue {
       .execute();
   }
 
+  /** Ids of jobs that are due now, or whose lease ran out, oldest first. */
+  private due(handle: Tx, nowIso: string) {
+    return handle
+      .selectFrom('core_jobs')
+      .select('id')
+      .where('queue', '=', this.options.name)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'waiting'), eb('run_at', '<=', nowIso)]),
+          eb.and([eb('status', '=', 'active'), eb('locked_until', '<', nowIso)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .limit(1);
+  }
+
   /** Takes the next due job (or one whose lease expired) for this worker; null when none is due. */
   async claim(): Promise<JobRow | null> {
+    // An idle poll is one plain read; the write transaction below only runs when there is work.
+    if (!(await this.due(this.db.kysely, iso(Date.now())).executeTakeFirst())) return null;
     const token = `${this.workerId}:${randomUUID().slice(0, 8)}`;
     return transaction(this.db.kysely, async (tx) => {
       const now = Date.now();
-      const nowIso = iso(now);
-      let next = tx
-        .selectFrom('core_jobs')
-        .select('id')
-        .where('queue', '=', this.options.name)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'waiting'), eb('run_at', '<=', nowIso)]),
-            eb.and([eb('status', '=', 'active'), eb('locked_until', '<', nowIso)]),
-          ]),
-        )
-        .orderBy('run_at')
-        .limit(1);
+      let next = this.due(tx, iso(now));
       if (this.db.flavor !== 'sqlite') next = next.forUpdate().skipLocked();
       const row = await tx
         .updateTable('core_jobs')

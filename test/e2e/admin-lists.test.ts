@@ -65,6 +65,8 @@ describeEachBackend('admin lists', (h) => {
     assert.equal(listedIds(searched.body).length, 7, 'search follows the relation to the customer name');
     const exact = await client.get(`${EXECUTIONS}?q=${listedIds(byCustomer.body)[0]}`);
     assert.equal(listedIds(exact.body).length, 1);
+    const byCustomerId = await client.get(`${EXECUTIONS}?q=${other.customerId}`);
+    assert.equal(listedIds(byCustomerId.body).length, 7, "a related row's id finds the rows pointing at it");
     const nothing = await client.get(`${EXECUTIONS}?q=gibt-es-nicht`);
     assert.equal(listedIds(nothing.body).length, 0);
     assert.match(nothing.body, /Keine Einträge gefunden/);

@@ -89,7 +89,7 @@ const RESOLVED_IDS = 500;
 
 /**
  * One search word against one resource: OR over its search fields. A UUID is an id: it is compared with the
- * id and relation columns only (index lookups). Other words match text fields and, through relations, the
+ * id columns, and with a relation column only when the related table has a row with that id. Other words match text fields and, through relations, the
  * search fields of the related resource (up to two levels), resolved first to the matching ids, so that a
  * search for a rare customer name on a million bookings is an index lookup and no match costs nothing.
  */
@@ -102,7 +102,13 @@ async function searchCondition(db: DB, site: AdminSite, resource: AdminResource,
     const field = fieldOf(resource, name);
     const type = field?.type ?? 'uuid';
     if (type === 'uuid' || type === 'relation') {
-      if (uuid) options.push((eb) => eb(eb.ref(name), '=', term.toLowerCase()));
+      if (uuid && type === 'relation' && field?.relation) {
+        // Only where the id names a row of the related table: an unindexed foreign key is then never scanned in vain.
+        const target = site.get(field.relation.resource)!;
+        const id = term.toLowerCase();
+        const exists = await untyped(db).selectFrom(target.table).select(primaryKey(target)).where(primaryKey(target), '=', id).executeTakeFirst();
+        if (exists) options.push((eb) => eb(eb.ref(name), '=', id));
+      } else if (uuid) options.push((eb) => eb(eb.ref(name), '=', term.toLowerCase()));
       else if (type === 'relation' && field?.relation && depth < 2) {
         const target = site.get(field.relation.resource)!;
         const inner = await searchCondition(db, site, target, term, depth + 1);

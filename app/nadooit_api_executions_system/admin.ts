@@ -6,6 +6,7 @@ import { PAYMENT_STATUSES } from './models.js';
 import type { PaymentStatus } from './models.js';
 import { cancellationOf } from './payment-status.js';
 import { cancelExecution, executionById, refundExecution, setPaymentStatus } from './services/index.js';
+import { customerProgramTitles } from '../nadooit_program_ownership_system/admin.js';
 import './models.js';
 
 const appLabel = { de: 'Ausführungen', en: 'Executions' };
@@ -183,4 +184,29 @@ export const priceTiersResource: AdminResource = {
   list: { columns: ['customer_program_id', 'from_seconds', 'price_per_hour'], filters: ['customer_program_id'], ordering: { field: 'from_seconds', direction: 'asc' } },
 };
 
-export const executionResources: AdminResource[] = [executionsResource, statusChangesResource, priceTiersResource];
+/** Running totals per customer program, kept by the booking service (the tier lookup); read-only. */
+export const countersResource: AdminResource = {
+  app: 'nadooit_api_executions_system',
+  appLabel,
+  name: 'counters',
+  table: 'ex_customer_program_counters',
+  primaryKey: 'customer_program_id',
+  label: { de: 'Zähler eines Kundenprogramms', en: 'Customer program counter' },
+  labelPlural: { de: 'Zähler der Kundenprogramme', en: 'Customer program counters' },
+  help: {
+    de: 'Berechnete Sekunden und Ausführungen, die noch zählen (nicht storniert oder erstattet); sie bestimmen die Preisstaffel.',
+    en: 'Billed seconds and executions that still count (not revoked or refunded); they choose the price tier.',
+  },
+  title: { columns: ['customer_program_id'], load: customerProgramTitles },
+  timestamps: 'none',
+  fields: [
+    relation('customer_program_id', { de: 'Kundenprogramm', en: 'Customer program' }, 'nadooit_program_ownership_system.customer_programs', 'cascade', ro),
+    { name: 'billable_seconds', label: { de: 'Berechnete Zeit', en: 'Billed time' }, type: 'seconds', readOnly: true },
+    { name: 'executions', label: { de: 'Ausführungen', en: 'Executions' }, type: 'integer', readOnly: true },
+    updatedAt(),
+  ],
+  list: { columns: ['customer_program_id', 'billable_seconds', 'executions', 'updated_at'], ordering: { field: 'updated_at', direction: 'desc' }, sortable: ['billable_seconds'] },
+  allow: { add: false, change: false, delete: false },
+};
+
+export const executionResources: AdminResource[] = [executionsResource, statusChangesResource, priceTiersResource, countersResource];

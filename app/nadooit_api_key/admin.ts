@@ -150,13 +150,30 @@ export const apiKeyManagersResource: AdminResource = {
       .where('mc.manager_id', '=', String(row.id))
       .orderBy('c.name')
       .execute();
-    return LinkList({
-      d,
-      title: { de: 'Zuständig für die Kunden', en: 'Responsible for the customers' },
-      resource: 'nadooit_crm.customers',
-      items: customers.map((c) => ({ id: c.id, title: c.name })),
-      id: 'api-key-manager-customers',
-    });
+    const appointees = await db
+      .selectFrom('api_key_manager_appointees as a')
+      .innerJoin('hr_employees as e', 'e.id', 'a.employee_id')
+      .innerJoin('users as u', 'u.id', 'e.user_id')
+      .select(['e.id', 'u.display_name', 'u.user_code'])
+      .where('a.manager_id', '=', String(row.id))
+      .orderBy('u.display_name')
+      .execute();
+    return (
+      (await LinkList({
+        d,
+        title: { de: 'Zuständig für die Kunden', en: 'Responsible for the customers' },
+        resource: 'nadooit_crm.customers',
+        items: customers.map((c) => ({ id: c.id, title: c.name })),
+        id: 'api-key-manager-customers',
+      })) +
+      (await LinkList({
+        d,
+        title: { de: 'Hat die Rolle vergeben an', en: 'Has given the role to' },
+        resource: 'nadooit_hr.employees',
+        items: appointees.map((a) => ({ id: a.id, title: `${a.display_name || a.user_code} (${a.user_code})` })),
+        id: 'api-key-manager-appointees',
+      }))
+    );
   },
 };
 

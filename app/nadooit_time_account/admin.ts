@@ -187,7 +187,12 @@ export const employeeTimeAccountsResource: AdminResource = {
     relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'cascade', { required: true }),
     createdAt(),
   ],
-  list: { columns: ['employee_id', 'customer_id', 'time_account_id', 'created_at'], filters: ['customer_id', 'employee_id'], ordering: { field: 'created_at', direction: 'desc' } },
+  list: {
+    columns: ['employee_id', 'customer_id', 'time_account_id', 'created_at'],
+    search: ['employee_id', 'customer_id'],
+    filters: ['customer_id', 'employee_id'],
+    ordering: { field: 'created_at', direction: 'desc' },
+  },
   inlines: [{ resource: 'nadooit_time_account.work_time_entries', field: 'employee_time_account_id' }],
 };
 

@@ -15,7 +15,7 @@ const customers: AdminResource = {
   labelPlural: { de: 'Kunden', en: 'Customers' },
   title: { columns: ['name'] },
   fields: [{ name: 'name', label, type: 'text' }],
-  list: { columns: ['name'], ordering: { field: 'name', direction: 'asc' } },
+  list: { columns: ['name'], search: ['name'], ordering: { field: 'name', direction: 'asc' } },
 };
 const labels = (onDelete: 'restrict' | 'cascade' | 'none'): AdminResource => ({
   app: 't',

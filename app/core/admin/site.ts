@@ -98,6 +98,9 @@ export class AdminSite {
       if (field.type === 'relation' && (!field.relation || !this.byKey.has(field.relation.resource))) {
         throw new Error(`admin: ${key}.${field.name} relates to unknown resource ${field.relation?.resource}`);
       }
+      if (field.type === 'relation' && !field.readOnly && !this.byKey.get(field.relation!.resource)!.list.search?.length) {
+        throw new Error(`admin: ${key}.${field.name} is chosen by search, but ${field.relation!.resource} has no search fields`);
+      }
       if (field.type === 'money' && field.currencyField) known(field.currencyField, `money field ${field.name}`);
     }
     for (const inline of resource.inlines ?? []) {

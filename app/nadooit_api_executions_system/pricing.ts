@@ -73,6 +73,16 @@ export async function tiersOf(db: Tx, customerProgramId: string): Promise<Tier[]
   return chosen.map((r) => ({ fromSeconds: r.from_seconds, pricePerHour: r.price_per_hour }));
 }
 
+/** Billable seconds a customer program has used so far: its position in the tier table (0 before its first booking). */
+export async function billableSecondsOf(db: Tx, customerProgramId: string): Promise<number> {
+  const row = await db
+    .selectFrom('ex_customer_program_counters')
+    .select('billable_seconds')
+    .where('customer_program_id', '=', customerProgramId)
+    .executeTakeFirst();
+  return Number(row?.billable_seconds ?? 0);
+}
+
 /** Replaces a customer program's own tier table (an empty list returns it to the default table). */
 export async function setProgramTiers(db: Tx, customerProgramId: string, tiers: readonly Tier[]): Promise<void> {
   if (tiers.length && !tiers.some((t) => t.fromSeconds === 0)) throw new RangeError('a tier table must start at 0 seconds');

@@ -10,6 +10,7 @@ import type { TestUser } from '../nadooit_hr/testing.js';
 import {
   LEGACY_EXECUTIONS_ERRORS,
   apiKeyManagerOf,
+  apiKeyManagersOfCustomer,
   apiKeysManagedBy,
   appointApiKeyManager,
   createApiKey,
@@ -165,6 +166,26 @@ describeEachBackend('API keys and API-key managers', (h) => {
     await assert.rejects(removeApiKeyManagerCustomers(db(), { actorUserId: noGive.id, targetUserCode: target.user_code, customerIds: [own] }), PermissionDenied);
     assert.deepEqual((await removeApiKeyManagerCustomers(db(), { actorUserId: boss.id, targetUserCode: target.user_code, customerIds: [own] })).removedCustomers, [own]);
     assert.deepEqual((await apiKeyManagerOf(db(), target.id))?.customerIds, []);
+  });
+
+  it('apiKeyManagersOfCustomer lists the managers whose list holds the customer, with their abilities, by name', async () => {
+    const customer = await makeCustomer(db());
+    const other = await makeCustomer(db());
+    const zora = await makeUser(db(), { display_name: 'Zora' });
+    const bea = await makeUser(db(), { display_name: 'Bea' });
+    const outsider = await makeUser(db(), { display_name: 'Otto' });
+    const appoint = (user: TestUser, customerIds: string[], abilities: ApiKeyManagerAbility[]) =>
+      appointApiKeyManager(db(), { actorUserId: null, asStaff: true, targetUserCode: user.user_code, customerIds, abilities });
+    await appoint(zora, [customer, other], ['can_create_api_key', 'can_give_manager_role']);
+    await appoint(bea, [customer], []);
+    await appoint(outsider, [other], ['can_delete_api_key']);
+    assert.deepEqual(
+      (await apiKeyManagersOfCustomer(db(), customer)).map((m) => [m.displayName, m.userCode, m.abilities, m.contractActive]),
+      [
+        ['Bea', bea.user_code, [], true],
+        ['Zora', zora.user_code, ['can_create_api_key', 'can_give_manager_role'], true],
+      ],
+    );
   });
 
   it('parseKeyFromRequest prefers Authorization: Bearer, else the body field', () => {

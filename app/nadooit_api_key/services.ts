@@ -9,6 +9,8 @@ import { InvalidCustomer, InvalidInput, InvalidUserCode, NotFound, PermissionDen
 import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
 import { logChanges, resolveTarget } from '../nadooit_hr/services/grants.js';
 import type { RoleTarget } from '../nadooit_hr/services/grants.js';
+import { byDisplayName } from '../nadooit_hr/services/holders.js';
+import type { RoleHolder } from '../nadooit_hr/services/holders.js';
 import type { ApiKeysTable } from './models.js';
 import './models.js';
 
@@ -342,6 +344,31 @@ export async function apiKeysManagedBy(db: Tx, userId: string): Promise<Array<Ap
     .select(['k.id', 'k.user_id', 'k.prefix', 'k.name', 'k.is_active', 'k.expires_at', 'k.last_used_at', 'k.revoked_at', 'k.customer_id', 'k.created_at', 'k.updated_at', 'u.user_code', 'u.display_name'])
     .orderBy('k.created_at', 'desc')
     .execute();
+}
+
+/**
+ * The API-key managers responsible for a customer (it is in their list), by name. API-key managers hang on
+ * no contract, so `contractActive` is always true. No permission check: callers decide who may see it.
+ */
+export async function apiKeyManagersOfCustomer(db: Tx, customerId: string): Promise<RoleHolder[]> {
+  const rows = await db
+    .selectFrom('api_key_manager_customers as mc')
+    .innerJoin('api_key_managers as m', 'm.id', 'mc.manager_id')
+    .innerJoin('hr_employees as e', 'e.id', 'm.employee_id')
+    .innerJoin('users as u', 'u.id', 'e.user_id')
+    .where('mc.customer_id', '=', customerId)
+    .select(['e.id as employee_id', 'u.id as user_id', 'u.user_code', 'u.display_name', ...API_KEY_MANAGER_ABILITIES.map((a) => `m.${a}` as const)])
+    .execute();
+  return byDisplayName(
+    rows.map((row) => ({
+      employeeId: row.employee_id,
+      userId: row.user_id,
+      userCode: row.user_code,
+      displayName: row.display_name,
+      contractActive: true,
+      abilities: API_KEY_MANAGER_ABILITIES.filter((a) => row[a] === true),
+    })),
+  );
 }
 
 async function ensureManagerRow(tx: Tx, employeeId: string): Promise<string> {

@@ -1,8 +1,7 @@
 import type { Tx } from '../core/db/transaction.js';
-import { quote, tierFor, tiersOf } from '../nadooit_api_executions_system/pricing.js';
+import { billableSecondsOf, quote, tierFor, tiersOf } from '../nadooit_api_executions_system/pricing.js';
 import type { Tier } from '../nadooit_api_executions_system/pricing.js';
 import type { CustomerProgram } from '../nadooit_program_ownership_system/services.js';
-import { billableSecondsOf } from './data.js';
 
 /**
  * What the programs page shows about a customer program's price, computed with the executions app's own

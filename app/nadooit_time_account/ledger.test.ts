@@ -6,7 +6,7 @@ import type { CommandIO } from '../core/cli/registry.js';
 import { Conflict, InvalidInput, NotFound } from '../nadooit_hr/errors.js';
 import { makeUser } from '../nadooit_hr/testing.js';
 import { checkLedgerCommand } from './commands.js';
-import { balanceOf, correct, createTimeAccount, drawForBooking, ledgerEntries, recordOpeningBalances, refund, topUp, verifyLedger } from './ledger.js';
+import { balanceOf, correct, createTimeAccount, drawForBooking, ledgerEntries, ledgerPage, recordOpeningBalances, refund, topUp, verifyLedger } from './ledger.js';
 
 function captureIO() {
   const lines: string[] = [];
@@ -39,6 +39,23 @@ describeEachBackend('time-account ledger', (h) => {
     assert.deepEqual((await ledgerEntries(db(), id, { beforeSeq: 3 })).map((e) => Number(e.seq)), [2, 1]);
     assert.equal(await balanceOf(db(), id), await sumOfEntries(id));
     assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it('ledgerPage pages by sequence number: entries of the same millisecond are neither skipped nor repeated', async () => {
+    const { id } = await createTimeAccount(db(), { name: 'Takt', openingBalanceSeconds: 1 });
+    for (let i = 0; i < 6; i++) await topUp(db(), { timeAccountId: id, seconds: 10 + i, authorUserId: null });
+    // All seven entries in one millisecond, as a burst of bookings can write them.
+    await db().updateTable('ta_ledger_entries').set({ created_at: '2025-03-01T10:00:00.000Z' }).where('time_account_id', '=', id).execute();
+    const seen: number[] = [];
+    let beforeSeq: number | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await ledgerPage(db(), id, { limit: 3, beforeSeq });
+      seen.push(...page.entries.map((e) => Number(e.seq)));
+      if (page.nextBeforeSeq === null) break;
+      beforeSeq = page.nextBeforeSeq;
+    }
+    assert.deepEqual(seen, [7, 6, 5, 4, 3, 2, 1]);
+    assert.deepEqual(await ledgerPage(db(), id, { limit: 7 }).then((p) => p.nextBeforeSeq), null, 'an exactly full last page has no next page');
   });
 
   it('a draw takes min(balance, seconds) and never goes negative; an empty account draws 0 without an entry', async () => {

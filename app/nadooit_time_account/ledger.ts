@@ -257,21 +257,29 @@ export async function recordOpeningBalances(db: Tx, authorUserId: string | null 
 }
 
 /**
- * Entries of one account, newest first (by `seq`). Page further back with `beforeSeq` (exact: the `seq` of
- * the last entry shown) or `before` (an ISO timestamp; entries of the same millisecond may straddle pages).
+ * Entries of one account, newest first. Pages by the account's sequence number (`beforeSeq`: the `seq` of
+ * the last entry shown), never by timestamp: entries written in the same millisecond share `created_at`,
+ * and a timestamp cursor skipped those that fell on the far side of a page boundary.
  */
-export async function ledgerEntries(
-  db: Tx,
-  timeAccountId: string,
-  options: { limit?: number; before?: string; beforeSeq?: number } = {},
-): Promise<LedgerEntry[]> {
+export async function ledgerEntries(db: Tx, timeAccountId: string, options: { limit?: number; beforeSeq?: number } = {}): Promise<LedgerEntry[]> {
   let query = db
     .selectFrom('ta_ledger_entries')
     .selectAll()
     .where('time_account_id', '=', timeAccountId)
     .orderBy('seq', 'desc')
     .limit(Math.min(options.limit ?? 50, 1000));
-  if (options.before) query = query.where('created_at', '<', options.before);
   if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
   return query.execute();
+}
+
+/** One page of an account's ledger, newest first, with the `beforeSeq` of the next (older) page or null on the last. */
+export async function ledgerPage(
+  db: Tx,
+  timeAccountId: string,
+  page: { limit: number; beforeSeq?: number },
+): Promise<{ entries: LedgerEntry[]; nextBeforeSeq: number | null }> {
+  const rows = await ledgerEntries(db, timeAccountId, { limit: page.limit + 1, beforeSeq: page.beforeSeq });
+  const entries = rows.slice(0, page.limit);
+  const last = entries[entries.length - 1];
+  return { entries, nextBeforeSeq: rows.length > page.limit && last ? Number(last.seq) : null };
 }

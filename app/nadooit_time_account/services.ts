@@ -93,29 +93,69 @@ export async function setCustomerTimeAccountActive(db: Tx, input: Actor & { cust
       .set({ is_active: input.active, updated_at: new Date().toISOString() })
       .where('id', '=', label.time_account_id)
       .execute();
-    return (await customerTimeAccounts(tx, label.customer_id)).find((a) => a.customerTimeAccountId === label.id)!;
+    return (await customerTimeAccount(tx, label.id))!;
   });
 }
 
-/** The time accounts labelled for a customer, by name, with balances. */
-export async function customerTimeAccounts(db: Tx, customerId: string): Promise<CustomerTimeAccountView[]> {
-  const rows = await db
+function customerTimeAccountQuery(db: Tx) {
+  return db
     .selectFrom('ta_customer_time_accounts as l')
     .innerJoin('ta_time_accounts as a', 'a.id', 'l.time_account_id')
-    .where('l.customer_id', '=', customerId)
     .select([
       'l.id as customerTimeAccountId',
       'a.id as timeAccountId',
       'l.customer_id as customerId',
       'l.name as name',
       'a.balance_seconds as balanceSeconds',
-      'a.is_active as isActive',
+      // under its registered column name, so SQLite hands it back as a boolean (not 0/1)
+      'a.is_active',
       'a.low_balance_threshold_seconds as lowBalanceThresholdSeconds',
-    ])
-    .orderBy('l.name')
-    .orderBy('l.id')
-    .execute();
-  return rows.map((r) => ({ ...r, balanceSeconds: Number(r.balanceSeconds), isActive: Boolean(r.isActive) }));
+    ]);
+}
+
+type CustomerTimeAccountRow = Awaited<ReturnType<ReturnType<typeof customerTimeAccountQuery>['executeTakeFirstOrThrow']>>;
+
+function toView({ is_active, ...row }: CustomerTimeAccountRow): CustomerTimeAccountView {
+  const threshold = row.lowBalanceThresholdSeconds;
+  return { ...row, balanceSeconds: Number(row.balanceSeconds), isActive: is_active, lowBalanceThresholdSeconds: threshold === null ? null : Number(threshold) };
+}
+
+/** The time accounts labelled for a customer, by name, with balances. */
+export async function customerTimeAccounts(db: Tx, customerId: string): Promise<CustomerTimeAccountView[]> {
+  const rows = await customerTimeAccountQuery(db).where('l.customer_id', '=', customerId).orderBy('l.name').orderBy('l.id').execute();
+  return rows.map(toView);
+}
+
+/** One customer time account (label) with its balance, or undefined for an unknown id. No permission check. */
+export async function customerTimeAccount(db: Tx, customerTimeAccountId: string): Promise<CustomerTimeAccountView | undefined> {
+  if (!isUuid(customerTimeAccountId)) return undefined;
+  const row = await customerTimeAccountQuery(db).where('l.id', '=', customerTimeAccountId).executeTakeFirst();
+  return row && toView(row);
+}
+
+/**
+ * Sets (or clears with null) the low-balance warning threshold of the account behind a customer time
+ * account. Any time-account manager of that customer may (the warning is theirs), and staff.
+ */
+export async function setLowBalanceThreshold(
+  db: Tx,
+  input: Actor & { customerTimeAccountId: string; seconds: number | null },
+): Promise<CustomerTimeAccountView> {
+  const seconds = input.seconds;
+  if (seconds !== null && (!Number.isSafeInteger(seconds) || seconds < 0)) throw new InvalidInput('Die Warnschwelle muss eine Zahl ≥ 0 sein.');
+  return transaction(db, async (tx) => {
+    const account = await customerTimeAccount(tx, input.customerTimeAccountId);
+    if (!account) throw new NotFound('Zeitkonto nicht gefunden');
+    if (!(await staffAuthority(tx, input)) && !(await hasRole(tx, input.actorUserId!, account.customerId, 'time_account_manager'))) {
+      throw new PermissionDenied('Sie dürfen Zeitkonten dieses Kunden nicht ändern.');
+    }
+    await tx
+      .updateTable('ta_time_accounts')
+      .set({ low_balance_threshold_seconds: seconds, updated_at: new Date().toISOString() })
+      .where('id', '=', account.timeAccountId)
+      .execute();
+    return { ...account, lowBalanceThresholdSeconds: seconds };
+  });
 }
 
 /** True when the TimeAccount is labelled for the customer (a customer-side user may only use their own accounts). */
@@ -128,11 +168,4 @@ export async function timeAccountBelongsTo(db: Tx, timeAccountId: string, custom
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-/** "H std : M min : S sek" without zero padding (spec §6.4); "-" for null. */
-export function formatDuration(totalSeconds: number | null | undefined): string {
-  if (totalSeconds === null || totalSeconds === undefined) return '-';
-  const t = Math.trunc(totalSeconds);
-  return `${Math.floor(t / 3600)} std : ${Math.floor((t % 3600) / 60)} min : ${Math.floor(t % 60)} sek`;
 }

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { verifyLedger } from '../../nadooit_time_account/ledger.js';
-import { setProgramTiers } from '../pricing.js';
+import { billableSecondsOf, setProgramTiers } from '../pricing.js';
 import { bookingWorld, legacyForm } from '../testing/fixtures.js';
 import { bookExecution } from './booking.js';
 import { applyPaymentStatus, cancelExecution } from './payment.js';
@@ -37,6 +37,7 @@ describeEachBackend('booking service: pricing, covering, counters', (h) => {
 
   it('tiered, worked example §4.2: after 7 h of this program, 200 s cost 200 €/h → 11.111111 €', async () => {
     const world = await bookingWorld(db(), { withTimeAccount: false, pricingMode: 'tiered' });
+    assert.equal(await billableSecondsOf(db(), world.customerProgramId), 0, 'no booking yet: first tier');
     const first = await book(world.customerProgramId, 7 * 3600);
     assert.equal(first.execution.price, 1610 * 1_000_000); // 7 h at the first tier (230 €/h)
     assert.equal(first.execution.tier_price_per_hour, 230_000_000);
@@ -44,7 +45,7 @@ describeEachBackend('booking service: pricing, covering, counters', (h) => {
     assert.equal(second.execution.tier_price_per_hour, 200_000_000);
     assert.equal(second.execution.price, 11_111_111);
     assert.equal(second.execution.price_per_second, 55_556);
-    assert.equal(Number((await counter(world.customerProgramId))!.billable_seconds), 7 * 3600 + 200);
+    assert.equal(await billableSecondsOf(db(), world.customerProgramId), 7 * 3600 + 200);
   });
 
   it('tiered like the original sample: 718 s at 230 €/h → 45.872222 €', async () => {
@@ -71,7 +72,7 @@ describeEachBackend('booking service: pricing, covering, counters', (h) => {
     const after = await book(world.customerProgramId, 60);
     assert.equal(after.execution.tier_price_per_hour, 200_000_000);
     await cancelExecution(db(), { executionId: next.execution.id, actorUserId: null });
-    assert.equal(Number((await counter(world.customerProgramId))!.billable_seconds), 60);
+    assert.equal(await billableSecondsOf(db(), world.customerProgramId), 60);
     const again = await book(world.customerProgramId, 60);
     assert.equal(again.execution.tier_price_per_hour, 230_000_000);
   });

@@ -11,6 +11,6 @@ export { PAYMENT_TRANSITIONS, canTransition, cancels, cancellationOf, isOpen } f
 export { PAYMENT_STATUSES } from '../models.js';
 export type { PaymentStatus } from '../models.js';
 export { formatDecimal, parseDecimal } from '../money.js';
-export { quote, setProgramTiers, tierFor, tiersOf } from '../pricing.js';
+export { billableSecondsOf, quote, setProgramTiers, tierFor, tiersOf } from '../pricing.js';
 export type { PriceQuote, Tier } from '../pricing.js';
 export * from './complaint-flag.js';

@@ -3,3 +3,4 @@ export * from './employees.js';
 export * from './contracts.js';
 export * from './grants.js';
 export * from './onboarding.js';
+export * from './holders.js';

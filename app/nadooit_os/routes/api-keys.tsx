@@ -3,6 +3,7 @@ import type { AppContext } from '../../core/app-module.js';
 import { formString } from '../../core/ui/forms.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import {
+  apiKeyManagersOfCustomer,
   apiKeysManagedBy,
   appointApiKeyManager,
   createApiKey,
@@ -15,7 +16,6 @@ import { listCustomers } from '../../nadooit_crm/services.js';
 import { customerProgramsOf } from '../../nadooit_program_ownership_system/services.js';
 import { badRequest } from '../../core/http/errors.js';
 import { formList } from '../../core/ui/forms.js';
-import { apiKeyManagersOfCustomer } from '../data.js';
 import { paths } from '../paths.js';
 import { GrantPage } from '../views/grants.js';
 import { ApiKeysPage, CreateApiKeyPage, CreatedApiKeyPage, RevokeAllPage } from '../views/api-keys.js';

@@ -7,9 +7,8 @@ import { fieldErrors, formString } from '../../core/ui/forms.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
 import { assertRole, hasRole } from '../../nadooit_hr/permissions.js';
-import { isUuid } from '../../nadooit_hr/services/contracts.js';
-import { createCustomerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive } from '../../nadooit_time_account/services.js';
-import { customerTimeAccountLabel, ledgerPage, setLowBalanceThreshold } from '../data.js';
+import { ledgerPage } from '../../nadooit_time_account/ledger.js';
+import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
 import { paths } from '../paths.js';
 import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
 import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, submitForm, uuidParam } from './context.js';
@@ -26,20 +25,9 @@ const thresholdSchema = z.object({
     .transform((v) => (v === '' ? null : Math.round(Number(v.replace(',', '.')) * 3600))),
 });
 
-/** The ledger's keyset position as an opaque URL parameter. */
-function encodeLedgerCursor(position: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
-}
-
-function decodeLedgerCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) return null;
-    return { createdAt: new Date(createdAt).toISOString(), id };
-  } catch {
-    return null;
-  }
+/** The ledger page's position: `?before=<seq>` (the sequence number of the last entry shown); anything else is the first page. */
+function ledgerCursor(value: string | undefined): number | undefined {
+  return value && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : undefined;
 }
 
 /** "Zeitkonten": overview per customer, one account's ledger with paging, and its low-balance threshold. */
@@ -96,19 +84,18 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
 
   /** The account named in the path, after the role check for its customer (404 unknown, 403 not yours). */
   async function accountFor(request: FastifyRequest) {
-    const label = await customerTimeAccountLabel(db, uuidParam(request, 'accountId'));
-    if (!label) throw notFound();
-    await assertRole(db, requireUser(request).id, label.customerId, ROLE);
-    const customer = (await getCustomer(db, label.customerId))!;
-    const account = (await customerTimeAccounts(db, customer.id)).find((a) => a.customerTimeAccountId === label.id)!;
+    const account = await customerTimeAccount(db, uuidParam(request, 'accountId'));
+    if (!account) throw notFound();
+    await assertRole(db, requireUser(request).id, account.customerId, ROLE);
+    const customer = (await getCustomer(db, account.customerId))!;
     return { customer, account };
   }
 
   async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
     const { ctx, viewer } = await dashboardPage(request, app);
     const { customer, account } = await accountFor(request);
-    const after = decodeLedgerCursor(queryString(request, 'after'));
-    const { entries, next } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, after });
+    const before = ledgerCursor(queryString(request, 'before'));
+    const { entries, nextBeforeSeq } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, beforeSeq: before });
     const base = paths.timeAccount(account.customerTimeAccountId);
     return (
       <LedgerPage
@@ -117,8 +104,8 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         customer={customer}
         account={account}
         entries={entries}
-        previousHref={after ? base : null}
-        nextHref={next ? `${base}?after=${encodeLedgerCursor(next)}` : null}
+        previousHref={before === undefined ? null : base}
+        nextHref={nextBeforeSeq === null ? null : `${base}?before=${nextBeforeSeq}`}
         may={{
           threshold: true,
           deactivate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_delete_time_accounts'),
@@ -137,7 +124,8 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     if (!parsed.success) {
       return reply.html(await renderLedger(request, { errors: fieldErrors(parsed.error), values: { threshold_hours: formString(request.body, 'threshold_hours') } }), 400);
     }
-    await setLowBalanceThreshold(db, account.timeAccountId, parsed.data.threshold_hours);
+    // The service checks the time-account-manager role for the account's customer.
+    await setLowBalanceThreshold(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, seconds: parsed.data.threshold_hours });
     await request.flash('success', request.t('os.ta.threshold.done'));
     return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
   });

@@ -7,7 +7,7 @@ import type { BookingWorld, Person } from '../../nadooit_api_executions_system/t
 import { createProgram } from '../../nadooit_program/services.js';
 import { createCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { topUp } from '../../nadooit_time_account/ledger.js';
-import { setLowBalanceThreshold } from '../data.js';
+import { customerTimeAccounts, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
 import { ALL_ROLES, book } from './world.js';
 
 const SYSTEM = { actorUserId: null, asStaff: true } as const;
@@ -66,7 +66,8 @@ export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   for (let i = 0; i < 160; i++) bookingsA.push(...(await book(db, i % 3 ? a : second, [past(Math.floor(next() * next() * 380))], 300 + Math.floor(next() * 1500))));
   await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null });
   for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
-  await setLowBalanceThreshold(db, a.timeAccountId!, 12 * 3600);
+  const [account] = await customerTimeAccounts(db, a.customerId);
+  await setLowBalanceThreshold(db, { ...SYSTEM, customerTimeAccountId: account!.customerTimeAccountId, seconds: 12 * 3600 });
   await book(db, b, [past(1), past(3), past(40)], 900);
   const [disputed] = await book(db, second, [past(2)], 2400);
   await fileComplaint(db, { actorUserId: boss.userId, executionId: disputed!, text: 'Der Lieferschein wurde zweimal erfasst.' });

@@ -2,7 +2,7 @@ import { CsrfField, EmptyState, Field, Select } from '../../core/ui/components.j
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { Viewer } from '../access.js';
-import type { RoleHolder } from '../data.js';
+import type { RoleHolder } from '../../nadooit_hr/services/holders.js';
 import { Banner, Section } from './common.js';
 import { customerOptions } from './hr.js';
 import { DashboardLayout, PageHeader } from './shell.js';

@@ -153,26 +153,35 @@ export async function contractsOfCustomer(db: Tx, customerId: string, options: {
       'u.id as userId',
       'u.user_code as userCode',
       'u.display_name as displayName',
-      'u.is_staff as isStaff',
-      'c.is_active as isActive',
+      // booleans under their registered column names: SQLite's adapter converts 0/1 by name, not by alias
+      'u.is_staff',
+      'c.is_active',
       'c.start_date as startDate',
       'c.deactivation_date as deactivationDate',
     ]);
   if (!options.includeStaff) query = query.where('u.is_staff', '=', false);
-  const rows = (await query.execute()).map((r) => ({ ...r, isStaff: Boolean(r.isStaff), isActive: Boolean(r.isActive) }));
+  const rows = (await query.execute()).map(({ is_staff, is_active, ...r }) => ({ ...r, isStaff: is_staff, isActive: is_active }));
   return rows.sort((a, b) => Number(b.isActive) - Number(a.isActive) || a.displayName.localeCompare(b.displayName, 'de'));
 }
 
+export interface UserContract {
+  contractId: string;
+  customerId: string;
+  customerName: string;
+  isActive: boolean;
+  startDate: string;
+}
+
 /** The contracts of one user with their customer names, oldest first (profile page). */
-export async function contractsOfUser(db: Tx, userId: string) {
-  // aliased booleans come back as 0/1 from SQLite (conversion goes by column name)
+export async function contractsOfUser(db: Tx, userId: string): Promise<UserContract[]> {
   const rows = await db
     .selectFrom('hr_employee_contracts as c')
     .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
     .innerJoin('crm_customers as cu', 'cu.id', 'c.customer_id')
     .where('e.user_id', '=', userId)
-    .select(['c.id as contractId', 'c.customer_id as customerId', 'cu.name as customerName', 'c.is_active as isActive', 'c.start_date as startDate'])
+    // is_active under its registered column name (see contractsOfCustomer)
+    .select(['c.id as contractId', 'c.customer_id as customerId', 'cu.name as customerName', 'c.is_active', 'c.start_date as startDate'])
     .orderBy('c.created_at')
     .execute();
-  return rows.map((r) => ({ ...r, isActive: Boolean(r.isActive) }));
+  return rows.map(({ is_active, ...r }) => ({ ...r, isActive: is_active }));
 }

@@ -26,6 +26,21 @@ describeEachBackend('http platform', (h) => {
     assert.equal(ready.json().checks.database, 'ok');
   });
 
+  it('links an SVG favicon from every page and serves the same file at /favicon.ico', async () => {
+    const app = await h().app();
+    const page = await app.inject({ url: '/__test/session', headers: { host: 'localhost' } });
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml"/.exec(page.body)?.[1];
+    assert.ok(href?.endsWith('/app/favicon.svg'), page.body.slice(0, 600));
+    const asset = await app.inject({ url: href, headers: { host: 'localhost' } });
+    const legacy = await app.inject({ url: '/favicon.ico', headers: { host: 'localhost' } });
+    for (const response of [asset, legacy]) {
+      assert.equal(response.statusCode, 200);
+      assert.match(String(response.headers['content-type']), /^image\/svg\+xml/);
+    }
+    assert.equal(legacy.body, asset.body);
+    assert.match(legacy.body, /^<svg /);
+  });
+
   it('rejects a Host that is not in ALLOWED_HOSTS', async () => {
     const app = await h().app();
     const response = await app.inject({ url: '/healthz', headers: { host: 'evil.example' } });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -8,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import { Redis } from 'ioredis';
 import type { AppContext } from '../app-module.js';
 import { ping } from '../db/connection.js';
-import { allStaticMounts, buildId } from '../ui/assets.js';
+import { APP_STATIC_DIR, allStaticMounts, buildId } from '../ui/assets.js';
 import { ErrorPage } from '../ui/error-page.js';
 import { negotiateLanguage, translator } from '../ui/i18n.js';
 import type { Language } from '../ui/i18n.js';
@@ -192,6 +194,12 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     if (request.session) setSessionValue(request.session, 'language', language);
     return reply.redirect(localPath(query.next));
   });
+
+  // Browsers ask for /favicon.ico on their own (also on pages without the layout's <link rel="icon">).
+  const favicon = readFileSync(path.join(APP_STATIC_DIR, 'favicon.svg'));
+  app.get('/favicon.ico', { logLevel: 'warn' }, async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
+  );
 
   const build = buildId();
   for (const { mount, dir } of allStaticMounts()) {

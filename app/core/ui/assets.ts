@@ -14,10 +14,13 @@ function packageDir(name: string): string {
   throw new Error(`package ${name} is not installed (looked in ${first ?? 'node_modules'})`);
 }
 
+/** The platform's own assets (app.css, app.js, favicon.svg), served under the mount `app`. */
+export const APP_STATIC_DIR = path.join(import.meta.dirname, 'static');
+
 /** Every directory the app serves under /static/<build>/<mount>/; `manage collectstatic` copies the same. */
 export function staticMounts(): Array<{ mount: string; dir: string }> {
   return [
-    { mount: 'app', dir: path.join(import.meta.dirname, 'static') },
+    { mount: 'app', dir: APP_STATIC_DIR },
     { mount: 'bootstrap', dir: path.join(packageDir('bootstrap'), 'dist') },
     { mount: 'bootstrap-icons', dir: path.join(packageDir('bootstrap-icons'), 'font') },
     { mount: 'htmx', dir: path.join(packageDir('htmx.org'), 'dist') },

@@ -25,6 +25,7 @@ export function Layout({ ctx, title, nav = <></>, brandHref = '/', children }: L
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <meta name="csrf-token" content={ctx.csrfToken} />
           <title safe>{`${title} · NADOOIT`}</title>
+          <link rel="icon" href={assetUrl('app/favicon.svg')} type="image/svg+xml" />
           <link rel="stylesheet" href={assetUrl('bootstrap/css/bootstrap.min.css')} />
           <link rel="stylesheet" href={assetUrl('bootstrap-icons/bootstrap-icons.min.css')} />
           <link rel="stylesheet" href={assetUrl('app/app.css')} />

@@ -62,6 +62,33 @@ export interface LedgerEntriesTable {
   created_at: string;
 }
 
+export const TOP_UP_REQUEST_STATUSES = ['open', 'approved', 'rejected'] as const;
+export type TopUpRequestStatus = (typeof TOP_UP_REQUEST_STATUSES)[number];
+
+/**
+ * A customer's request for prepaid time on one of its time accounts (migration 0012). Staff approve it
+ * (one `top_up` ledger entry, referenced here) or reject it with a reason; either decision is final.
+ * `customer_id` and `time_account_id` are copied from the customer time account when the request is made.
+ */
+export interface TopUpRequestsTable {
+  id: string;
+  customer_time_account_id: string;
+  customer_id: string;
+  time_account_id: string;
+  seconds: number;
+  note: string | null;
+  status: TopUpRequestStatus;
+  requested_by_user_id: string | null;
+  decided_by_user_id: string | null;
+  decided_at: string | null;
+  /** The rejection reason, or the note written to the ledger on approval. */
+  decision_note: string | null;
+  /** The `top_up` entry an approval wrote. */
+  ledger_entry_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 declare module '../core/db/schema.js' {
   interface Database {
     ta_time_accounts: TimeAccountsTable;
@@ -69,6 +96,7 @@ declare module '../core/db/schema.js' {
     ta_employee_time_accounts: EmployeeTimeAccountsTable;
     ta_work_time_account_entries: WorkTimeAccountEntriesTable;
     ta_ledger_entries: LedgerEntriesTable;
+    ta_top_up_requests: TopUpRequestsTable;
   }
 }
 

@@ -5,6 +5,9 @@ import type { AdminField, AdminResource, Row, WriteContext } from '../core/admin
 import { formatSeconds } from '../core/admin/values.js';
 import { correct, createTimeAccount, topUp } from './ledger.js';
 import { createCustomerTimeAccount } from './services.js';
+import { TOP_UP_REQUEST_STATUSES } from './models.js';
+import type { TopUpRequestStatus } from './models.js';
+import { approveTopUpRequest, rejectTopUpRequest } from './top-up-requests.js';
 import './models.js';
 
 const appLabel = { de: 'Zeitkonten', en: 'Time accounts' };
@@ -75,6 +78,7 @@ export const timeAccountsResource: AdminResource = {
   },
   inlines: [
     { resource: 'nadooit_time_account.ledger_entries', field: 'time_account_id', limit: 15 },
+    { resource: 'nadooit_time_account.top_up_requests', field: 'time_account_id', limit: 10 },
     { resource: 'nadooit_time_account.customer_time_accounts', field: 'time_account_id' },
     { resource: 'nadooit_program_ownership_system.customer_programs', field: 'time_account_id' },
   ],
@@ -263,10 +267,91 @@ export const ledgerEntriesResource: AdminResource = {
   allow: { add: false, change: false, delete: false },
 };
 
+const REQUEST_STATUS_LABELS: Record<TopUpRequestStatus, { de: string; en: string }> = {
+  open: { de: 'Offen', en: 'Open' },
+  approved: { de: 'Genehmigt', en: 'Approved' },
+  rejected: { de: 'Abgelehnt', en: 'Rejected' },
+};
+
+/** Customers' top-up requests (made in NADOOIT OS): staff approve (→ ledger top-up) or reject them here. */
+export const topUpRequestsResource: AdminResource = {
+  app: 'nadooit_time_account',
+  appLabel,
+  name: 'top_up_requests',
+  table: 'ta_top_up_requests',
+  label: { de: 'Aufladeanfrage', en: 'Top-up request' },
+  labelPlural: { de: 'Aufladeanfragen', en: 'Top-up requests' },
+  help: {
+    de: 'Angefragt von den Zeitkontoverwaltern des Kunden im NADOOIT OS. „Genehmigen“ bucht die Zeit als Aufladung (Referenz: die Anfrage), „Ablehnen“ braucht einen Grund, den der Kunde sieht.',
+    en: 'Requested by the customer’s time-account managers in NADOOIT OS. "Approve" credits the time as a top-up (reference: the request); "Reject" needs a reason the customer sees.',
+  },
+  title: {
+    columns: ['status', 'seconds'],
+    format: (row, language) => `${REQUEST_STATUS_LABELS[row.status as TopUpRequestStatus]?.[language] ?? row.status}: ${formatSeconds(Number(row.seconds), language)}`,
+  },
+  fields: [
+    { name: 'status', label: { de: 'Status', en: 'Status' }, type: 'choice', choices: TOP_UP_REQUEST_STATUSES.map((s) => ({ value: s, label: REQUEST_STATUS_LABELS[s] })), readOnly: true },
+    { name: 'seconds', label: { de: 'Angefragte Zeit', en: 'Requested time' }, type: 'seconds', readOnly: true },
+    { name: 'note', label: { de: 'Notiz des Kunden', en: 'Customer’s note' }, type: 'text', readOnly: true },
+    relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'cascade', { readOnly: true }),
+    relation('customer_time_account_id', { de: 'Kundenzeitkonto', en: 'Customer time account' }, 'nadooit_time_account.customer_time_accounts', 'cascade', { readOnly: true }),
+    relation('time_account_id', { de: 'Zeitkonto', en: 'Time account' }, 'nadooit_time_account.time_accounts', 'cascade', { readOnly: true }),
+    relation('requested_by_user_id', { de: 'Angefragt von', en: 'Requested by' }, 'nadooit_auth.users', 'set null', { readOnly: true }),
+    { name: 'decision_note', label: { de: 'Begründung / Journalnotiz', en: 'Reason / ledger note' }, type: 'text', readOnly: true },
+    relation('decided_by_user_id', { de: 'Entschieden von', en: 'Decided by' }, 'nadooit_auth.users', 'set null', { readOnly: true }),
+    { name: 'decided_at', label: { de: 'Entschieden am', en: 'Decided at' }, type: 'datetime', readOnly: true },
+    relation('ledger_entry_id', { de: 'Journaleintrag', en: 'Ledger entry' }, 'nadooit_time_account.ledger_entries', 'set null', { readOnly: true }),
+    createdAt({ de: 'Angefragt am', en: 'Requested at' }),
+    updatedAt(),
+  ],
+  list: {
+    columns: ['created_at', 'status', 'customer_id', 'customer_time_account_id', 'seconds', 'note'],
+    optionalColumns: ['requested_by_user_id', 'decided_at', 'decided_by_user_id', 'decision_note'],
+    search: [{ field: 'id', mode: 'exact' }, 'note', 'customer_id'],
+    filters: ['status', 'customer_id', 'created_at'],
+    ordering: { field: 'created_at', direction: 'desc' },
+  },
+  allow: { add: false, change: false, delete: false },
+  actions: [
+    {
+      name: 'approve',
+      label: { de: 'Genehmigen', en: 'Approve' },
+      description: {
+        de: 'Bucht die angefragte Zeit als Aufladung ins Journal (Referenz: die Anfrage). Jede Anfrage wird nur einmal entschieden.',
+        en: 'Credits the requested time as a ledger top-up (reference: the request). Each request is decided once.',
+      },
+      permission: 'change',
+      fields: [
+        {
+          name: 'note',
+          label: { de: 'Notiz im Journal', en: 'Ledger note' },
+          type: 'text',
+          maxLength: 500,
+          help: { de: 'Leer: die Notiz des Kunden.', en: 'Empty: the customer’s note.' },
+        },
+      ],
+      async run(ctx, ids, values) {
+        for (const requestId of ids) await approveTopUpRequest(ctx.tx, { ...staffActor(ctx), requestId, note: (values.note as string | null) ?? null });
+      },
+    },
+    {
+      name: 'reject',
+      label: { de: 'Ablehnen', en: 'Reject' },
+      description: { de: 'Es wird nichts gebucht; der Kunde sieht den Grund.', en: 'Nothing is credited; the customer sees the reason.' },
+      permission: 'change',
+      fields: [{ name: 'reason', label: { de: 'Grund', en: 'Reason' }, type: 'textarea', required: true, maxLength: 500 }],
+      async run(ctx, ids, values) {
+        for (const requestId of ids) await rejectTopUpRequest(ctx.tx, { ...staffActor(ctx), requestId, reason: String(values.reason) });
+      },
+    },
+  ],
+};
+
 export const timeAccountResources: AdminResource[] = [
   timeAccountsResource,
   customerTimeAccountsResource,
   employeeTimeAccountsResource,
   workTimeEntriesResource,
   ledgerEntriesResource,
+  topUpRequestsResource,
 ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
+import { isValidTimeZone } from '../core/time/periods.js';
 import type { AddressesTable, CustomersTable } from './models.js';
 import './models.js';
 
@@ -45,6 +46,7 @@ export interface CustomerDetails extends Customer {
 }
 
 export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
+export { isValidTimeZone };
 
 const blank = (v: string | null | undefined) => (v ?? '').trim();
 const orNull = (v: string | null | undefined) => blank(v) || null;
@@ -61,15 +63,6 @@ export function addressLabel(address: Partial<AddressView> | null | undefined): 
 export function customerLabel(customer: Pick<Customer, 'name' | 'id'> | null | undefined): string {
   if (!customer) return '—';
   return blank(customer.name) || customer.id;
-}
-
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function validate(input: Partial<CustomerInput>): void {

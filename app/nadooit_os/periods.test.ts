@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketsFor, dayBucketsSpanning, effectiveTimeZone, periodFor, startOfLocalDay } from './periods.js';
+import { bucketsFor, dayBucketsSpanning, effectiveTimeZone, periodFor } from './periods.js';
 
 const BERLIN = 'Europe/Berlin';
-const iso = (ms: number) => new Date(ms).toISOString();
 const range = (p: { from: string | null; to: string | null }) => [p.from, p.to];
 
 describe('period boundaries at New Year (Europe/Berlin)', () => {
@@ -72,15 +71,14 @@ describe('period boundaries at daylight-saving changes (Europe/Berlin)', () => {
 });
 
 describe('period boundaries in other zones', () => {
-  it('handles a day whose midnight does not exist (America/Santiago)', () => {
-    // Chile moved clocks from 00:00 to 01:00 on 8 September 2024: the day starts at 01:00 local.
-    assert.equal(iso(startOfLocalDay(2024, 9, 8, 'America/Santiago')), '2024-09-08T04:00:00.000Z');
-    assert.equal(iso(startOfLocalDay(2024, 9, 9, 'America/Santiago')), '2024-09-09T03:00:00.000Z');
+  it('starts today at 01:00 on a day whose midnight does not exist (America/Santiago)', () => {
+    // The day-level arithmetic is tested in app/core/time/periods.test.ts; here the period built on it.
+    const p = periodFor('today', 'America/Santiago', new Date('2024-09-08T15:00:00.000Z'));
+    assert.deepEqual(range(p), ['2024-09-08T04:00:00.000Z', '2024-09-09T03:00:00.000Z']);
+    assert.equal(bucketsFor(p, 'America/Santiago').buckets.length, 23);
   });
 
-  it('handles the extreme offsets and UTC', () => {
-    assert.equal(iso(startOfLocalDay(2025, 1, 1, 'Pacific/Kiritimati')), '2024-12-31T10:00:00.000Z');
-    assert.equal(iso(startOfLocalDay(2025, 1, 1, 'Pacific/Pago_Pago')), '2025-01-01T11:00:00.000Z');
+  it('handles UTC', () => {
     assert.deepEqual(range(periodFor('thisyear', 'UTC', new Date('2025-06-01T00:00:00.000Z'))), [
       '2025-01-01T00:00:00.000Z',
       '2026-01-01T00:00:00.000Z',

@@ -1,8 +1,11 @@
 /**
- * Calendar periods of the bookings page, computed in the customer's time zone with Intl only (no tz
- * database of our own). Every boundary is the first instant of a local calendar day, so months and years
- * are right across New Year and daylight-saving changes (also where midnight itself is skipped).
+ * Calendar periods of the bookings page in the customer's time zone. The calendar arithmetic (Intl only,
+ * right at New Year, DST and skipped midnights) is core's `app/core/time/periods.ts`.
  */
+import { isValidTimeZone, localParts, startOfLocalDay } from '../core/time/periods.js';
+import type { LocalParts } from '../core/time/periods.js';
+
+export type { LocalParts };
 
 export const FILTERS = ['today', 'thismonth', 'lastmonth', 'thisyear', 'last20'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -12,76 +15,9 @@ export function isFilter(value: string): value is Filter {
   return (FILTERS as readonly string[]).includes(value);
 }
 
-export interface LocalParts {
-  year: number;
-  month: number; // 1–12
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-const partFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = partFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      hourCycle: 'h23',
-    });
-    partFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    partFormat(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A customer's zone, or the default when it is missing or unknown to this runtime. */
 export function effectiveTimeZone(timeZone: string | null | undefined): string {
   return timeZone && isValidTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
-}
-
-export function localParts(instantMs: number, timeZone: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const part of partFormat(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== 'literal') out[part.type] = Number(part.value);
-  }
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour!, minute: out.minute! };
-}
-
-const dayKey = (y: number, m: number, d: number) => y * 10_000 + m * 100 + d;
-const MINUTE = 60_000;
-
-/**
- * The first instant (UTC ms) of local calendar day y-m-d; month/day may overflow (month 13 = January of
- * the next year, day 0 = last day of the previous month), like Date.UTC. Local midnight lies within
- * [UTC midnight − 14 h, UTC midnight + 12 h] for every zone, so a binary search over minutes in that window
- * finds the first minute whose local date is the wanted one — also when midnight does not exist.
- */
-export function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
-  const normal = new Date(Date.UTC(year, month - 1, day));
-  const target = dayKey(normal.getUTCFullYear(), normal.getUTCMonth() + 1, normal.getUTCDate());
-  let low = normal.getTime() / MINUTE - 15 * 60; // local date certainly before the target
-  let high = normal.getTime() / MINUTE + 13 * 60; // local date certainly on or after it
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    const p = localParts(middle * MINUTE, timeZone);
-    if (dayKey(p.year, p.month, p.day) >= target) high = middle;
-    else low = middle;
-  }
-  return high * MINUTE;
 }
 
 export interface Period {

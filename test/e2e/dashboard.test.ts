@@ -9,7 +9,7 @@ import { transaction } from '../../app/core/db/transaction.js';
 import { acceptComplaint, listComplaints, startComplaint } from '../../app/nadoo_complaint_management/services.js';
 import { enrolmentPath, issueEnrolmentToken } from '../../app/nadooit_auth/services/tokens.js';
 import { paths } from '../../app/nadooit_os/paths.js';
-import { localParts, startOfLocalDay } from '../../app/nadooit_os/periods.js';
+import { localParts, startOfLocalDay } from '../../app/core/time/periods.js';
 import { book, dashboardWorld } from '../../app/nadooit_os/testing/world.js';
 import { describeEachBackend } from '../support/harness.js';
 

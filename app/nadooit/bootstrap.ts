@@ -49,7 +49,7 @@ export async function bootstrap(settings: Settings, options: BootstrapOptions = 
       const applied = await migrate(db, appMigrations(apps));
       if (applied.length) log.info({ applied }, 'migrations applied');
     }
-    const queue = await createQueue(settings, db, allTasks(apps), options.queueDriver);
+    const queue = await createQueue(settings, db, allTasks(apps), options.queueDriver, { log: log.child({ component: 'queue' }) });
     context = { settings, db, queue, log };
     const ready = context;
     return {

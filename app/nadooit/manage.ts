@@ -51,8 +51,13 @@ function builtinCommands(apps: AppModule[]): CommandDefinition[] {
         io.out(`Database: OK (${db.description})`);
         const pending = (await migrationStatus(db, appMigrations(apps))).filter((s) => !s.appliedAt);
         io.out(pending.length ? `Migrations: ${pending.length} pending — run "npm run manage -- migrate"` : 'Migrations: up to date');
-        await queue.ping();
-        io.out(`Queue: OK (${queue.driver})`);
+        try {
+          await queue.ping();
+          io.out(`Queue: OK (${queue.driver})`);
+        } catch (error) {
+          io.out(`Queue: NOT READY (${queue.driver}): ${(error as Error).message}`);
+          return 1;
+        }
         return pending.length ? 1 : 0;
       },
     },

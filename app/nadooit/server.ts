@@ -21,7 +21,7 @@ export async function serve(system: System): Promise<{ app: FastifyInstance; sto
   const app = await buildApp(system);
   let worker: Worker | null = null;
   if (settings.workerInProcess) {
-    worker = await startWorker(system.context.queue, allTasks(system.apps), system.apps.flatMap((a) => a.schedules ?? []));
+    worker = await startWorker(system.context.queue, allTasks(system.apps), system.apps.flatMap((a) => a.schedules ?? []), { log });
     log.info({ driver: system.context.queue.driver }, 'in-process worker started');
   }
   await app.listen({ host: settings.host, port: settings.port });

@@ -6,7 +6,7 @@ import { allTasks, bootstrap } from './bootstrap.js';
 export async function runWorkerProcess(settings: Settings, untilSignal: () => Promise<unknown>): Promise<number> {
   const system = await bootstrap(settings, { migrate: true });
   const { queue, log } = system.context;
-  const worker = await startWorker(queue, allTasks(system.apps), system.apps.flatMap((a) => a.schedules ?? []));
+  const worker = await startWorker(queue, allTasks(system.apps), system.apps.flatMap((a) => a.schedules ?? []), { log });
   log.info({ driver: queue.driver }, 'worker started');
   await untilSignal();
   log.info('worker stopping: finishing running jobs');

@@ -39,8 +39,7 @@ const START_BALANCE = 2_000_000;
  * every run: rows created = 200 answers, balance = start − seconds drawn, ledger = balance.
  */
 export async function benchBooking(backend: Backend, options: { connections: number[]; requests: number }): Promise<BookingRow[]> {
-  process.env.NADOOIT_API_RATE_LIMIT_PER_MINUTE = '0';
-  const bench = await benchSystem(backend);
+  const bench = await benchSystem(backend, 20, { NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0' });
   const db = bench.system.context.db.kysely;
   const app = await buildApp(bench.system);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -23,8 +23,8 @@ export interface BenchSystem {
 }
 
 /** A migrated, empty database on `backend` with the whole app installed (production settings, DEBUG off). */
-export async function benchSystem(backend: Backend, poolSize = 20): Promise<BenchSystem> {
-  const settings = testSettings({ ALLOWED_HOSTS: 'localhost,127.0.0.1' });
+export async function benchSystem(backend: Backend, poolSize = 20, env: Record<string, string> = {}): Promise<BenchSystem> {
+  const settings = testSettings({ ALLOWED_HOSTS: 'localhost,127.0.0.1', ...env });
   const database: FreshDatabase = await freshDatabase(backend, settings);
   const target = database.target.kind === 'postgres' ? { ...database.target, max: poolSize } : database.target;
   const system = await bootstrap(settings, { migrate: true, database: target, queueDriver: 'inline', logger: pino({ level: 'silent' }) });

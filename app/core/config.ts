@@ -28,6 +28,8 @@ export interface Settings {
   language: 'de' | 'en';
   insecureDevLogin: boolean;
   maxTimeSavedSeconds: number;
+  /** Bot/REST API requests per minute and caller; 0 switches the limit off. */
+  apiRateLimitPerMinute: number;
   webauthn: { rpId: string; rpName: string; origins: string[] };
 }
 

@@ -86,6 +86,15 @@ describe('settings', () => {
     assert.equal(s.host, '0.0.0.0');
   });
 
+  it('reads the API rate limit (default 1200, 0 switches it off) and refuses a malformed one', () => {
+    assert.equal(loadSettings({ SECRET_KEY: SECRET }, root()).apiRateLimitPerMinute, 1200);
+    assert.equal(loadSettings({ SECRET_KEY: SECRET, NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0' }, root()).apiRateLimitPerMinute, 0);
+    assert.throws(
+      () => loadSettings({ SECRET_KEY: SECRET, NADOOIT_API_RATE_LIMIT_PER_MINUTE: 'abc' }, root()),
+      (e: unknown) => e instanceof SettingsError && e.variable === 'NADOOIT_API_RATE_LIMIT_PER_MINUTE',
+    );
+  });
+
   it('refuses INSECURE_DEV_LOGIN when DEBUG is off', () => {
     assert.throws(() => loadSettings({ SECRET_KEY: SECRET, INSECURE_DEV_LOGIN: '1' }, root()), /INSECURE_DEV_LOGIN/);
   });

@@ -79,6 +79,7 @@ const envSchema = z.object({
   LANGUAGE: z.enum(['de', 'en']).optional().default('de'),
   INSECURE_DEV_LOGIN: bool(false),
   MAX_TIME_SAVED_SECONDS: int(86_400 * 31, 1, 2_147_483_647),
+  NADOOIT_API_RATE_LIMIT_PER_MINUTE: int(1200, 0, 1_000_000),
   WEBAUTHN_RP_ID: z.string().optional(),
   WEBAUTHN_RP_NAME: z.string().optional().default('NADOOIT'),
   WEBAUTHN_ORIGIN: z.string().optional(),
@@ -240,6 +241,7 @@ export function loadSettings(
     language: env.LANGUAGE,
     insecureDevLogin: env.INSECURE_DEV_LOGIN,
     maxTimeSavedSeconds: env.MAX_TIME_SAVED_SECONDS,
+    apiRateLimitPerMinute: env.NADOOIT_API_RATE_LIMIT_PER_MINUTE,
     webauthn: {
       rpId,
       rpName: env.WEBAUTHN_RP_NAME,

@@ -66,7 +66,7 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
         route.config = { ...(route.config ?? {}), csrf: false };
       });
       // Per caller (key, session or address), counted before authentication so guessing keys costs too.
-      const rateLimit = apiRateLimit((request) => sha256Hex(request.headers.authorization ?? request.cookies.nadooit_session ?? `ip:${request.ip}`));
+      const rateLimit = apiRateLimit(context.settings, (request) => sha256Hex(request.headers.authorization ?? request.cookies.nadooit_session ?? `ip:${request.ip}`));
       if (rateLimit) api.addHook('preHandler', scope.rateLimit(rateLimit));
       api.addHook('preHandler', authenticate(context));
       customerRoutes(api, context);

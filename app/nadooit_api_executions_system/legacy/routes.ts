@@ -118,7 +118,7 @@ export async function legacyApiRoutes(app: FastifyInstance, context: AppContext)
       limits: { fields: 50, fieldSize: 64 * 1024, files: 5, fileSize: 1024 * 1024, parts: 60 },
     });
     scope.setErrorHandler(legacyErrorHandler());
-    const rateLimit = apiRateLimit((request) => {
+    const rateLimit = apiRateLimit(context.settings, (request) => {
       const { key } = parseKeyFromRequest(request);
       return typeof key === 'string' ? `key:${sha256Hex(key)}` : `ip:${request.ip}`;
     });

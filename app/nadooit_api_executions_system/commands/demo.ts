@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../../core/cli/registry.js';
+import { publicBaseUrl } from '../../core/http/public-url.js';
 import { seedDemo } from './demo-data.js';
 
 export const demoCommand: CommandDefinition = {
@@ -14,11 +15,12 @@ export const demoCommand: CommandDefinition = {
       io.out(JSON.stringify(result, null, 2));
       return;
     }
+    const site = publicBaseUrl(context.settings);
     const t = (h: number) => `${Math.floor(h / 3600)} h ${Math.floor((h % 3600) / 60)} min`;
     io.out(result.created ? 'Demo-Daten angelegt.' : 'Demo-Daten waren schon vorhanden; nichts doppelt angelegt.');
     io.out(`Kunde:            NADOOIT Demo GmbH (${result.customerId})`);
     io.out(`Verwalterin:      Benutzercode ${result.manager.userCode} (alle Rollen)`);
-    if (result.manager.enrolmentPath) io.out(`  Sicherheitsschlüssel registrieren: ${result.manager.enrolmentPath}`);
+    if (result.manager.enrolmentPath) io.out(`  Sicherheitsschlüssel registrieren: ${site}${result.manager.enrolmentPath}`);
     io.out('  (lokal ohne Schlüssel: DEBUG=1 INSECURE_DEV_LOGIN=1, dann Anmeldung nur mit dem Benutzercode)');
     io.out(`Bot:              Benutzercode ${result.bot.userCode}`);
     io.out(`Kundenprogramme:  ${result.customerProgramIds.join(', ')}`);
@@ -27,7 +29,7 @@ export const demoCommand: CommandDefinition = {
     if (result.apiKey) {
       io.out(`API Key (wird nur jetzt angezeigt): ${result.apiKey}`);
       io.out(
-        `  curl -X POST http://localhost:8000/api/executions -d NADOOIT__API_KEY=${result.apiKey} -d NADOOIT__USER_CODE=${result.bot.userCode} -d program_id=${result.customerProgramIds[0]}`,
+        `  curl -X POST ${site}/api/executions -d NADOOIT__API_KEY=${result.apiKey} -d NADOOIT__USER_CODE=${result.bot.userCode} -d program_id=${result.customerProgramIds[0]}`,
       );
     } else {
       io.out('API Key: schon vorhanden (nur beim Anlegen sichtbar); --new-key ersetzt ihn durch einen neuen.');

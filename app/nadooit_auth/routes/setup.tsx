@@ -15,6 +15,7 @@ import { SetupPage } from '../views/staff.js';
 import { PASSWORD_RATE, audit, countFailure, isLocked, translated } from './respond.js';
 import { setPendingStaff } from './state.js';
 import { DEFAULT_AFTER_STAFF_LOGIN } from './staff.js';
+import { publicBaseUrl } from '../../core/http/public-url.js';
 
 const SETUP_TOKEN_SECONDS = 24 * 3600;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -23,12 +24,6 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 function fromLoopback(request: FastifyRequest): boolean {
   const forwarded = request.headers['x-forwarded-for'] || request.headers.forwarded || request.headers['x-real-ip'];
   return !forwarded && LOOPBACK.has(request.socket.remoteAddress ?? '');
-}
-
-/** Where the start prints the setup link: the development server, or the configured domain. */
-function setupBaseUrl(context: AppContext, port: number): string {
-  const { settings } = context;
-  return settings.debug ? `http://localhost:${port}` : `https://${settings.domain}`;
 }
 
 /**
@@ -43,7 +38,7 @@ export async function announceFirstRun(context: AppContext, port = context.setti
     return issueToken(tx, { purpose: 'setup', validSeconds: SETUP_TOKEN_SECONDS });
   });
   context.log.warn(
-    `First run: no administrator exists yet. Create one at ${setupBaseUrl(context, port)}/auth/setup?token=${token} ` +
+    `First run: no administrator exists yet. Create one at ${publicBaseUrl(context.settings, port)}/auth/setup?token=${token} ` +
       '(valid 24 hours, works once; also reachable without the token from this machine). ' +
       'Scripted installs use "npm run manage -- createsuperuser".',
   );

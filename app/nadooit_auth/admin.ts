@@ -3,6 +3,8 @@ import { ActionError } from '../core/admin/types.js';
 import type { AdminAction, AdminResource, WriteContext } from '../core/admin/types.js';
 import { SECURITY_EVENTS } from './services/audit.js';
 import { deleteCredential, setCredentialEnabled } from './services/credentials.js';
+import { AuthRefused } from './services/errors.js';
+import { resetAuthenticatorApp } from './services/second-factor-reset.js';
 import { revokeAllUserSessions } from './services/sessions.js';
 import { hashPassword, passwordProblem } from './services/passwords.js';
 import { createUser, userLabel } from './services/users.js';
@@ -20,6 +22,16 @@ export async function assertMayManage(ctx: WriteContext, userIds: string[]): Pro
     .where((eb) => eb.or([eb('is_staff', '=', true), eb('is_superuser', '=', true)]))
     .executeTakeFirst();
   if (staff) throw new ActionError(ctx.t('admin.error.staff_account'));
+}
+
+/** The identity services refuse with a message key; the admin shows the message. */
+export async function refusals<T>(ctx: WriteContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AuthRefused) throw new ActionError(ctx.t(error.messageKey));
+    throw error;
+  }
 }
 
 /** People: user codes are generated, passwords set by a superuser action, staff flags by superusers only. */
@@ -112,6 +124,22 @@ export const usersResource: AdminResource = {
           if (problem) throw new ActionError(ctx.t(problem), { password: [ctx.t(problem)] });
           await ctx.tx.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: new Date().toISOString() }).where('id', '=', id).execute();
         }
+      },
+    },
+    {
+      name: 'reset_authenticator_app',
+      label: { de: 'Authenticator-App zurücksetzen', en: 'Reset authenticator app' },
+      description: {
+        de: 'Entfernt die Authenticator-App (TOTP) und die Wiederherstellungscodes und meldet die Person überall ab. Bei der nächsten Anmeldung an der Administration richtet sie den zweiten Faktor neu ein (oder nutzt einen registrierten Sicherheitsschlüssel).',
+        en: 'Removes the authenticator app (TOTP) and the recovery codes and signs the person out everywhere. At the next admin login they enrol a second factor again (or use a registered security key).',
+      },
+      permission: 'change',
+      superuserOnly: true,
+      destructive: true,
+      onList: false,
+      async run(ctx, ids) {
+        for (const id of ids) await refusals(ctx, () => resetAuthenticatorApp(ctx.tx, ctx.actor, id));
+        return { message: ctx.t('auth.totp_reset.done') };
       },
     },
   ],

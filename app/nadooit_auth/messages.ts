@@ -126,6 +126,11 @@ export const messages: MessageCatalog = {
     'auth.keys.recovery_regenerate': 'Neue Wiederherstellungscodes erzeugen',
     'auth.keys.recovery_confirm': 'Die bisherigen Wiederherstellungscodes werden ungültig. Fortfahren?',
 
+    'auth.totp_reset.superuser_only': 'Nur Superuser dürfen den zweiten Faktor eines Mitarbeiters zurücksetzen.',
+    'auth.totp_reset.own_account': 'Die eigene Authenticator-App kann hier nicht zurückgesetzt werden.',
+    'auth.totp_reset.nothing': 'Dieses Konto hat keine Authenticator-App und keine Wiederherstellungscodes.',
+    'auth.totp_reset.done': 'Authenticator-App zurückgesetzt. Die Person wurde überall abgemeldet und richtet den zweiten Faktor bei der nächsten Anmeldung neu ein.',
+
     'auth.sessions.title': 'Meine Sitzungen',
     'auth.sessions.empty': 'Keine aktiven Sitzungen',
     'auth.sessions.device': 'Gerät',
@@ -263,6 +268,11 @@ export const messages: MessageCatalog = {
     'auth.keys.recovery_left': 'Unused recovery codes: {count}',
     'auth.keys.recovery_regenerate': 'Generate new recovery codes',
     'auth.keys.recovery_confirm': 'The current recovery codes stop working. Continue?',
+
+    'auth.totp_reset.superuser_only': "Only superusers may reset a staff member's second factor.",
+    'auth.totp_reset.own_account': 'Your own authenticator app cannot be reset here.',
+    'auth.totp_reset.nothing': 'This account has no authenticator app and no recovery codes.',
+    'auth.totp_reset.done': 'Authenticator app reset. The person was signed out everywhere and enrols the second factor again at the next login.',
 
     'auth.sessions.title': 'My sessions',
     'auth.sessions.empty': 'No active sessions',

@@ -1,9 +1,8 @@
 import { createdAt, flag, relation, updatedAt } from '../core/admin/fields.js';
 import { ActionError } from '../core/admin/types.js';
 import type { AdminResource, Row, WriteContext } from '../core/admin/types.js';
-import { usersResource } from '../nadooit_auth/admin.js';
+import { refusals, usersResource } from '../nadooit_auth/admin.js';
 import { deleteAllCredentials } from '../nadooit_auth/services/credentials.js';
-import { AuthRefused } from '../nadooit_auth/services/errors.js';
 import { revokeAllUserSessions } from '../nadooit_auth/services/sessions.js';
 import { enrolmentPath, issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
 import { grantKeyManager, KEY_ABILITIES, newEnrolmentLink, removeKeyManager, resetPersonKeys } from './services.js';
@@ -20,16 +19,6 @@ const ABILITY_LABELS: Record<string, { de: string; en: string }> = {
 };
 
 const abilities = (values: Row) => Object.fromEntries(KEY_ABILITIES.map((a) => [a, values[a] === true])) as KeyAbilities;
-
-/** The identity services refuse with a message key; the admin shows the message. */
-async function refusals<T>(ctx: WriteContext, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AuthRefused) throw new ActionError(ctx.t(error.messageKey));
-    throw error;
-  }
-}
 
 export const keyManagersResource: AdminResource = {
   app: 'nadooit_key',

@@ -15,6 +15,7 @@ export const SECURITY_EVENTS = [
   'key_counter_mismatch',
   'session_revoked',
   'totp_enrolled',
+  'totp_reset',
   'recovery_code_used',
   'recovery_codes_regenerated',
   'user_created',

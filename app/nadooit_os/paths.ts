@@ -29,10 +29,8 @@ export const paths = {
 
   timeAccounts: `${BASE}/time-account/customer-time-account-overview`,
   createTimeAccount: `${BASE}/time-account/create-customer-time-account`,
-  timeAccount: (customerTimeAccountId: string, page?: number) =>
-    `${BASE}/time-account/customer-time-account/${customerTimeAccountId}${page && page > 1 ? `?page=${page}` : ''}`,
-  timeAccountTopUp: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/top-up`,
-  timeAccountCorrection: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/correction`,
+  timeAccount: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}`,
+  timeAccountTopUpRequest: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/top-up-request`,
   timeAccountThreshold: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/threshold`,
 
   programs: `${BASE}/customer-program/customer-program-overview`,

@@ -9,9 +9,12 @@ import { getCustomer } from '../../nadooit_crm/services.js';
 import { assertRole, hasRole } from '../../nadooit_hr/permissions.js';
 import { ledgerPage } from '../../nadooit_time_account/ledger.js';
 import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
+import { openTopUpRequests, requestTopUp, topUpRequestsOf } from '../../nadooit_time_account/top-up-requests.js';
 import { paths } from '../paths.js';
 import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
+import type { TopUpRequestFormState } from '../views/top-up-requests.js';
 import { customersWithRoleFor, dashboardPage, queryString, replyNoRole, submitForm, uuidParam } from './context.js';
+import { parseTopUpRequest } from './top-up-request-form.js';
 
 const ROLE = 'time_account_manager' as const;
 const LEDGER_PAGE_SIZE = 25;
@@ -30,7 +33,7 @@ function ledgerCursor(value: string | undefined): number | undefined {
   return value && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : undefined;
 }
 
-/** "Zeitkonten": overview per customer, one account's ledger with paging, and its low-balance threshold. */
+/** "Zeitkonten": overview per customer, one account's ledger with paging, its low-balance threshold and top-up requests. */
 export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void {
   const db = app.db.kysely;
 
@@ -42,6 +45,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         customer,
         accounts: await customerTimeAccounts(db, customer.id),
         mayCreate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts'),
+        openRequests: await openTopUpRequests(db, customer.id),
         ...(failed?.customerId === customer.id ? { error: failed.error, values: failed.values } : {}),
       })),
     );
@@ -91,12 +95,13 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     return { customer, account };
   }
 
-  async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
+  async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string>; requestForm?: TopUpRequestFormState } = {}) {
     const { ctx, viewer } = await dashboardPage(request, app);
     const { customer, account } = await accountFor(request);
     const before = ledgerCursor(queryString(request, 'before'));
     const { entries, nextBeforeSeq } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, beforeSeq: before });
     const base = paths.timeAccount(account.customerTimeAccountId);
+    const mayCreate = await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts');
     return (
       <LedgerPage
         ctx={ctx}
@@ -106,10 +111,12 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         entries={entries}
         previousHref={before === undefined ? null : base}
         nextHref={nextBeforeSeq === null ? null : `${base}?before=${nextBeforeSeq}`}
+        requests={await topUpRequestsOf(db, account.customerTimeAccountId)}
         may={{
           threshold: true,
           deactivate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_delete_time_accounts'),
-          activate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts'),
+          activate: mayCreate,
+          request: mayCreate && account.isActive,
         }}
         {...extra}
       />
@@ -128,5 +135,21 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     await setLowBalanceThreshold(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, seconds: parsed.data.threshold_hours });
     await request.flash('success', request.t('os.ta.threshold.done'));
     return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
+  });
+
+  scope.post('/time-account/customer-time-account/:accountId/top-up-request', async (request, reply) => {
+    const { account } = await accountFor(request);
+    const input = parseTopUpRequest(request.body, request.t);
+    if (!input.ok) return reply.html(await renderLedger(request, { requestForm: { errors: input.errors, values: input.values } }), 400);
+    return submitForm(
+      reply,
+      async () => {
+        // The service checks can_create_time_accounts for the account's customer and that the account is active.
+        await requestTopUp(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, seconds: input.seconds, note: input.note });
+        await request.flash('success', request.t('os.ta.request.done'));
+        return reply.redirect(`${paths.timeAccount(account.customerTimeAccountId)}#top-up-requests`, 303);
+      },
+      async (error) => renderLedger(request, { requestForm: { error, values: input.values } }),
+    );
   });
 }

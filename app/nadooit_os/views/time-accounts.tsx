@@ -4,12 +4,15 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { LedgerEntry } from '../../nadooit_time_account/ledger.js';
 import type { CustomerTimeAccountView } from '../../nadooit_time_account/services.js';
+import type { TopUpRequestListing } from '../../nadooit_time_account/top-up-requests.js';
 import type { Viewer } from '../access.js';
 import { formatDateTime, formatDuration } from '../format.js';
 import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import { Banner, Section, Table } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
+import { OpenRequestBadge, TopUpRequestForm, TopUpRequestTable } from './top-up-requests.js';
+import type { TopUpRequestFormState } from './top-up-requests.js';
 
 export function isLow(account: Pick<CustomerTimeAccountView, 'balanceSeconds' | 'lowBalanceThresholdSeconds'>): boolean {
   return account.lowBalanceThresholdSeconds !== null && account.balanceSeconds < account.lowBalanceThresholdSeconds;
@@ -35,6 +38,8 @@ export interface CustomerAccounts {
   accounts: CustomerTimeAccountView[];
   /** The viewer holds can_create_time_accounts for this customer. */
   mayCreate: boolean;
+  /** Open top-up requests per customer time account. */
+  openRequests: Map<string, { count: number; seconds: number }>;
   /** A refused "Zeitkonto anlegen" for this customer, with what was typed. */
   error?: string;
   values?: { name: string; threshold_hours: string };
@@ -107,6 +112,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
                     {a.name}
                   </a>
                   {a.isActive ? '' : <span class="badge text-bg-secondary ms-2" safe>{t('os.programs.inactive')}</span>}
+                  <OpenRequestBadge ctx={ctx} open={group.openRequests.get(a.customerTimeAccountId)} />
                 </td>
                 <td>
                   <Balance ctx={ctx} account={a} />
@@ -132,8 +138,12 @@ export interface LedgerPageProps {
   entries: LedgerEntry[];
   previousHref: string | null;
   nextHref: string | null;
+  /** The account's top-up requests, newest first. */
+  requests: TopUpRequestListing[];
   /** Which forms the viewer may use on this account. */
-  may: { threshold: boolean; deactivate: boolean; activate: boolean };
+  may: { threshold: boolean; deactivate: boolean; activate: boolean; request: boolean };
+  /** A rejected "Aufladung anfragen" with what was typed. */
+  requestForm?: TopUpRequestFormState;
   errors?: FieldErrors;
   values?: Record<string, string>;
   notice?: string;
@@ -162,6 +172,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
         }
       />
       {props.notice ? <Banner kind="success" text={props.notice} /> : ''}
+      {props.requestForm?.error ? <Banner kind="danger" text={props.requestForm.error} /> : ''}
       {isLow(account) ? (
         <Banner kind="warning" text={t('os.ta.low_banner', { name: account.name, threshold: formatDuration(account.lowBalanceThresholdSeconds, ctx.language) })} />
       ) : (
@@ -180,6 +191,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
         </div>
         <div class="col-md-6">
           <p class="small text-muted" safe>{t('os.ta.topup_hint')}</p>
+          {props.may.request ? <TopUpRequestForm ctx={ctx} customerTimeAccountId={account.customerTimeAccountId} state={props.requestForm} /> : ''}
           {props.may.threshold ? (
             <section class="card mb-3">
               <div class="card-body">
@@ -218,6 +230,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
           )}
         </div>
       </div>
+      <TopUpRequestTable ctx={ctx} requests={props.requests} zone={zone} />
       <Section title={t('os.ta.ledger')} small>
         <Table class="table-sm ledger-table" columns={[t('os.ta.ledger.col.date'), t('os.ta.ledger.col.kind'), { label: t('os.ta.ledger.col.seconds'), end: true }, { label: t('os.ta.ledger.col.balance'), end: true }, t('os.ta.ledger.col.note'), t('os.ta.ledger.col.reference')]} count={props.entries.length} empty={{ text: t('os.ta.ledger.empty'), icon: 'journal' }}>
           {props.entries.map((e) => (

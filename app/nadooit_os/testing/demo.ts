@@ -8,6 +8,7 @@ import { createProgram } from '../../nadooit_program/services.js';
 import { createCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { topUp } from '../../nadooit_time_account/ledger.js';
 import { customerTimeAccounts, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
+import { approveTopUpRequest, rejectTopUpRequest, requestTopUp } from '../../nadooit_time_account/top-up-requests.js';
 import { ALL_ROLES, book } from './world.js';
 
 const SYSTEM = { actorUserId: null, asStaff: true } as const;
@@ -34,8 +35,8 @@ function random(seed: number): () => number {
 
 /**
  * A populated dashboard for screenshots and the browser test: customer A with two programs (fixed and
- * tiered), a topped-up time account with a low-balance threshold, a year of bookings, employees and an API
- * key; customer B with its own people and bookings.
+ * tiered), a topped-up time account with a low-balance threshold and top-up requests, a year of bookings,
+ * employees and an API key; customer B with its own people and bookings.
  */
 export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   const a = await bookingWorld(db, { customerName: 'Alpha Logistik GmbH', balanceSeconds: 0, pricePerSecond: 10_000, defaultSeconds: 600 });
@@ -68,6 +69,11 @@ export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
   const [account] = await customerTimeAccounts(db, a.customerId);
   await setLowBalanceThreshold(db, { ...SYSTEM, customerTimeAccountId: account!.customerTimeAccountId, seconds: 12 * 3600 });
+  // Top-up requests in every state: approved (in the ledger), rejected with a reason, and one still open.
+  const ask = (hours: number, note: string) => requestTopUp(db, { actorUserId: boss.userId, customerTimeAccountId: account!.customerTimeAccountId, seconds: hours * 3600, note });
+  await approveTopUpRequest(db, { ...SYSTEM, requestId: (await ask(2, 'Nachkauf für die Monatsabschlüsse')).id });
+  await rejectTopUpRequest(db, { ...SYSTEM, requestId: (await ask(50, 'Jahrespaket')).id, reason: 'Bitte über das Angebot AN-2025-117 bestellen.' });
+  await ask(5, 'Bestellung 2025-051');
   await book(db, b, [past(1), past(3), past(40)], 900);
   const [disputed] = await book(db, second, [past(2)], 2400);
   await fileComplaint(db, { actorUserId: boss.userId, executionId: disputed!, text: 'Der Lieferschein wurde zweimal erfasst.' });

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { generate } from 'otplib';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { apiKeyFor, person } from '../../app/nadooit_api_executions_system/testing/fixtures.js';
+import { newContext, serve, useBrowser, watchProblems } from '../support/browser.js';
 import { describeEachBackend } from '../support/harness.js';
 import { createStaff } from './admin-support.js';
 
@@ -13,17 +13,7 @@ import { createStaff } from './admin-support.js';
  * original's admin routine — customer, program, customer program with a time account, top-up — a booking
  * from a bot through POST /api/executions, and its refund with the balance back where it was.
  */
-let browser: Browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Types into a relation's search box and picks the option the autocomplete (htmx) brings up. */
 async function pickRelation(page: Page, field: string, search: string, label: string | RegExp): Promise<void> {
@@ -42,22 +32,15 @@ const idFrom = (url: string) => /\/([0-9a-f-]{36})\/(?:change)?$/.exec(new URL(u
 
 describeEachBackend('browser: the admin', (h) => {
   it('a superuser logs in with password + TOTP, sets up a customer, program and prepaid time, sees a bot booking and refunds it', async () => {
-    const app = await h().app();
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as { port: number };
-    const origin = `http://localhost:${port}`;
+    const origin = await serve(await h().app());
     const db = h().system.context.db.kysely;
     const staff = await createStaff(db, h().settings, { superuser: true });
     const bot = await person(db, { displayName: 'Rechnungsbot' });
     const key = await apiKeyFor(db, bot.userId);
 
-    const context = await browser.newContext({ baseURL: origin, locale: 'de-DE' });
-    context.setDefaultTimeout(15_000);
+    const context = await newContext(browser(), { baseURL: origin });
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The site has no favicon yet (the browser's own request for it is not the admin's concern).
-    page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`${m.text()} ${m.location().url}`));
+    const errors = watchProblems(page);
 
     // Staff login: /admin/ sends to the staff login; password, then the authenticator app's code.
     await page.goto('/admin/');

@@ -1,63 +1,26 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { after, before, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { transaction } from '../../app/core/db/transaction.js';
 import { enrolmentPath, issueEnrolmentToken } from '../../app/nadooit_auth/services/tokens.js';
 import { createUser } from '../../app/nadooit_auth/services/users.js';
 import { grantKeyManager } from '../../app/nadooit_key/services.js';
+import { addVirtualAuthenticator, newContext, reserveOrigin, serve, useBrowser } from '../support/browser.js';
 import { describeEachBackend } from '../support/harness.js';
 
 /**
  * The real flow in headless Chromium with CDP virtual authenticators (one per person, like one security
  * key each) against a listening server: WebAuthn runs end to end, nothing is mocked.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const port = await freePort();
-const origin = `http://localhost:${port}`;
-let browser: Browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const { port, origin } = await reserveOrigin();
+const browser = useBrowser();
 
 /** A browser profile of its own with one virtual security key (resident keys, user verification). */
 async function personWithBrowser(options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: origin, javaScriptEnabled: options.javaScript ?? true, locale: 'de-DE' });
-  context.setDefaultTimeout(15_000);
+  const context = await newContext(browser(), { baseURL: origin, javaScriptEnabled: options.javaScript ?? true });
   const page = await context.newPage();
-  if (options.javaScript !== false) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-  }
+  if (options.javaScript !== false) await addVirtualAuthenticator(context, page);
   return { context, page };
 }
 
@@ -88,8 +51,7 @@ describeEachBackend(
   'browser: security keys end to end',
   (h) => {
     it('manager logs in with a key, registers a person who enrols, logs in with code + key and with a passkey; wrong key and code-only are refused', async () => {
-      const app = await h().app();
-      await app.listen({ host: '127.0.0.1', port });
+      await serve(await h().app(), port);
       const db = h().system.context.db.kysely;
 
       // A key manager whose key was enrolled through a link (as every person's is).

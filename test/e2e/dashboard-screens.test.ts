@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import { it } from 'node:test';
 import { customerTimeAccounts } from '../../app/nadooit_time_account/services.js';
 import { paths } from '../../app/nadooit_os/paths.js';
 import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
 import { sessionFor } from '../../app/nadooit_os/testing/session.js';
+import { newContext, serve, useBrowser, watchProblems } from '../support/browser.js';
 import { describeEachBackend } from '../support/harness.js';
 
 /**
@@ -19,37 +18,20 @@ import { describeEachBackend } from '../support/harness.js';
  */
 const outDir = process.env.DASHBOARD_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'nadooit-os-screens-'));
 mkdirSync(outDir, { recursive: true });
-let browser: Browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describeEachBackend('browser: NADOOIT OS pages render cleanly', (h) => {
   it('renders every main page without script errors or CSP violations', async () => {
-    const app = await h().app();
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as { port: number };
+    const origin = await serve(await h().app());
     const db = h().system.context.db.kysely;
     const w = await demoWorld(db);
     const [account] = await customerTimeAccounts(db, w.a.customerId);
     const token = await sessionFor(db, h().settings, w.boss.userId);
 
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, locale: 'de-DE', viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(15_000);
-    await context.addCookies([{ name: 'nadooit_session', value: token, domain: '127.0.0.1', path: '/' }]);
+    const context = await newContext(browser(), { baseURL: origin, viewport: { width: 1280, height: 860 } });
+    await context.addCookies([{ name: 'nadooit_session', value: token, url: origin }]);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    const problems = watchProblems(page);
 
     // Long lists are pictured as the first screen; short pages whole.
     const shoot = async (name: string, fullPage = true) => {

@@ -1,16 +1,15 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { after, before, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import { it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { transaction } from '../../app/core/db/transaction.js';
 import { acceptComplaint, listComplaints, startComplaint } from '../../app/nadoo_complaint_management/services.js';
 import { enrolmentPath, issueEnrolmentToken } from '../../app/nadooit_auth/services/tokens.js';
 import { paths } from '../../app/nadooit_os/paths.js';
 import { localParts, startOfLocalDay } from '../../app/core/time/periods.js';
 import { book, dashboardWorld } from '../../app/nadooit_os/testing/world.js';
+import { addVirtualAuthenticator, newContext, reserveOrigin, serve, useBrowser, watchProblems } from '../support/browser.js';
 import { describeEachBackend } from '../support/harness.js';
 
 /**
@@ -18,40 +17,13 @@ import { describeEachBackend } from '../support/harness.js';
  * login (CDP virtual authenticator), booking tabs, a complaint through the workflow, the CSV download —
  * and nothing of the second customer anywhere.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const port = await freePort();
-const origin = `http://localhost:${port}`;
-let browser: Browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const { port, origin } = await reserveOrigin();
+const browser = useBrowser();
 
 async function browserWithKey(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: origin, locale: 'de-DE', acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
+  const context = await newContext(browser(), { baseURL: origin, acceptDownloads: true });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  await addVirtualAuthenticator(context, page);
   return page;
 }
 
@@ -65,8 +37,7 @@ describeEachBackend(
   'browser: execution manager in NADOOIT OS',
   (h) => {
     it('logs in with a key, switches tabs, files a complaint ("Storniert" only after acceptance), downloads the CSV, never sees customer B', async () => {
-      const app = await h().app();
-      await app.listen({ host: '127.0.0.1', port });
+      await serve(await h().app(), port);
       const db = h().system.context.db.kysely;
       const w = await dashboardWorld(db);
       const [older] = await book(db, w.a, [firstOfLastMonth()], 1800);
@@ -79,10 +50,7 @@ describeEachBackend(
       // Security key enrolled through a one-time link, then logout and a real login with code + key.
       const link = await transaction(db, async (tx) => enrolmentPath((await issueEnrolmentToken(tx, w.executions.userId, null)).token));
       const page = await browserWithKey();
-      const cspViolations: string[] = [];
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-      });
+      const problems = watchProblems(page);
       await page.goto(link);
       await Promise.all([page.waitForURL('**/auth/keys'), page.click('#enrol-form button[type="submit"]')]);
       await page.goto(paths.profile);
@@ -154,7 +122,7 @@ describeEachBackend(
       // Customer B's fragment and export are refused even when asked for directly.
       assert.equal((await page.request.get(paths.bookingsFragment('last20', w.b.customerId), { headers: { 'HX-Request': 'true' } })).status(), 403);
       assert.equal((await page.request.get(paths.bookingsExport('last20', w.b.customerId))).status(), 403);
-      assert.deepEqual(cspViolations, []);
+      assert.deepEqual(problems, [], 'no script errors or CSP violations');
       await page.context().close();
     });
   },

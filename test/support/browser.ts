@@ -1,0 +1,112 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+
+/**
+ * Browser tests: the system Chromium driven by playwright-core (never `playwright install`), against the
+ * real app listening on 127.0.0.1. See /work/shared/ENVIRONMENT.md for why each flag is there.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** One Chromium for the test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is used outside a test');
+    return browser;
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A free port and its origin, known before the app is built: WebAuthn binds keys to the origin, so
+ * WEBAUTHN_ORIGIN must name the port the server will listen on. `http://localhost` is a secure context.
+ */
+export async function reserveOrigin(): Promise<{ port: number; origin: string }> {
+  const port = await freePort();
+  return { port, origin: `http://localhost:${port}` };
+}
+
+/** Starts the app on 127.0.0.1 (a random port unless one was reserved) and returns the origin to browse. */
+export async function serve(app: FastifyInstance, port = 0): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port });
+  return `http://localhost:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * A fresh browser profile, German unless told otherwise, with 15 s timeouts. `__name` is defined in every
+ * page because tsx compiles named inner functions into `__name(...)` calls that page.evaluate would ship.
+ */
+export async function newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: 'de-DE', ...options });
+  context.setDefaultTimeout(15_000);
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return context;
+}
+
+/** Gives the page a CDP virtual authenticator: one security key with resident keys and user verification. */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+}
+
+/**
+ * Everything the page reports as broken, collected while the test runs: uncaught script errors and console
+ * errors (CSP violations are among them). With `origin`, also failed requests and requests leaving it.
+ */
+export function watchProblems(page: Page, options: { origin?: string } = {}): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()} (${message.location().url})`);
+  });
+  const { origin } = options;
+  if (origin) {
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) problems.push(`external: ${url}`);
+    });
+  }
+  return problems;
+}

@@ -21,17 +21,38 @@ export interface FieldProps {
   autofocus?: boolean;
 }
 
+/** Label, help text and error messages around one form control; ids and invalid state derive from the name. */
+function FieldFrame({
+  children,
+  ...props
+}: {
+  name: string;
+  label: string;
+  help?: string;
+  messages: string[];
+  children: JSX.Element;
+}): JSX.Element {
+  return (
+    <div class="mb-3">
+      <label class="form-label" for={`field-${props.name}`} safe>
+        {props.label}
+      </label>
+      {children}
+      {props.help ? <div class="form-text" safe>{props.help}</div> : ''}
+      {props.messages.map((m) => (
+        <div class="invalid-feedback" safe>{m}</div>
+      ))}
+    </div>
+  );
+}
+
 export function Field(props: FieldProps): JSX.Element {
   const messages = props.errors?.[props.name] ?? [];
   const invalid = messages.length > 0;
-  const id = `field-${props.name}`;
   return (
-    <div class="mb-3">
-      <label class="form-label" for={id} safe>
-        {props.label}
-      </label>
+    <FieldFrame name={props.name} label={props.label} help={props.help} messages={messages}>
       <input
-        id={id}
+        id={`field-${props.name}`}
         class={`form-control${invalid ? ' is-invalid' : ''}`}
         name={props.name}
         type={props.type ?? 'text'}
@@ -43,11 +64,7 @@ export function Field(props: FieldProps): JSX.Element {
         autofocus={props.autofocus}
         aria-invalid={invalid ? 'true' : undefined}
       />
-      {props.help ? <div class="form-text" safe>{props.help}</div> : ''}
-      {messages.map((m) => (
-        <div class="invalid-feedback" safe>{m}</div>
-      ))}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -65,17 +82,13 @@ export interface SelectProps {
 export function Select(props: SelectProps): JSX.Element {
   const messages = props.errors?.[props.name] ?? [];
   const selected = new Set(Array.isArray(props.value) ? props.value : props.value ? [props.value] : []);
-  const id = `field-${props.name}`;
   return (
-    <div class="mb-3">
-      <label class="form-label" for={id} safe>
-        {props.label}
-      </label>
+    <FieldFrame name={props.name} label={props.label} help={props.help} messages={messages}>
       <select
-        id={id}
+        id={`field-${props.name}`}
         name={props.name}
         class={`form-select${messages.length ? ' is-invalid' : ''}`}
-        multiple={props.multiple ? "multiple" : undefined}
+        multiple={props.multiple ? 'multiple' : undefined}
         required={props.required}
       >
         {props.options.map((o) => (
@@ -84,11 +97,7 @@ export function Select(props: SelectProps): JSX.Element {
           </option>
         ))}
       </select>
-      {props.help ? <div class="form-text" safe>{props.help}</div> : ''}
-      {messages.map((m) => (
-        <div class="invalid-feedback" safe>{m}</div>
-      ))}
-    </div>
+    </FieldFrame>
   );
 }
 

@@ -3,6 +3,7 @@ import type { AdminAction, AdminResource, Row } from '../core/admin/types.js';
 import { LinkList } from '../core/admin/views/extras.js';
 import { API_KEY_MANAGER_ABILITIES, appointApiKeyManager, removeApiKeyManagerCustomers, revokeApiKey } from './services.js';
 import './models.js';
+import { personTitle } from '../nadooit_auth/services/users.js';
 
 const appLabel = { de: 'API-Schlüssel', en: 'API keys' };
 
@@ -97,7 +98,7 @@ export const apiKeyManagersResource: AdminResource = {
         .select(['m.id', 'u.display_name', 'u.user_code'])
         .where('m.id', 'in', ids)
         .execute();
-      return new Map(rows.map((r) => [r.id, `${r.display_name || r.user_code} (${r.user_code})`]));
+      return new Map(rows.map((r) => [r.id, personTitle(r)]));
     },
   },
   fields: [
@@ -170,7 +171,7 @@ export const apiKeyManagersResource: AdminResource = {
         d,
         title: { de: 'Hat die Rolle vergeben an', en: 'Has given the role to' },
         resource: 'nadooit_hr.employees',
-        items: appointees.map((a) => ({ id: a.id, title: `${a.display_name || a.user_code} (${a.user_code})` })),
+        items: appointees.map((a) => ({ id: a.id, title: personTitle(a) })),
         id: 'api-key-manager-appointees',
       }))
     );

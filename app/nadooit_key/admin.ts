@@ -8,6 +8,7 @@ import { enrolmentPath, issueEnrolmentToken } from '../nadooit_auth/services/tok
 import { grantKeyManager, KEY_ABILITIES, newEnrolmentLink, removeKeyManager, resetPersonKeys } from './services.js';
 import type { KeyAbilities } from './services.js';
 import './models.js';
+import { personTitle } from '../nadooit_auth/services/users.js';
 
 const ABILITY_LABELS: Record<string, { de: string; en: string }> = {
   can_create_keys: { de: 'Darf Personen registrieren', en: 'May register people' },
@@ -40,7 +41,7 @@ export const keyManagersResource: AdminResource = {
         .select(['k.id', 'u.display_name', 'u.user_code'])
         .where('k.id', 'in', ids)
         .execute();
-      return new Map(rows.map((r) => [r.id, `${r.display_name || r.user_code} (${r.user_code})`]));
+      return new Map(rows.map((r) => [r.id, personTitle(r)]));
     },
   },
   fields: [

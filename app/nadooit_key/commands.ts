@@ -2,7 +2,7 @@ import type { CommandDefinition } from '../core/cli/registry.js';
 import { CommandError } from '../core/cli/registry.js';
 import { transaction } from '../core/db/transaction.js';
 import { recordSecurityEvent } from '../nadooit_auth/services/audit.js';
-import { findUserByCode } from '../nadooit_auth/services/users.js';
+import { personTitle, findUserByCode } from '../nadooit_auth/services/users.js';
 import { KEY_ABILITIES, grantKeyManager } from './services.js';
 import type { KeyAbilities, KeyAbility } from './services.js';
 
@@ -29,6 +29,6 @@ export const grantKeyManagerCommand: CommandDefinition = {
       await grantKeyManager(tx, user.id, abilities);
       await recordSecurityEvent(tx, { event: 'key_manager_appointed', userId: user.id, detail: { abilities: requested, via: 'manage grant-key-manager' } });
     });
-    io.out(`${user.display_name || user.user_code} (${user.user_code}) is a key manager: ${(requested as KeyAbility[]).join(', ')}`);
+    io.out(`${personTitle(user)} is a key manager: ${(requested as KeyAbility[]).join(', ')}`);
   },
 };

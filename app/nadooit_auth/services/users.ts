@@ -106,6 +106,11 @@ export function userLabel(user: Pick<User, 'display_name' | 'username' | 'user_c
   return user.display_name || user.username || user.user_code;
 }
 
+/** "Name (CODE)" — how admin lists and the CLI name a person (the code stands in for a missing name). */
+export function personTitle(user: Pick<User, 'display_name' | 'user_code'>): string {
+  return `${user.display_name || user.user_code} (${user.user_code})`;
+}
+
 export function toCurrentUser(user: User, secondFactorVerified: boolean): CurrentUser {
   return {
     id: user.id,

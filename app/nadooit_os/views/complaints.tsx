@@ -67,12 +67,18 @@ export function ComplaintModalContent(props: ComplaintFormProps): JSX.Element {
           <button type="button" class="btn btn-outline-secondary" data-bs-dismiss="modal" safe>
             {ctx.t('os.complaint.cancel')}
           </button>
-          <button type="submit" class="btn btn-danger" safe>
-            {ctx.t('os.complaint.send')}
-          </button>
+          <SendButton ctx={ctx} />
         </div>
       </form>
     </div>
+  );
+}
+
+function SendButton({ ctx }: { ctx: PageContext }): JSX.Element {
+  return (
+    <button type="submit" class="btn btn-danger" safe>
+      {ctx.t('os.complaint.send')}
+    </button>
   );
 }
 
@@ -121,9 +127,7 @@ export function ComplaintPage(props: ComplaintFormProps & { viewer: Viewer }): J
               <a class="btn btn-outline-secondary" href={paths.bookings} safe>
                 {ctx.t('os.complaint.cancel')}
               </a>
-              <button type="submit" class="btn btn-danger" safe>
-                {ctx.t('os.complaint.send')}
-              </button>
+              <SendButton ctx={ctx} />
             </div>
           </form>
         </div>

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, forbidden, isApiPath } from '../core/http/errors.js';
-import { localPath } from '../core/http/server.js';
+import { localPath } from '../core/http/redirects.js';
 import type { CurrentUser } from '../core/http/types.js';
 
 export const LOGIN_PATH = '/auth/login-user';

@@ -4,7 +4,7 @@ import { describeEachBackend } from '../../../test/support/harness.js';
 import { TestClient } from '../../../test/support/http.js';
 import { sha256Hex } from './tokens.js';
 import { SESSION_COOKIE } from './sessions.js';
-import { localPath } from './server.js';
+import { localPath } from './redirects.js';
 import type { FastifyInstance } from 'fastify';
 import { Layout } from '../ui/layout.js';
 import { pageContext } from '../ui/page-context.js';

@@ -17,6 +17,7 @@ import type { Language } from '../ui/i18n.js';
 import { pageContext } from '../ui/page-context.js';
 import { HttpError, codeForStatus, isApiPath } from './errors.js';
 import { hostAllowed } from './hosts.js';
+import { localPath } from './redirects.js';
 import { rateLimitExceeded } from './rate-limit.js';
 import { SESSION_COOKIE, createSession, csrfTokenFor, loadSession, saveSessionData, setSessionValue } from './sessions.js';
 import type { FlashMessage } from './sessions.js';
@@ -224,19 +225,6 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
 function acceptsHtml(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
   return accept === '' || accept.includes('text/html') || accept.includes('*/*');
-}
-
-/** Only same-site paths are followed after a form; anything else (//evil, https://…) goes home. */
-export function localPath(candidate: unknown, fallback = '/'): string {
-  if (typeof candidate !== 'string' || !candidate.startsWith('/') || candidate.startsWith('//') || candidate.includes('\\')) {
-    return fallback;
-  }
-  try {
-    const url = new URL(candidate, 'http://local.invalid');
-    return url.origin === 'http://local.invalid' ? `${url.pathname}${url.search}${url.hash}` : fallback;
-  } catch {
-    return fallback;
-  }
 }
 
 function verifyCsrf(request: FastifyRequest, secret: string, trustedOrigins: string[]): void {

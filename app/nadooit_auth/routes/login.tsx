@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { AppContext } from '../../core/app-module.js';
-import { localPath } from '../../core/http/server.js';
+import { localPath, optionalLocalPath } from '../../core/http/redirects.js';
 import { destroySession } from '../../core/http/sessions.js';
 import { hmac } from '../../core/http/tokens.js';
 import { formString } from '../../core/ui/forms.js';
@@ -28,7 +28,7 @@ const codeBody = z.object({ user_code: z.string().max(64) });
 
 function nextOf(request: FastifyRequest): string | undefined {
   const next = (request.query as Record<string, unknown>)?.next;
-  return typeof next === 'string' && localPath(next, '') ? localPath(next) : undefined;
+  return optionalLocalPath(next);
 }
 
 /**
@@ -39,7 +39,10 @@ function decoyAllowList(secretKey: string, code: string) {
   return [{ id: hmac(secretKey, `decoy-credential:${code}`) }];
 }
 
-/** Checks an assertion against a stored, enabled key of an active person; null on any mismatch. */
+/**
+ * Checks an assertion against a stored, enabled key of an active person; null on any mismatch. Without an
+ * expected user (the usernameless passkey login) the key is the only factor and must have verified its user.
+ */
 export async function verifiedKeyLogin(
   context: AppContext,
   request: FastifyRequest,
@@ -55,7 +58,7 @@ export async function verifiedKeyLogin(
   if (!user?.is_active) return null;
   let counter: number | null;
   try {
-    counter = await verifyAuthentication(context.settings, response, challenge.challenge, credential);
+    counter = await verifyAuthentication(context.settings, response, challenge.challenge, credential, expectedUserId === null);
   } catch (error) {
     if (/counter/i.test((error as Error).message)) {
       await audit(context, request, 'key_counter_mismatch', user.id, { key: credential.id });
@@ -170,5 +173,5 @@ export function loginRoutes(app: FastifyInstance, context: AppContext): void {
 
 function formNext(request: FastifyRequest): string | undefined {
   const next = formString(request.body, 'next');
-  return next && localPath(next, '') ? localPath(next) : undefined;
+  return optionalLocalPath(next);
 }

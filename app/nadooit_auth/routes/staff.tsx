@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../core/app-module.js';
 import { transaction } from '../../core/db/transaction.js';
-import { localPath } from '../../core/http/server.js';
+import { localPath, optionalLocalPath } from '../../core/http/redirects.js';
 import { rotateSession } from '../../core/http/sessions.js';
 import type { FieldErrors } from '../../core/ui/components.js';
 import { fieldErrors, formString } from '../../core/ui/forms.js';
@@ -67,14 +67,14 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
 
   app.get('/auth/staff-login', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const next = typeof query.next === 'string' && localPath(query.next, '') ? localPath(query.next) : undefined;
+    const next = optionalLocalPath(query.next);
     if (request.user?.isStaff && request.user.secondFactorVerified) return reply.redirect(next ?? DEFAULT_AFTER_STAFF_LOGIN);
     return renderLogin(request, reply, 200, { next });
   });
 
   app.post('/auth/staff-login', PASSWORD_RATE, async (request, reply) => {
     const nextField = formString(request.body, 'next');
-    const next = nextField && localPath(nextField, '') ? localPath(nextField) : undefined;
+    const next = optionalLocalPath(nextField);
     const parsed = passwordForm.safeParse({ username: formString(request.body, 'username'), password: (request.body as Record<string, unknown>)?.password ?? '' });
     if (!parsed.success) {
       return renderLogin(request, reply, 422, { next, username: formString(request.body, 'username'), errors: translated(request, fieldErrors(parsed.error)) });

@@ -1,0 +1,32 @@
+/** Inputs attackers send, shared by the security regression tests. */
+
+/** Targets that browsers resolve to another host (or a script), in the forms used to slip past checks. */
+export const REDIRECT_BYPASSES = [
+  '//evil.example/x',
+  '///evil.example/x',
+  '/.//evil.example/x',
+  '/..//evil.example',
+  '/./..//evil.example',
+  '/a/../..//evil.example',
+  '/x/..//evil.example',
+  '/%2e//evil.example',
+  '/%2E%2E//evil.example',
+  '/.%2e//evil.example',
+  '/\\evil.example',
+  '/\\/evil.example',
+  '\\\\evil.example',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r\n/evil.example',
+  '/\u0000/evil.example',
+  ' //evil.example',
+  'https://evil.example',
+  'https:/evil.example',
+  'http:evil.example',
+  '//user@evil.example',
+  '//user:pass@evil.example/',
+  'javascript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  '%2F%2Fevil.example',
+  'evil.example',
+] as const;

@@ -75,7 +75,11 @@ export async function verifyRegistration(
   };
 }
 
-/** With credentials: login by code (only those keys may answer). Without: discoverable passkey login. */
+/**
+ * With credentials: login by code, or a staff second factor (only those keys may answer; a touch is
+ * enough, because the code or the password already names the account). Without: the usernameless
+ * passkey login, where the key is the only factor, so it must verify its user (PIN or biometric).
+ */
 export async function authenticationOptions(
   settings: Settings,
   allow?: Array<{ id: string; transports?: string[] }>,
@@ -83,7 +87,7 @@ export async function authenticationOptions(
   return generateAuthenticationOptions({
     rpID: settings.webauthn.rpId,
     timeout: TIMEOUT_MS,
-    userVerification: 'preferred',
+    userVerification: allow ? 'preferred' : 'required',
     allowCredentials: allow,
   });
 }
@@ -101,6 +105,7 @@ export async function verifyAuthentication(
   response: AuthenticationResponseJSON,
   expectedChallenge: string,
   credential: Credential,
+  requireUserVerification: boolean,
 ): Promise<number | null> {
   const result = await verifyAuthenticationResponse({
     response,
@@ -113,7 +118,7 @@ export async function verifyAuthentication(
       counter: credential.sign_count,
       transports: transportsOf(credential) as never,
     },
-    requireUserVerification: false,
+    requireUserVerification,
   });
   return result.verified ? result.authenticationInfo.newCounter : null;
 }

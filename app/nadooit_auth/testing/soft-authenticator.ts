@@ -104,15 +104,20 @@ export class SoftAuthenticator {
   /**
    * Answers navigator.credentials.get(): with an allow list it uses the first key of its own on that
    * list (or `use`, to test a key the server did not ask for); without one, any discoverable key.
+   * `userVerified: false` answers with user presence only (a touch, no PIN or biometric).
    */
-  getAssertion(options: PublicKeyCredentialRequestOptionsJSON, choice: { use?: string; counter?: number; origin?: string } = {}): AuthenticationResponseJSON {
+  getAssertion(
+    options: PublicKeyCredentialRequestOptionsJSON,
+    choice: { use?: string; counter?: number; origin?: string; userVerified?: boolean } = {},
+  ): AuthenticationResponseJSON {
     const allowed = options.allowCredentials?.map((c) => c.id) ?? [];
     const id = choice.use ?? (allowed.length ? allowed.find((a) => this.credentials.has(a)) : this.credentialIds[0]);
     const credential = id ? this.credentials.get(id) : undefined;
     if (!credential) throw new Error('NotAllowedError: no matching credential on this authenticator');
     credential.counter = choice.counter ?? credential.counter + 1;
     const clientDataJSON = JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: choice.origin ?? this.origin, crossOrigin: false });
-    const authenticatorData = Buffer.concat([sha256(this.rpId), Buffer.from([0x05]), counterBytes(credential.counter)]);
+    const flags = choice.userVerified === false ? 0x01 : 0x05; // user present (+ user verified)
+    const authenticatorData = Buffer.concat([sha256(this.rpId), Buffer.from([flags]), counterBytes(credential.counter)]);
     const signature = sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), credential.privateKey);
     return {
       id: credential.id,

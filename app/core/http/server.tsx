@@ -15,8 +15,11 @@ import { ErrorPage } from '../ui/error-page.js';
 import { negotiateLanguage, translator } from '../ui/i18n.js';
 import type { Language } from '../ui/i18n.js';
 import { pageContext } from '../ui/page-context.js';
+import type { PageContext } from '../ui/page-context.js';
 import { HttpError, codeForStatus, isApiPath } from './errors.js';
 import { hostAllowed } from './hosts.js';
+import { installInputGuard } from './input-guard.js';
+import type { InputProblem } from './input-guard.js';
 import { localPath } from './redirects.js';
 import { rateLimitExceeded } from './rate-limit.js';
 import { SESSION_COOKIE, createSession, csrfTokenFor, loadSession, saveSessionData, setSessionValue } from './sessions.js';
@@ -69,6 +72,15 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A malformed percent-encoding or an over-long path segment is refused by the router before any
+    // hook runs; answer it in the platform's error shape too.
+    frameworkErrors: (error, request, fastifyReply) => {
+      const reply = fastifyReply as FastifyReply;
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
+      const message = status === 414 ? 'A path segment is too long' : 'The URL is not valid';
+      if (isApiPath(request.url)) return reply.code(status).send({ error: { code: codeForStatus(status), message } });
+      return reply.code(status).type('text/plain; charset=utf-8').send(message);
+    },
   });
 
   app.decorate('userResolver', null);
@@ -136,6 +148,7 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     }
   });
 
+  installInputGuard(app);
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE_METHODS.has(request.method)) return;
     const mode = request.routeOptions.config?.csrf ?? true;
@@ -144,8 +157,10 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     verifyCsrf(request, settings.secretKey, settings.csrfTrustedOrigins);
   });
 
-  app.addHook('onSend', async (request) => {
+  app.addHook('onSend', async (request, reply) => {
     if (request.session) await saveSessionData(db.kysely, request.session);
+    // Pages of a session (signed-in or carrying a CSRF token) and API answers are nobody else's to cache.
+    if ((request.session || isApiPath(request.url)) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
@@ -161,7 +176,7 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     const ctx = await pageContext(request).catch(() => null);
     if (!ctx) return reply.code(status).type('text/plain').send(message);
     const detail = settings.debug && status >= 500 ? String(error.stack ?? error.message) : undefined;
-    return reply.html(<ErrorPage ctx={ctx} status={status} detail={detail} />, status);
+    return reply.html(<ErrorPage ctx={ctx} status={status} reason={reasonOf(error, ctx.t)} detail={detail} />, status);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
@@ -222,9 +237,19 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
   return app;
 }
 
+/** The page text for a refusal whose code has its own message (the field it names filled in). */
+function reasonOf(error: FastifyError | HttpError, t: PageContext['t']): string | undefined {
+  if (!(error instanceof HttpError) || error.code !== 'invalid_characters') return undefined;
+  const field = (error.details as InputProblem[] | undefined)?.[0]?.field ?? '';
+  return t('core.error.invalid_characters', { field: field.replace(/^(body|query|path)\./, '') });
+}
+
+/** A page for browsers; JSON for clients that ask for it or that sent JSON without asking for HTML. */
 function acceptsHtml(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
-  return accept === '' || accept.includes('text/html') || accept.includes('*/*');
+  if (accept.includes('text/html')) return true;
+  if (String(request.headers['content-type'] ?? '').includes('json')) return false;
+  return accept === '' || accept.includes('*/*');
 }
 
 function verifyCsrf(request: FastifyRequest, secret: string, trustedOrigins: string[]): void {

@@ -5,7 +5,8 @@ export type BookingRefusal =
   | 'program_inactive'
   | 'program_without_customer'
   | 'invalid_time_saved'
-  | 'idempotency_conflict';
+  | 'idempotency_conflict'
+  | 'idempotency_key_too_long';
 
 const STATUS: Record<BookingRefusal, number> = {
   program_not_found: 400,
@@ -13,6 +14,7 @@ const STATUS: Record<BookingRefusal, number> = {
   program_without_customer: 400,
   invalid_time_saved: 400,
   idempotency_conflict: 409,
+  idempotency_key_too_long: 400,
 };
 
 /**

@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import type { AppContext } from '../../core/app-module.js';
 import { HttpError } from '../../core/http/errors.js';
-import { sha256Hex } from '../../core/http/tokens.js';
-import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest, verifyApiKey } from '../../nadooit_api_key/services.js';
+import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest } from '../../nadooit_api_key/services.js';
 import { BookingRefused } from '../errors.js';
 import { bookExecution } from '../services/booking.js';
 import { bookingBody } from '../services/responses.js';
 import { canonicalUuid, legacyField, legacyString, parseTimeSaved } from './fields.js';
 import { checkUser } from './users-check.js';
-import { apiRateLimit } from './rate-limit.js';
+import { apiRateLimit, keyOrAddressBucket, verifyPresentedKey } from './rate-limit.js';
 
 const LEGACY_PATHS = ['/api/executions', '/api/users/check'];
 
@@ -40,7 +39,7 @@ async function createExecution(context: AppContext, request: FastifyRequest, rep
   const { key } = parseKeyFromRequest(request);
   if (typeof key !== 'string') return invalidRequest(reply); // 1
   const userCode = legacyString(request, 'NADOOIT__USER_CODE');
-  const verified = await verifyApiKey(db.kysely, key, userCode); // 2, 3, 4
+  const verified = await verifyPresentedKey(db.kysely, key, userCode); // 2, 3, 4
   if (!verified.ok) {
     const failure = LEGACY_EXECUTIONS_ERRORS[verified.reason];
     return reply.code(failure.status).send({ error: failure.error });
@@ -90,9 +89,40 @@ async function createExecution(context: AppContext, request: FastifyRequest, rep
   }
 }
 
+const ALLOW = 'POST, OPTIONS';
+
 /** DRF's 405 body for the other methods. */
 async function methodNotAllowed(request: FastifyRequest, reply: FastifyReply) {
-  return reply.code(405).header('allow', 'POST, OPTIONS').send({ detail: `Method "${request.method}" not allowed.` });
+  return reply.code(405).header('allow', ALLOW).send({ detail: `Method "${request.method}" not allowed.` });
+}
+
+/** OPTIONS answers what the Allow header promises, with DRF's metadata body. */
+async function describeEndpoint(request: FastifyRequest, reply: FastifyReply) {
+  return reply.header('allow', ALLOW).send({
+    name: request.url.startsWith('/api/users') ? 'Check User' : 'Create Execution',
+    renders: ['application/json'],
+    parses: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
+  });
+}
+
+/**
+ * Multipart fields as the body (files as Buffers). Parsing is ours rather than the plugin's
+ * attachFieldsToBody, so a malformed body — garbage, truncated, no boundary — is a 400 in the legacy
+ * shape instead of a parser exception; limit errors keep their own status (413).
+ */
+async function multipartBody(request: FastifyRequest): Promise<void> {
+  if (!request.isMultipart()) return;
+  const fields: Record<string, string | Buffer> = {};
+  try {
+    for await (const part of request.parts()) {
+      fields[part.fieldname] = part.type === 'file' ? await part.toBuffer() : String(part.value);
+    }
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) throw error;
+    throw new HttpError(400, 'invalid_multipart', `Malformed multipart body: ${(error as Error).message}`);
+  }
+  request.body = fields;
 }
 
 /** Errors thrown before or outside the handlers (bad JSON, CSRF, rate limit) in the legacy body shape. */
@@ -106,7 +136,7 @@ function legacyErrorHandler() {
     if (error instanceof HttpError && error.code === 'csrf_failed') return reply.code(403).send({ detail: `CSRF Failed: ${error.message}` });
     if (status === 429) return reply.code(429).send({ error: request.t('executions.error.rate_limited') });
     if (status === 413 || status === 415) return reply.code(status).send({ detail: error.message });
-    return invalidRequest(reply);
+    return invalidRequest(reply, error instanceof HttpError ? error.message : undefined);
   };
 }
 
@@ -114,18 +144,16 @@ export async function legacyApiRoutes(app: FastifyInstance, context: AppContext)
   await app.register(async (scope) => {
     // Multipart only here (bots post files nowhere, but DRF accepted multipart forms).
     await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
       limits: { fields: 50, fieldSize: 64 * 1024, files: 5, fileSize: 1024 * 1024, parts: 60 },
     });
+    scope.addHook('preValidation', multipartBody);
     scope.setErrorHandler(legacyErrorHandler());
-    const rateLimit = apiRateLimit(context.settings, (request) => {
-      const { key } = parseKeyFromRequest(request);
-      return typeof key === 'string' ? `key:${sha256Hex(key)}` : `ip:${request.ip}`;
-    });
+    const rateLimit = apiRateLimit(context.settings, (request) => keyOrAddressBucket(request, parseKeyFromRequest(request).key));
     scope.post('/api/executions', { config: { csrf: 'session-only', rateLimit } }, (request, reply) => createExecution(context, request, reply));
     scope.post('/api/users/check', { config: { csrf: 'session-only', rateLimit } }, (request, reply) => checkUser(context, request, reply));
     for (const url of LEGACY_PATHS) {
       scope.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url, config: { csrf: false }, handler: methodNotAllowed });
+      scope.route({ method: 'OPTIONS', url, config: { csrf: false }, handler: describeEndpoint });
     }
   });
 }

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
 import type { Tx } from '../../core/db/transaction.js';
-import { parseKeyFromRequest, verifyApiKey } from '../../nadooit_api_key/services.js';
+import { parseKeyFromRequest } from '../../nadooit_api_key/services.js';
+import { verifyPresentedKey } from './rate-limit.js';
 import type { ApiKeyFailure } from '../../nadooit_api_key/services.js';
 import { legacyString } from './fields.js';
 
@@ -39,7 +40,7 @@ export async function sharesCustomer(db: Tx, callerUserId: string, otherUserId: 
 export async function checkUser(context: AppContext, request: FastifyRequest, reply: FastifyReply) {
   const db = context.db.kysely;
   const { key } = parseKeyFromRequest(request);
-  const verified = await verifyApiKey(db, key, legacyString(request, 'NADOOIT__USER_CODE'));
+  const verified = await verifyPresentedKey(db, key, legacyString(request, 'NADOOIT__USER_CODE'));
   if (!verified.ok) {
     const failure = CALLER_ERRORS[verified.reason];
     return reply.code(failure.status).send({ error: failure.error });

@@ -87,7 +87,9 @@ export async function bookExecution(db: Tx, input: BookExecutionInput): Promise<
   const reported = checkTimeSaved(input.timeSavedSeconds, input.maxTimeSavedSeconds);
   const key = input.idempotencyKey?.trim() || null;
   if (key && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BookingRefused('idempotency_conflict', `Idempotency keys have at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    throw new BookingRefused('idempotency_key_too_long', `Idempotency keys have at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, {
+      max: MAX_IDEMPOTENCY_KEY_LENGTH,
+    });
   }
   const scopedKey = key && input.userId ? key : null;
   const print = fingerprint(input, reported);

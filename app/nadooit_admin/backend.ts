@@ -30,6 +30,7 @@ export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     .execute();
 }
 
+/** The model permissions granted to a staff member (the grant source core's `staffAccess` reads). */
 export async function grantsOf(db: DB, userId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('admin_permissions').select(['resource', 'permission']).where('user_id', '=', userId).execute();
   return new Set(rows.map((r) => `${r.resource}:${r.permission}`));
@@ -53,4 +54,4 @@ export async function recentOf(db: DB, userId: string, limit: number): Promise<R
   }));
 }
 
-export const adminBackend: AdminBackend = { grants: grantsOf, audit: writeAudit, recent: recentOf };
+export const adminBackend: AdminBackend = { audit: writeAudit, recent: recentOf };

@@ -1,8 +1,9 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
+import { useGrantSource } from '../core/admin/access.js';
 import { mountAdmin } from '../core/admin/mount.js';
 import { adminMessages } from '../core/admin/messages.js';
 import { AUDIT_LOG } from './admin.js';
-import { adminBackend } from './backend.js';
+import { adminBackend, grantsOf } from './backend.js';
 import { adminGuard } from './guard.js';
 import { adminMigrations } from './migrations/0001_admin.js';
 import { buildSite } from './resources.js';
@@ -10,6 +11,9 @@ import './models.js';
 
 /** The staff admin at /admin/: every app's resources, per-model permissions and the audit log. */
 export function nadooitAdminApp(_context: () => AppContext): AppModule {
+  // The grants live in this app's table; the admin and the REST API (an app below this one) both read
+  // them through core's staffAccess, so one grant means the same on every transport.
+  useGrantSource(grantsOf);
   return {
     name: 'nadooit_admin',
     dependsOn: ['nadooit_auth', 'nadooit_time_account', 'nadooit_api_executions_system'],

@@ -33,14 +33,37 @@ export interface RecentEntry {
 }
 
 /**
- * What the generic admin needs from the app that mounts it (app/nadooit_admin): who may do what, and where
- * the audit log goes. Core knows neither table.
+ * What the generic admin needs from the app that mounts it (app/nadooit_admin): where the audit log goes.
+ * Core knows neither the audit table nor the grants table (the grants come through `useGrantSource`).
  */
 export interface AdminBackend {
-  /** Permissions of a staff user who is not a superuser, as "app.resource:permission". */
-  grants(db: DB, userId: string): Promise<Set<string>>;
   audit(tx: Transaction<Database>, entry: AuditEntry): Promise<void>;
   recent(db: DB, userId: string, limit: number): Promise<RecentEntry[]>;
+}
+
+/** The model permissions of a staff user who is not a superuser, as "app.resource:permission". */
+export type GrantSource = (db: DB, userId: string) => Promise<Set<string>>;
+
+/** Until the app owning the grants table provides its source (or when it is not installed), nobody holds a grant. */
+let grantSource: GrantSource = async () => new Set();
+
+/**
+ * The app that owns the grants table (nadooit_admin) hands its reader to core once, when it is set up.
+ * Apps below it (the REST API) cannot import it, so they ask core: one reader, one rule for every transport.
+ */
+export function useGrantSource(source: GrantSource): void {
+  grantSource = source;
+}
+
+/** Who an Access is for: only the superuser flag decides beyond the grants. */
+export type StaffIdentity = Pick<CurrentUser, 'id' | 'isSuperuser'>;
+
+/**
+ * The permissions of one staff member (already known to be active staff with the authentication the caller
+ * demands), as the admin and the REST API both check them: superusers everything, others their grants.
+ */
+export async function staffAccess(db: DB, user: StaffIdentity): Promise<Access> {
+  return new Access(user, user.isSuperuser ? new Set<string>() : await grantSource(db, user.id));
 }
 
 /**
@@ -50,7 +73,7 @@ export interface AdminBackend {
  */
 export class Access {
   constructor(
-    readonly user: CurrentUser,
+    readonly user: StaffIdentity,
     private readonly granted: Set<string>,
   ) {}
 
@@ -71,4 +94,11 @@ export class Access {
   canRun(resource: AdminResource, action: AdminAction): boolean {
     return (!action.superuserOnly || this.user.isSuperuser) && this.holds(resource, action.permission);
   }
+}
+
+/** The action a resource declares under `name`; a missing one is a programming error. */
+export function actionOf(resource: AdminResource, name: string): AdminAction {
+  const action = resource.actions?.find((a) => a.name === name);
+  if (!action) throw new Error(`admin: ${resourceKey(resource)} has no action ${name}`);
+  return action;
 }

@@ -5,8 +5,8 @@ import { HttpError, forbidden, notFound } from '../http/errors.js';
 import type { CurrentUser } from '../http/types.js';
 import { pageContext } from '../ui/page-context.js';
 import type { PageContext } from '../ui/page-context.js';
-import { Access } from './access.js';
-import type { AdminBackend, AuditAction } from './access.js';
+import { staffAccess } from './access.js';
+import type { Access, AdminBackend, AuditAction } from './access.js';
 import { changedFields, loadRow, snapshot, titlesFor, titlesOfRows } from './records.js';
 import { choicesOf, primaryKey, resourceKey, text } from './site.js';
 import type { AdminSite } from './site.js';
@@ -46,8 +46,7 @@ export async function adminRequest(options: AdminOptions, request: FastifyReques
   if (!user) throw forbidden();
   let access = cache.get(request);
   if (!access) {
-    const granted = user.isSuperuser ? new Set<string>() : await options.backend.grants(options.context.db.kysely, user.id);
-    access = new Access(user, granted);
+    access = await staffAccess(options.context.db.kysely, user);
     cache.set(request, access);
   }
   const ctx = await pageContext(request, { forms });

@@ -45,6 +45,7 @@ function checkSessionCsrf(request: FastifyRequest, context: AppContext): void {
 /** preHandler of every /api/v1 route: sets request.principal or answers 401. */
 export function authenticate(context: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
+    if (request.is404) return; // no route: the same 404 for everyone, without looking up credentials
     const { key, source } = parseKeyFromRequest({ headers: request.headers });
     if (source === 'bearer') {
       const verified = await verifyApiKey(context.db.kysely, key);

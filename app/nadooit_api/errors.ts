@@ -41,3 +41,8 @@ export async function apiErrorHandler(error: FastifyError | HttpError, request: 
   }
   return reply.code(status).send({ error: { code: codeForStatus(status), message: error.message } });
 }
+
+/** An /api/v1 path without a route: the envelope, like every other answer of the scope. */
+export async function apiNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+}

@@ -8,7 +8,7 @@ import { sha256Hex } from '../core/http/tokens.js';
 import { translator } from '../core/ui/i18n.js';
 import { apiRateLimit } from '../nadooit_api_executions_system/legacy/rate-limit.js';
 import { authenticate } from './auth.js';
-import { apiErrorHandler } from './errors.js';
+import { apiErrorHandler, apiNotFound } from './errors.js';
 import { legacyPaths } from './openapi-legacy.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { customerRoutes } from './routes/customers.js';
@@ -61,6 +61,12 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
       api.setSerializerCompiler(serializerCompiler);
       api.setErrorHandler(apiErrorHandler);
       api.decorateRequest('principal', null);
+      // Nothing an /api/v1 answer carries may be kept by a browser or proxy (customer data, who may do what),
+      // errors included: set first, so every answer of the scope has it.
+      api.addHook('onRequest', async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      });
+      api.setNotFoundHandler(apiNotFound);
       // CSRF is checked by authenticate() (session writes only), so the platform's check is off here.
       api.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), csrf: false };

@@ -13,6 +13,7 @@ import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/
 import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
 import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
+import { nadooitWebsiteApp } from '../nadooit_website/module.js';
 import { nadooitAdminApp } from '../nadooit_admin/module.js';
 
 /**
@@ -35,6 +36,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooComplaintManagementApp(context),
     nadooitApiApp(context),
     nadooitOsApp(context),
+    nadooitWebsiteApp(context),
     nadooitAdminApp(context),
   ];
 }

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { staffAccess } from '../core/admin/access.js';
+import type { Access } from '../core/admin/access.js';
 import type { AppContext } from '../core/app-module.js';
 import { HttpError } from '../core/http/errors.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
@@ -12,8 +14,12 @@ export interface Principal {
   via: 'api_key' | 'session';
   /** A key issued for one customer sees only that customer. */
   keyCustomerId: string | null;
-  /** Active staff: by key, or by session after the second factor. */
-  staff: boolean;
+  /**
+   * The admin permissions (docs/admin.md) of an active staff account — by session only after the second
+   * factor, by key for the key's owner; null for everyone else. Staff status alone grants nothing: every
+   * staff path asks this Access for the admin model/action it touches (scope.ts).
+   */
+  staff: Access | null;
 }
 
 declare module 'fastify' {
@@ -50,14 +56,16 @@ export function authenticate(context: AppContext) {
     if (source === 'bearer') {
       const verified = await verifyApiKey(context.db.kysely, key);
       if (!verified.ok) throw unauthorized('Invalid API key');
-      const user = await context.db.kysely.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', verified.userId).executeTakeFirstOrThrow();
-      request.principal = { userId: verified.userId, via: 'api_key', keyCustomerId: verified.customerId, staff: user.is_staff || user.is_superuser };
+      const owner = await context.db.kysely.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', verified.userId).executeTakeFirstOrThrow();
+      const staff = owner.is_staff || owner.is_superuser ? await staffAccess(context.db.kysely, { id: verified.userId, isSuperuser: owner.is_superuser }) : null;
+      request.principal = { userId: verified.userId, via: 'api_key', keyCustomerId: verified.customerId, staff };
       return;
     }
     const user = request.user;
     if (!user || !request.session || !request.cookies[SESSION_COOKIE]) throw unauthorized();
     checkSessionCsrf(request, context);
-    request.principal = { userId: user.id, via: 'session', keyCustomerId: null, staff: (user.isStaff || user.isSuperuser) && user.secondFactorVerified };
+    const staff = (user.isStaff || user.isSuperuser) && user.secondFactorVerified ? await staffAccess(context.db.kysely, user) : null;
+    request.principal = { userId: user.id, via: 'session', keyCustomerId: null, staff };
   };
 }
 
@@ -66,8 +74,11 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** The actor the business services expect: staff act on the explicit staff path. */
-export function actorOf(request: FastifyRequest): Actor {
-  const p = principalOf(request);
-  return { actorUserId: p.userId, asStaff: p.staff };
+/**
+ * The actor the business services expect. `staffPath` is the caller's admin permission for this very
+ * operation (scope.ts `staffMay`/`staffMayRun`): only then do the services see the staff path; otherwise
+ * the caller acts through their own customer roles like anyone else.
+ */
+export function actorOf(request: FastifyRequest, staffPath: boolean): Actor {
+  return { actorUserId: principalOf(request).userId, asStaff: staffPath };
 }

@@ -46,6 +46,8 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
     });
     const managerB = await person(db(), { customerId: b.customerId, roles: { customer_program_execution_manager: ALL_EXECUTION, time_account_manager: [] } });
     const staff = await person(db(), { isStaff: true });
+    // Staff authority through the API is the admin's permission model: a superuser holds every permission.
+    await db().updateTable('users').set({ is_superuser: true }).where('id', '=', staff.userId).execute();
     keyA = (await apiKeyFor(db(), managerA.userId)).secret;
     keyB = (await apiKeyFor(db(), managerB.userId)).secret;
     staffKey = (await apiKeyFor(db(), staff.userId)).secret;

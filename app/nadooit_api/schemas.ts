@@ -165,7 +165,9 @@ export const StatusChange = z.object({
   created_at: timestamp(),
 });
 
-export const ExecutionDetails = Execution.extend({ status_history: z.array(StatusChange) }).meta({ id: 'ExecutionDetails' });
+export const ExecutionDetails = Execution.extend({
+  status_history: z.array(StatusChange).nullable().describe('null when the caller may not see payment-status changes (staff without view on them)'),
+}).meta({ id: 'ExecutionDetails' });
 
 export const BookingRequest = z
   .object({
@@ -208,18 +210,21 @@ export const Complaint = z
 
 export const ComplaintDetails = Complaint.extend({
   author_name: z.string().nullable(),
-  execution: Execution.nullable(),
-  history: z.array(
-    z.object({
-      kind: z.enum(['status', 'comment']),
-      at: timestamp(),
-      actor_user_id: id().nullable(),
-      actor_name: z.string().nullable(),
-      from_status: COMPLAINT_STATUS.nullable(),
-      to_status: COMPLAINT_STATUS.nullable(),
-      text: z.string().nullable(),
-    }),
-  ),
+  execution: Execution.nullable().describe('null when there is none or the caller may not see bookings'),
+  history: z
+    .array(
+      z.object({
+        kind: z.enum(['status', 'comment']),
+        at: timestamp(),
+        actor_user_id: id().nullable(),
+        actor_name: z.string().nullable(),
+        from_status: COMPLAINT_STATUS.nullable(),
+        to_status: COMPLAINT_STATUS.nullable(),
+        text: z.string().nullable(),
+      }),
+    )
+    .nullable()
+    .describe('null when the caller may not see complaint events and comments (staff without view on them)'),
 }).meta({ id: 'ComplaintDetails' });
 
 export const ComplaintQuery = z.object({

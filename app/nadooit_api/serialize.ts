@@ -88,12 +88,13 @@ export function complaintOut(c: Complaint) {
   };
 }
 
-export function complaintDetailsOut(d: ComplaintDetails) {
+/** A complaint's details; `history: null` when the caller may not see it (scope.ts `sees`). */
+export function complaintDetailsOut(d: Omit<ComplaintDetails, 'history'> & { history: ComplaintDetails['history'] | null }) {
   return {
     ...complaintOut(d.complaint),
     author_name: d.authorName,
     execution: d.execution ? executionOut(d.execution) : null,
-    history: d.history.map((h) => ({
+    history: d.history?.map((h) => ({
       kind: h.kind,
       at: h.at,
       actor_user_id: h.actorUserId,
@@ -101,6 +102,6 @@ export function complaintDetailsOut(d: ComplaintDetails) {
       from_status: h.fromStatus,
       to_status: h.toStatus,
       text: h.text,
-    })),
+    })) ?? null,
   };
 }

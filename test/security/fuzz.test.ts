@@ -83,7 +83,17 @@ interface Credentials {
   ids: string[];
 }
 
-function randomBody(r: Random, credentials: Credentials): Pick<InjectOptions, 'payload' | 'headers'> {
+interface Body {
+  payload?: string | Buffer;
+  headers: Record<string, string>;
+}
+
+interface FuzzRequest extends Body {
+  method: NonNullable<InjectOptions['method']>;
+  url: string;
+}
+
+function randomBody(r: Random, credentials: Credentials): Body {
   const fields: Record<string, unknown> = {};
   if (r.chance(0.6)) fields.NADOOIT__API_KEY = r.chance(0.5) ? credentials.key : nastyValue(r);
   if (r.chance(0.6)) fields.NADOOIT__USER_CODE = r.chance(0.5) ? credentials.userCode : nastyValue(r);
@@ -108,7 +118,7 @@ function randomBody(r: Random, credentials: Credentials): Pick<InjectOptions, 'p
   }
 }
 
-const ROUTES: Array<{ method: InjectOptions['method']; path: string }> = [
+const ROUTES: Array<{ method: FuzzRequest['method']; path: string }> = [
   { method: 'POST', path: '/api/executions' },
   { method: 'POST', path: '/api/users/check' },
   { method: 'GET', path: '/api/v1/customers' },
@@ -134,12 +144,12 @@ const ROUTES: Array<{ method: InjectOptions['method']; path: string }> = [
   { method: 'POST', path: '/api/v1/complaints/{id}/transitions' },
 ];
 
-function randomRequest(r: Random, credentials: Credentials): InjectOptions {
+function randomRequest(r: Random, credentials: Credentials): FuzzRequest {
   const route = r.pick(ROUTES);
   const method = r.chance(0.1) ? r.pick(['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const) : route.method;
   const url = route.path.replace('{id}', () => encodePathSegment(r, credentials.ids)) + randomQuery(r);
-  const body = method === 'GET' || method === 'HEAD' ? { headers: {} } : randomBody(r, credentials);
-  const headers: Record<string, string> = { ...(body.headers as Record<string, string>) };
+  const body: Body = method === 'GET' || method === 'HEAD' ? { headers: {} } : randomBody(r, credentials);
+  const headers = { ...body.headers };
   const auth = r.int(6);
   if (auth === 0) headers.authorization = `Bearer ${credentials.key}`;
   if (auth === 1) headers.authorization = `Bearer ${String(nastyValue(r)).replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, '')}`;
@@ -157,7 +167,7 @@ function randomRequest(r: Random, credentials: Credentials): InjectOptions {
 describeEachBackend(
   'fuzzing the bot API and the REST API',
   (h) => {
-    it(`${REQUESTS_PER_BACKEND} malformed requests: no 5xx, every 4xx a JSON error in its API's shape`, async () => {
+    it(`${REQUESTS_PER_BACKEND} malformed requests: no 5xx, every 4xx a JSON error in its API's shape`, async (t) => {
       const db = h().system.context.db.kysely;
       const app = await h().app();
       const world = await bookingWorld(db, { balanceSeconds: 1_000_000 });

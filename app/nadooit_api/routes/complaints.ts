@@ -4,6 +4,7 @@ import { executionById } from '../../nadooit_api_executions_system/services/inde
 import { addComment, complaintDetails, decideComplaint, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
 import { actorOf, principalOf } from '../auth.js';
 import { Comment, CommentCreate, Complaint, ComplaintCreate, ComplaintDetails, ComplaintQuery, ComplaintTransition, IdParams, errors, items } from '../schemas.js';
+import { AREAS, COMPLAINT_DECISIONS, STAFF_ACTIONS, sees, staffMay, staffMayRun } from '../scope.js';
 import { complaintDetailsOut, complaintOut } from '../serialize.js';
 import type { Api } from '../types.js';
 import { utc } from '../types.js';
@@ -24,7 +25,7 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['complaints'],
-        summary: 'Complaints of the customers the caller is execution manager for (staff: all), newest first',
+        summary: 'Complaints of the customers the caller is execution manager for (staff with the admin's view permission: all), newest first',
         querystring: ComplaintQuery,
         response: { 200: items(Complaint), ...errors },
       },
@@ -32,7 +33,7 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     async (request) => {
       const q = request.query;
       const rows = await listComplaints(k, {
-        ...actorOf(request),
+        ...actorOf(request, staffMay(principalOf(request), AREAS.complaints.models)),
         customerId: customerOfKey(request, q.customer),
         executionId: q.execution,
         statuses: q.status,
@@ -55,7 +56,8 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     },
     async (request, reply) => {
       customerOfKey(request, (await executionById(k, request.body.execution_id))?.customer_id);
-      const complaint = await fileComplaint(k, { ...actorOf(request), executionId: request.body.execution_id, text: request.body.text });
+      const staffPath = staffMay(principalOf(request), AREAS.complaints.models, 'add');
+      const complaint = await fileComplaint(k, { ...actorOf(request, staffPath), executionId: request.body.execution_id, text: request.body.text });
       return reply.code(201).send(complaintOut(complaint));
     },
   );
@@ -64,9 +66,15 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     '/complaints/:id',
     { schema: { tags: ['complaints'], summary: 'A complaint with its booking and history', params: IdParams, response: { 200: ComplaintDetails, ...errors } } },
     async (request) => {
-      const details = await complaintDetails(k, { ...actorOf(request), complaintId: request.params.id });
-      customerOfKey(request, details.complaint.customer_id);
-      return complaintDetailsOut(details);
+      const principal = principalOf(request);
+      const details = await complaintDetails(k, { ...actorOf(request, staffMay(principal, AREAS.complaints.models)), complaintId: request.params.id });
+      const customer = details.complaint.customer_id;
+      customerOfKey(request, customer);
+      return complaintDetailsOut({
+        ...details,
+        execution: (await sees(k, principal, AREAS.executions, customer)) ? details.execution : null,
+        history: (await sees(k, principal, AREAS.complaintHistory, customer)) ? details.history : null,
+      });
     },
   );
 
@@ -77,7 +85,8 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     },
     async (request, reply) => {
       customerOfKey(request, await complaintCustomer(request.params.id));
-      return reply.code(201).send(await addComment(k, { ...actorOf(request), complaintId: request.params.id, text: request.body.text }));
+      const staffPath = staffMayRun(principalOf(request), STAFF_ACTIONS.comment);
+      return reply.code(201).send(await addComment(k, { ...actorOf(request, staffPath), complaintId: request.params.id, text: request.body.text }));
     },
   );
 
@@ -86,7 +95,7 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['complaints'],
-        summary: 'Move a complaint on: IN_PROGRESS, then ACCEPTED (booking cancelled, seconds credited) or REJECTED (NADOOIT staff only)',
+        summary: "Move a complaint on: IN_PROGRESS, then ACCEPTED (booking cancelled, seconds credited) or REJECTED (staff holding the admin's permission for the decision)",
         params: IdParams,
         body: ComplaintTransition,
         response: { 200: Complaint, ...errors },
@@ -94,7 +103,8 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     },
     async (request) => {
       customerOfKey(request, await complaintCustomer(request.params.id));
-      const decision = await decideComplaint(k, { ...actorOf(request), complaintId: request.params.id, to: request.body.status, note: request.body.note });
+      const staffPath = staffMayRun(principalOf(request), COMPLAINT_DECISIONS[request.body.status]);
+      const decision = await decideComplaint(k, { ...actorOf(request, staffPath), complaintId: request.params.id, to: request.body.status, note: request.body.note });
       return complaintOut(decision.complaint);
     },
   );

@@ -32,7 +32,7 @@ import {
   PaymentStatusRequest,
   errors,
 } from '../schemas.js';
-import { ROLES, inScope, visibleCustomers } from '../scope.js';
+import { AREAS, STAFF_ACTIONS, inScope, sees, staffMay, staffMayRun, visibleCustomers } from '../scope.js';
 import { executionItemOut, executionOut, sumsOut } from '../serialize.js';
 import type { Api } from '../types.js';
 import { utc } from '../types.js';
@@ -41,7 +41,7 @@ type Query = z.output<typeof ExecutionQuery>;
 
 async function filterFor(context: AppContext, principal: Principal, query: Query): Promise<ExecutionFilter> {
   return {
-    customerIds: await visibleCustomers(context.db.kysely, principal, ROLES.executions, query.customer),
+    customerIds: await visibleCustomers(context.db.kysely, principal, AREAS.executions, query.customer),
     programIds: query.program ? [query.program] : undefined,
     customerProgramIds: query.customer_program ? [query.customer_program] : undefined,
     from: utc(query.from),
@@ -52,6 +52,12 @@ async function filterFor(context: AppContext, principal: Principal, query: Query
 
 export function executionRoutes(api: Api, context: AppContext): void {
   const db = context.db.kysely;
+  /** A booking the caller may see (404 otherwise, also for staff outside their key's customer). */
+  const visibleExecution = async (principal: Principal, id: string) => {
+    const execution = await executionById(db, id);
+    if (!execution || !inScope(await visibleCustomers(db, principal, AREAS.executions), execution.customer_id)) throw notFound('Buchung nicht gefunden');
+    return execution;
+  };
 
   api.get(
     '/executions',
@@ -103,7 +109,6 @@ export function executionRoutes(api: Api, context: AppContext): void {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}"`)
-        .header('cache-control', 'no-store')
         .send(Readable.from(lines));
     },
   );
@@ -112,23 +117,22 @@ export function executionRoutes(api: Api, context: AppContext): void {
     '/executions/:id',
     { schema: { tags: ['executions'], summary: 'One booking with its payment-status history', params: IdParams, response: { 200: ExecutionDetails, ...errors } } },
     async (request) => {
-      const scope = await visibleCustomers(db, principalOf(request), ROLES.executions);
-      const execution = await executionById(db, request.params.id);
-      if (!execution || !inScope(scope, execution.customer_id)) throw notFound('Buchung nicht gefunden');
+      const principal = principalOf(request);
+      const execution = await visibleExecution(principal, request.params.id);
       const program = execution.program_id
         ? await db.selectFrom('program_programs').select('name').where('id', '=', execution.program_id).executeTakeFirst()
         : undefined;
-      const history = await statusHistory(db, execution.id);
+      const history = (await sees(db, principal, AREAS.statusHistory, execution.customer_id)) ? await statusHistory(db, execution.id) : null;
       return {
         ...executionOut({ ...execution, program_name: program?.name ?? null }),
-        status_history: history.map((c) => ({
+        status_history: history?.map((c) => ({
           from_status: c.from_status,
           to_status: c.to_status,
           actor_user_id: c.actor_user_id,
           credited_seconds: Number(c.credited_seconds),
           note: c.note,
           created_at: c.created_at,
-        })),
+        })) ?? null,
       };
     },
   );
@@ -147,9 +151,9 @@ export function executionRoutes(api: Api, context: AppContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const program = await getCustomerProgram(db, request.body.customer_program_id);
-      const scope = await visibleCustomers(db, principal, ROLES.executions);
+      const scope = await visibleCustomers(db, principal, AREAS.executions);
       if (!program || !inScope(scope, program.customer_id)) throw notFound('Kundenprogramm nicht gefunden');
-      if (!principal.staff && !(await hasRole(db, principal.userId, program.customer_id!, 'customer_program_execution_manager', 'can_create_customer_program_execution'))) {
+      if (!staffMay(principal, AREAS.executions.models, 'add') && !(await hasRole(db, principal.userId, program.customer_id!, 'customer_program_execution_manager', 'can_create_customer_program_execution'))) {
         throw new PermissionDenied('Sie dürfen für diesen Kunden keine Buchungen anlegen.');
       }
       const header = request.headers['idempotency-key'];
@@ -169,7 +173,7 @@ export function executionRoutes(api: Api, context: AppContext): void {
     {
       schema: {
         tags: ['executions'],
-        summary: 'Change the payment status through the transition table (NADOOIT staff only)',
+        summary: "Change the payment status through the transition table (staff holding the admin's permission for it: change on executions)",
         description: 'NOT_PAID → PAID | REVOKED; PAID → REFUNDED. REVOKED and REFUNDED credit back exactly the drawn seconds.',
         params: IdParams,
         body: PaymentStatusRequest,
@@ -177,7 +181,10 @@ export function executionRoutes(api: Api, context: AppContext): void {
       },
     },
     async (request) => {
-      const change = await setPaymentStatus(db, { ...actorOf(request), executionId: request.params.id, status: request.body.status, note: request.body.note });
+      const principal = principalOf(request);
+      if (!staffMayRun(principal, STAFF_ACTIONS.setPaymentStatus)) throw new PermissionDenied('Nur NADOOIT-Mitarbeiter können den Zahlungsstatus ändern.');
+      const execution = await visibleExecution(principal, request.params.id);
+      const change = await setPaymentStatus(db, { ...actorOf(request, true), executionId: execution.id, status: request.body.status, note: request.body.note });
       return { payment_status: change.execution.payment_status, credited_seconds: change.creditedSeconds };
     },
   );
@@ -195,9 +202,8 @@ export function executionRoutes(api: Api, context: AppContext): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const execution = await executionById(db, request.params.id);
-      if (!execution || !inScope(await visibleCustomers(db, principal, ROLES.executions), execution.customer_id)) throw notFound('Buchung nicht gefunden');
-      const change = await revokeExecution(db, { ...actorOf(request), executionId: execution.id, note: request.body?.note });
+      const execution = await visibleExecution(principal, request.params.id);
+      const change = await revokeExecution(db, { ...actorOf(request, staffMayRun(principal, STAFF_ACTIONS.setPaymentStatus)), executionId: execution.id, note: request.body?.note });
       return { payment_status: change.execution.payment_status, credited_seconds: change.creditedSeconds };
     },
   );

@@ -4,7 +4,7 @@ import { notFound } from '../../core/http/errors.js';
 import { formatDecimal } from '../../nadooit_api_executions_system/services/index.js';
 import { principalOf } from '../auth.js';
 import { CustomerFilter, CustomerProgram, IdParams, Program, errors, items } from '../schemas.js';
-import { ROLES, visibleCustomers } from '../scope.js';
+import { AREAS, visibleCustomers } from '../scope.js';
 import type { CustomerScope } from '../scope.js';
 import type { Api } from '../types.js';
 
@@ -46,12 +46,12 @@ export function programRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['programs'],
-        summary: 'Programs licensed to customers the caller manages programs or executions for (staff: all)',
+        summary: 'Programs licensed to customers the caller manages programs or executions for (staff with the admin's view permission: all)',
         response: { 200: items(Program), ...errors },
       },
     },
     async (request) => {
-      const scope = await visibleCustomers(db.kysely, principalOf(request), ROLES.programs);
+      const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.programs);
       let query = db.kysely.selectFrom('program_programs as p').select(['p.id', 'p.name', 'p.description']).orderBy('p.name').orderBy('p.id').limit(1000);
       if (scope !== 'all') {
         if (!scope.length) return { items: [] };
@@ -74,7 +74,7 @@ export function programRoutes(api: Api, { db }: AppContext): void {
       },
     },
     async (request) => {
-      const scope = await visibleCustomers(db.kysely, principalOf(request), ROLES.programs, request.query.customer);
+      const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.customerPrograms, request.query.customer);
       const rows = await customerPrograms(db.kysely, scope).limit(1000).execute();
       return { items: rows.map(customerProgramOut) };
     },
@@ -84,7 +84,7 @@ export function programRoutes(api: Api, { db }: AppContext): void {
     '/customer-programs/:id',
     { schema: { tags: ['programs'], summary: 'One customer program', params: IdParams, response: { 200: CustomerProgram, ...errors } } },
     async (request) => {
-      const scope = await visibleCustomers(db.kysely, principalOf(request), ROLES.programs);
+      const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.customerPrograms);
       const row = await customerPrograms(db.kysely, scope).where('cp.id', '=', request.params.id).executeTakeFirst();
       if (!row) throw notFound('Kundenprogramm nicht gefunden');
       return customerProgramOut(row);

@@ -5,7 +5,8 @@ import { forbidden, notFound } from '../../core/http/errors.js';
 import { ledgerEntries, topUp } from '../../nadooit_time_account/ledger.js';
 import { principalOf } from '../auth.js';
 import { CustomerFilter, IdParams, LedgerEntry, LedgerQuery, TimeAccount, TopUpBody, errors, items } from '../schemas.js';
-import { ROLES, visibleCustomers } from '../scope.js';
+import { AREAS, STAFF_ACTIONS, staffMayRun, visibleCustomers } from '../scope.js';
+import type { Area } from '../scope.js';
 import type { CustomerScope } from '../scope.js';
 import { ledgerOut } from '../serialize.js';
 import type { Api } from '../types.js';
@@ -56,19 +57,19 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['time accounts'],
-        summary: 'Prepaid time accounts of customers the caller manages time accounts for (staff: all)',
+        summary: 'Prepaid time accounts of customers the caller manages time accounts for (staff with the admin's view permission: all)',
         querystring: CustomerFilter,
         response: { 200: items(TimeAccount), ...errors },
       },
     },
     async (request) => {
-      const scope = await visibleCustomers(db.kysely, principalOf(request), ROLES.timeAccounts, request.query.customer);
+      const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.timeAccounts, request.query.customer);
       return { items: await visibleAccounts(db.kysely, scope) };
     },
   );
 
-  const one = async (principal: ReturnType<typeof principalOf>, id: string) => {
-    const scope = await visibleCustomers(db.kysely, principal, ROLES.timeAccounts);
+  const one = async (principal: ReturnType<typeof principalOf>, id: string, area: Area = AREAS.timeAccounts) => {
+    const scope = await visibleCustomers(db.kysely, principal, area);
     const [account] = await visibleAccounts(db.kysely, scope, id);
     if (!account) throw notFound('Zeitkonto nicht gefunden');
     return account;
@@ -92,7 +93,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
       },
     },
     async (request) => {
-      const account = await one(principalOf(request), request.params.id);
+      const account = await one(principalOf(request), request.params.id, AREAS.ledger);
       const rows = await ledgerEntries(db.kysely, account.id, { limit: request.query.limit, beforeSeq: request.query.before_seq });
       return { items: rows.map(ledgerOut) };
     },
@@ -103,7 +104,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['time accounts'],
-        summary: 'Credit purchased seconds (NADOOIT staff only)',
+        summary: "Credit purchased seconds (staff holding the admin's top-up permission: change on time accounts)",
         params: IdParams,
         body: TopUpBody,
         response: { 201: z.object({ entry_id: z.guid(), balance_seconds: z.number().int() }), ...errors },
@@ -111,9 +112,10 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      if (!principal.staff) throw forbidden('Aufladungen bucht NADOOIT.');
+      if (!staffMayRun(principal, STAFF_ACTIONS.topUp)) throw forbidden('Aufladungen bucht NADOOIT.');
+      const account = await one(principal, request.params.id);
       const change = await topUp(db.kysely, {
-        timeAccountId: request.params.id,
+        timeAccountId: account.id,
         seconds: request.body.seconds,
         note: request.body.note ?? null,
         reference: request.body.reference ?? null,

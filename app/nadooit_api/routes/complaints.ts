@@ -25,7 +25,7 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['complaints'],
-        summary: 'Complaints of the customers the caller is execution manager for (staff with the admin's view permission: all), newest first',
+        summary: 'Complaints of the customers the caller is execution manager for (staff granted view on it in the admin: all), newest first',
         querystring: ComplaintQuery,
         response: { 200: items(Complaint), ...errors },
       },

@@ -10,7 +10,7 @@ import type { Api } from '../types.js';
 export function customerRoutes(api: Api, { db }: AppContext): void {
   api.get(
     '/customers',
-    { schema: { tags: ['customers'], summary: 'Customers the caller holds a manager role for (staff with the admin's view permission: all)', response: { 200: items(Customer), ...errors } } },
+    { schema: { tags: ['customers'], summary: 'Customers the caller holds a manager role for (staff granted view on it in the admin: all)', response: { 200: items(Customer), ...errors } } },
     async (request) => {
       const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.customers);
       if (scope !== 'all' && !scope.length) return { items: [] };

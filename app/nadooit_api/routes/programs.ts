@@ -46,7 +46,7 @@ export function programRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['programs'],
-        summary: 'Programs licensed to customers the caller manages programs or executions for (staff with the admin's view permission: all)',
+        summary: 'Programs licensed to customers the caller manages programs or executions for (staff granted view on it in the admin: all)',
         response: { 200: items(Program), ...errors },
       },
     },

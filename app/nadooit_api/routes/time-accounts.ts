@@ -57,7 +57,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     {
       schema: {
         tags: ['time accounts'],
-        summary: 'Prepaid time accounts of customers the caller manages time accounts for (staff with the admin's view permission: all)',
+        summary: 'Prepaid time accounts of customers the caller manages time accounts for (staff granted view on it in the admin: all)',
         querystring: CustomerFilter,
         response: { 200: items(TimeAccount), ...errors },
       },

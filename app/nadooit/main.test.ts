@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,6 +12,7 @@ import type { Settings } from '../core/config.js';
 import { sha256Hex } from '../core/http/tokens.js';
 import { RedisQueue } from '../core/queue/redis-driver.js';
 import { waitFor } from '../core/queue/testing/support.js';
+import { describeWith, serviceUrl } from '../../test/support/harness.js';
 import { bootstrap } from './bootstrap.js';
 import { loadSettings } from './settings.js';
 
@@ -38,12 +38,22 @@ function run(args: string[], env: Record<string, string>): ChildProcess & { outp
   return Object.assign(child, { output: () => output, exit });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * The origin a child started with PORT=0 listens on, read from its log (no port is reserved and bound
+ * later, so no other process can take it in between).
+ */
+async function listeningOrigin(child: ReturnType<typeof run>): Promise<string> {
+  let origin: string | undefined;
+  await waitFor(
+    () => {
+      origin = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(child.output())?.[1];
+      return origin !== undefined || child.exitCode !== null;
+    },
+    () => `server listening (${child.output()})`,
+    60_000,
+  );
+  if (!origin) throw new Error(`the server exited before listening: ${child.output()}`);
+  return origin;
 }
 
 /** Environment for a process with its own data folder; DATABASE_URL defaults to SQLite in it. */
@@ -103,12 +113,11 @@ describe('process: configuration errors', () => {
 
 describe('process: npm start on SQLite', () => {
   it('serves /, /healthz and /readyz, runs the session cleanup in-process and shuts down on SIGTERM', async () => {
-    const port = await freePort();
-    const env = processEnv({ HOST: '127.0.0.1', PORT: String(port) });
+    const env = processEnv({ HOST: '127.0.0.1', PORT: '0' });
     const { sessionGone } = await seedExpiredSession(env);
     const child = run(['start'], env);
     try {
-      const base = `http://127.0.0.1:${port}`;
+      const base = await listeningOrigin(child);
       await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, () => `server up (${child.output()})`, 60_000);
       const ready = await fetch(`${base}/readyz`);
       assert.equal(ready.status, 200);
@@ -124,32 +133,30 @@ describe('process: npm start on SQLite', () => {
   });
 });
 
-if (process.env.TEST_DATABASE_URL) {
-  describe('process: npm start on PostgreSQL', () => {
-    it('migrates a fresh database, answers /readyz and runs the session cleanup', async () => {
-      const name = `nadooit_start_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      cleanups.push(async () => {
-        await admin.query(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      });
-      const url = new URL(process.env.TEST_DATABASE_URL!);
-      url.pathname = `/${name}`;
-      const port = await freePort();
-      const env = processEnv({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url.toString(), WORKER_IN_PROCESS: '1' });
-      const { sessionGone } = await seedExpiredSession(env);
-      const child = run(['start'], env);
-      try {
-        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, () => `ready (${child.output()})`, 60_000);
-        await waitFor(sessionGone, 'expired session removed', 30_000);
-      } finally {
-        await stopWithSigterm(child);
-      }
+describeWith('postgres', 'process: npm start on PostgreSQL', () => {
+  it('migrates a fresh database, answers /readyz and runs the session cleanup', async () => {
+    const name = `nadooit_start_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serviceUrl('postgres') });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    cleanups.push(async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
     });
+    const url = new URL(serviceUrl('postgres')!);
+    url.pathname = `/${name}`;
+    const env = processEnv({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url.toString(), WORKER_IN_PROCESS: '1' });
+    const { sessionGone } = await seedExpiredSession(env);
+    const child = run(['start'], env);
+    try {
+      const base = await listeningOrigin(child);
+      await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, () => `ready (${child.output()})`, 60_000);
+      await waitFor(sessionGone, 'expired session removed', 30_000);
+    } finally {
+      await stopWithSigterm(child);
+    }
   });
-}
+});
 
 describe('process: npm run worker (db queue)', () => {
   it('runs the scheduled session cleanup and stops cleanly on SIGTERM', async () => {
@@ -165,25 +172,23 @@ describe('process: npm run worker (db queue)', () => {
   });
 });
 
-if (process.env.TEST_REDIS_URL) {
-  describe('process: npm run worker with REDIS_URL [redis]', () => {
-    it('processes the scheduled session cleanup through BullMQ', async () => {
-      const redisUrl = process.env.TEST_REDIS_URL!;
-      const queueName = `proc-${randomBytes(4).toString('hex')}`;
-      const env = processEnv({ REDIS_URL: `${redisUrl}?queue=${queueName}` });
-      const { sessionGone } = await seedExpiredSession(env);
-      const child = run(['worker'], env);
-      cleanups.push(async () => {
-        const queue = new RedisQueue(redisUrl, [], { name: queueName });
-        await queue.bull.obliterate({ force: true });
-        await queue.close();
-      });
-      try {
-        await waitFor(sessionGone, () => `expired session removed via Redis (${child.output()})`, 60_000);
-      } finally {
-        await stopWithSigterm(child);
-      }
-      assert.match(child.output(), /"driver":"redis"/);
+describeWith('redis', 'process: npm run worker with REDIS_URL [redis]', () => {
+  it('processes the scheduled session cleanup through BullMQ', async () => {
+    const redisUrl = serviceUrl('redis')!;
+    const queueName = `proc-${randomBytes(4).toString('hex')}`;
+    const env = processEnv({ REDIS_URL: `${redisUrl}?queue=${queueName}` });
+    const { sessionGone } = await seedExpiredSession(env);
+    const child = run(['worker'], env);
+    cleanups.push(async () => {
+      const queue = new RedisQueue(redisUrl, [], { name: queueName });
+      await queue.bull.obliterate({ force: true });
+      await queue.close();
     });
+    try {
+      await waitFor(sessionGone, () => `expired session removed via Redis (${child.output()})`, 60_000);
+    } finally {
+      await stopWithSigterm(child);
+    }
+    assert.match(child.output(), /"driver":"redis"/);
   });
-}
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import pino from 'pino';
-import { backends, testSettings } from '../support/harness.js';
+import { ALL_BACKENDS, describeBackend, serviceUrl, testSettings } from '../support/harness.js';
 import type { Backend } from '../support/harness.js';
 import type { CommandIO } from '../../app/core/cli/registry.js';
 import type { Settings } from '../../app/core/config.js';
@@ -34,7 +34,7 @@ async function emptyInstance(backend: Backend, cleanups: Array<() => Promise<voi
     cleanups.push(async () => rmSync(path.dirname(settings.dataDir), { recursive: true, force: true }));
     return settings;
   }
-  const admin = new URL(process.env.TEST_DATABASE_URL!);
+  const admin = new URL(serviceUrl('postgres')!);
   const name = `nadooit_backup_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
@@ -71,8 +71,8 @@ function mediaSnapshot(root: string): Record<string, string> {
   return Object.fromEntries(listFiles(root).map((f) => [f, readFileSync(path.join(root, f)).toString('base64')]));
 }
 
-for (const backend of backends()) {
-  describe(`manage backup and restore [${backend}]`, () => {
+for (const backend of ALL_BACKENDS) {
+  describeBackend(backend, `manage backup and restore [${backend}]`, () => {
     const cleanups: Array<() => Promise<void>> = [];
     after(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();

@@ -1,7 +1,7 @@
-import { before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { describeEachBackend } from '../../../test/support/harness.js';
+import { describeEachBackend, describeWith, serviceUrl } from '../../../test/support/harness.js';
 import { openDatabase } from './connection.js';
 import { registerBooleanColumns } from './dialects/columns.js';
 
@@ -87,17 +87,15 @@ describeEachBackend('db: portable column values', (h) => {
 });
 
 // SQLite has no such guard: better-sqlite3 rounds integers beyond 2^53 (docs/database.md states the limit).
-if (process.env.TEST_DATABASE_URL) {
-  describe('db: int8 parser [postgres]', () => {
-    it('refuses an int8 beyond the safe integer range instead of rounding it', async () => {
-      const db = await openDatabase({ kind: 'postgres', url: process.env.TEST_DATABASE_URL!, max: 1 });
-      try {
-        const safe = await sql<{ v: number }>`select cast(${String(MAX_SAFE)} as bigint) as v`.execute(db.kysely);
-        assert.equal(safe.rows[0]!.v, MAX_SAFE);
-        await assert.rejects(sql`select cast(${'9007199254740993'} as bigint) as v`.execute(db.kysely), RangeError);
-      } finally {
-        await db.close();
-      }
-    });
+describeWith('postgres', 'db: int8 parser [postgres]', () => {
+  it('refuses an int8 beyond the safe integer range instead of rounding it', async () => {
+    const db = await openDatabase({ kind: 'postgres', url: serviceUrl('postgres')!, max: 1 });
+    try {
+      const safe = await sql<{ v: number }>`select cast(${String(MAX_SAFE)} as bigint) as v`.execute(db.kysely);
+      assert.equal(safe.rows[0]!.v, MAX_SAFE);
+      await assert.rejects(sql`select cast(${'9007199254740993'} as bigint) as v`.execute(db.kysely), RangeError);
+    } finally {
+      await db.close();
+    }
   });
-}
+});

@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeEachBackend, freshDatabase, testSettings } from '../../../test/support/harness.js';
+import { describeEachBackend, describeWith, freshDatabase, testSettings } from '../../../test/support/harness.js';
 import type { FreshDatabase } from '../../../test/support/harness.js';
 import { openDatabase } from './connection.js';
 import type { Db, DB } from './connection.js';
@@ -159,52 +159,50 @@ describeEachBackend('db: transaction()', (h) => {
 });
 
 // A forced write conflict needs a server with real SERIALIZABLE transactions.
-if (process.env.TEST_DATABASE_URL) {
-  describe('db: transaction() under a forced SERIALIZABLE conflict [postgres]', () => {
-    let database: FreshDatabase;
-    let db: Db;
-    before(async () => {
-      database = await freshDatabase('postgres', testSettings());
-      db = await openDatabase(database.target);
-      await createScratchTables(db);
-    });
-    after(async () => {
-      await db?.close();
-      await database?.drop();
-    });
-
-    it('retries the transaction that hit SQLSTATE 40001, so both increments land and hooks run once each', async () => {
-      await scratch(db.kysely).insertInto('tx_test_counters').values({ id: 'conflict', value: 0 }).execute();
-      const bothRead = barrier(2);
-      const onRead = async (attempt: number) => {
-        if (attempt === 1) await bothRead();
-      };
-      const a = increment(db.kysely, 'conflict', onRead);
-      const b = increment(db.kysely, 'conflict', onRead);
-      await Promise.all([a.done, b.done]);
-      assert.equal(await counter(db.kysely, 'conflict'), 2, 'no lost update');
-      assert.equal(a.attempts() + b.attempts(), 3, 'exactly one transaction ran twice');
-      assert.deepEqual([a.hookRuns(), b.hookRuns()], [1, 1]);
-    });
-
-    it('surfaces the same conflict as SQLSTATE 40001 when retries are off', async () => {
-      await scratch(db.kysely).insertInto('tx_test_counters').values({ id: 'no-retry', value: 0 }).execute();
-      const bothRead = barrier(2);
-      const attempt = () =>
-        transaction(
-          db.kysely,
-          async (tx) => {
-            const value = await counter(tx, 'no-retry');
-            await bothRead();
-            await scratch(tx).updateTable('tx_test_counters').set({ value: value + 1 }).where('id', '=', 'no-retry').execute();
-          },
-          { isolation: 'serializable', maxAttempts: 1 },
-        );
-      const results = await Promise.allSettled([attempt(), attempt()]);
-      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      assert.equal(rejected.length, 1);
-      assert.equal((rejected[0]!.reason as { code?: string }).code, '40001');
-      assert.equal(await counter(db.kysely, 'no-retry'), 1);
-    });
+describeWith('postgres', 'db: transaction() under a forced SERIALIZABLE conflict [postgres]', () => {
+  let database: FreshDatabase;
+  let db: Db;
+  before(async () => {
+    database = await freshDatabase('postgres', testSettings());
+    db = await openDatabase(database.target);
+    await createScratchTables(db);
   });
-}
+  after(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('retries the transaction that hit SQLSTATE 40001, so both increments land and hooks run once each', async () => {
+    await scratch(db.kysely).insertInto('tx_test_counters').values({ id: 'conflict', value: 0 }).execute();
+    const bothRead = barrier(2);
+    const onRead = async (attempt: number) => {
+      if (attempt === 1) await bothRead();
+    };
+    const a = increment(db.kysely, 'conflict', onRead);
+    const b = increment(db.kysely, 'conflict', onRead);
+    await Promise.all([a.done, b.done]);
+    assert.equal(await counter(db.kysely, 'conflict'), 2, 'no lost update');
+    assert.equal(a.attempts() + b.attempts(), 3, 'exactly one transaction ran twice');
+    assert.deepEqual([a.hookRuns(), b.hookRuns()], [1, 1]);
+  });
+
+  it('surfaces the same conflict as SQLSTATE 40001 when retries are off', async () => {
+    await scratch(db.kysely).insertInto('tx_test_counters').values({ id: 'no-retry', value: 0 }).execute();
+    const bothRead = barrier(2);
+    const attempt = () =>
+      transaction(
+        db.kysely,
+        async (tx) => {
+          const value = await counter(tx, 'no-retry');
+          await bothRead();
+          await scratch(tx).updateTable('tx_test_counters').set({ value: value + 1 }).where('id', '=', 'no-retry').execute();
+        },
+        { isolation: 'serializable', maxAttempts: 1 },
+      );
+    const results = await Promise.allSettled([attempt(), attempt()]);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(rejected.length, 1);
+    assert.equal((rejected[0]!.reason as { code?: string }).code, '40001');
+    assert.equal(await counter(db.kysely, 'no-retry'), 1);
+  });
+});

@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { describeEachBackend } from '../../../test/support/harness.js';
+import { describeEachBackend, describeWith, serviceUrl } from '../../../test/support/harness.js';
 import type { Harness } from '../../../test/support/harness.js';
 import { buildApp } from '../../nadooit/server.js';
 import { rateLimit } from './rate-limit.js';
@@ -80,11 +80,9 @@ describe('http: rateLimit() helper', () => {
 
 describeEachBackend('http: rate limits in memory', (h) => rateLimitTests(h, 'memory'), { routes: limitedRoutes });
 
-if (process.env.TEST_REDIS_URL) {
-  describe('http: rate limits [redis]', () => {
-    describeEachBackend('shared store', (h) => rateLimitTests(h, 'redis'), {
-      routes: limitedRoutes,
-      settings: { REDIS_URL: process.env.TEST_REDIS_URL! },
-    });
+describeWith('redis', 'http: rate limits [redis]', () => {
+  describeEachBackend('shared store', (h) => rateLimitTests(h, 'redis'), {
+    routes: limitedRoutes,
+    settings: { REDIS_URL: serviceUrl('redis')! },
   });
-}
+});

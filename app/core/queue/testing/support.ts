@@ -55,8 +55,11 @@ export async function targetOf(db: Db): Promise<DatabaseTarget> {
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('targetOf(postgres) needs TEST_DATABASE_URL');
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
-  return { kind: 'postgres', url, searchPath: rows[0]!.schema };
+  // The test database may be one of its own on that server (a copy of the migrated template) or a schema.
+  const { rows } = await sql<{ database: string; schema: string }>`select current_database() as database, current_schema() as schema`.execute(db.kysely);
+  const own = new URL(url);
+  own.pathname = `/${rows[0]!.database}`;
+  return { kind: 'postgres', url: own.toString(), searchPath: rows[0]!.schema };
 }
 
 /** A table for observable, idempotent job effects: one row per key, whoever writes it first. */

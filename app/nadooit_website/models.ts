@@ -39,6 +39,8 @@ export interface WebSectionsTable {
   file_id: string | null;
   /** The original's `greeting_sction`: a section meant to open a page. */
   is_greeting: boolean;
+  /** Content hash at the last template import/export (see services/sync.ts). */
+  synced_hash: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -59,6 +61,9 @@ export interface WebPluginsTable {
   id: string;
   name: string;
   html: string;
+  synced_hash: string | null;
+  /** A template file's id that is not a UUID (the original's integer plugin ids). */
+  source_id: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,7 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { websiteMigrations } from './migrations/0001_website.js';
+import { templateSyncMigrations } from './migrations/0002_template_sync.js';
+import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
 import { websiteRoutes } from './routes.js';
 import { registerUrlName } from './template.js';
@@ -15,7 +17,8 @@ export function nadooitWebsiteApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_website',
     dependsOn: ['nadooit_auth'],
-    migrations: websiteMigrations,
+    migrations: [...websiteMigrations, ...templateSyncMigrations],
+    commands: templateCommands,
     messages: websiteMessages,
     routes: (app, context) => websiteRoutes(app, context),
   };

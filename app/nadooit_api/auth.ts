@@ -6,7 +6,8 @@ import { HttpError } from '../core/http/errors.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
 import { safeEqual } from '../core/http/tokens.js';
 import type { Actor } from '../nadooit_hr/actor.js';
-import { parseKeyFromRequest, verifyApiKey } from '../nadooit_api_key/services.js';
+import { parseKeyFromRequest } from '../nadooit_api_key/services.js';
+import { verifyPresentedKey } from '../nadooit_api_executions_system/legacy/rate-limit.js';
 
 /** Who calls the REST API: the owner of a Bearer API key, or the person of a browser session. */
 export interface Principal {
@@ -54,7 +55,7 @@ export function authenticate(context: AppContext) {
     if (request.is404) return; // no route: the same 404 for everyone, without looking up credentials
     const { key, source } = parseKeyFromRequest({ headers: request.headers });
     if (source === 'bearer') {
-      const verified = await verifyApiKey(context.db.kysely, key);
+      const verified = await verifyPresentedKey(context.db.kysely, key);
       if (!verified.ok) throw unauthorized('Invalid API key');
       const owner = await context.db.kysely.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', verified.userId).executeTakeFirstOrThrow();
       const staff = owner.is_staff || owner.is_superuser ? await staffAccess(context.db.kysely, { id: verified.userId, isSuperuser: owner.is_superuser }) : null;

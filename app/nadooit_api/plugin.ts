@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/app-module.js';
-import { sha256Hex } from '../core/http/tokens.js';
 import { translator } from '../core/ui/i18n.js';
-import { apiRateLimit } from '../nadooit_api_executions_system/legacy/rate-limit.js';
+import { apiRateLimit, keyOrAddressBucket } from '../nadooit_api_executions_system/legacy/rate-limit.js';
+import { parseKeyFromRequest } from '../nadooit_api_key/services.js';
 import { authenticate } from './auth.js';
 import { apiErrorHandler, apiNotFound } from './errors.js';
 import { legacyPaths } from './openapi-legacy.js';
@@ -18,6 +18,16 @@ import { timeAccountRoutes } from './routes/time-accounts.js';
 import type { Api } from './types.js';
 
 export const API_PREFIX = '/api/v1';
+
+/**
+ * Whose request budget a REST call uses: a Bearer key's own once it verified (else the address, so
+ * invented keys are throttled), a signed-in session's own, and the address for anyone else.
+ */
+function callerBucket(request: FastifyRequest): string {
+  const { key, source } = parseKeyFromRequest({ headers: request.headers });
+  if (source === 'bearer') return keyOrAddressBucket(request, key);
+  return request.session?.userId ? `session:${request.session.id}` : `ip:${request.ip}`;
+}
 
 /**
  * Mounts the REST API at /api/v1, its OpenAPI document at /api/openapi.json and the interactive docs at
@@ -72,7 +82,7 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
         route.config = { ...(route.config ?? {}), csrf: false };
       });
       // Per caller (key, session or address), counted before authentication so guessing keys costs too.
-      const rateLimit = apiRateLimit(context.settings, (request) => sha256Hex(request.headers.authorization ?? request.cookies.nadooit_session ?? `ip:${request.ip}`));
+      const rateLimit = apiRateLimit(context.settings, callerBucket);
       if (rateLimit) api.addHook('preHandler', scope.rateLimit(rateLimit));
       api.addHook('preHandler', authenticate(context));
       customerRoutes(api, context);

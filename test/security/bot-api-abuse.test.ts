@@ -91,9 +91,13 @@ describeEachBackend('the bot API answers malformed requests in its own shape', (
     assert.equal(long.statusCode, 414);
     assert.deepEqual(Object.keys(long.json().error).sort(), ['code', 'message']);
     assert.equal(long.json().error.code, 'uri_too_long');
+    assert.equal(long.headers['cache-control'], 'no-store');
     const badUrl = await app.inject({ method: 'GET', url: '/api/v1/customers/%E0%A4%A' });
     assert.equal(badUrl.statusCode, 400, badUrl.body);
     assert.equal(badUrl.json().error.code, 'bad_request');
+    const noRoute = await app.inject({ method: 'DELETE', url: '/api/v1/customers', headers: { authorization: 'Bearer nadooit_x_y' } });
+    assert.equal(noRoute.statusCode, 404, noRoute.body);
+    assert.equal(noRoute.json().error.code, 'not_found');
   });
 });
 

@@ -78,7 +78,9 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
       const reply = fastifyReply as FastifyReply;
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
       const message = status === 414 ? 'A path segment is too long' : 'The URL is not valid';
-      if (isApiPath(request.url)) return reply.code(status).send({ error: { code: codeForStatus(status), message } });
+      if (isApiPath(request.url)) {
+        return reply.code(status).header('cache-control', 'no-store').send({ error: { code: codeForStatus(status), message } });
+      }
       return reply.code(status).type('text/plain; charset=utf-8').send(message);
     },
   });
@@ -150,7 +152,8 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
 
   installInputGuard(app);
   app.addHook('preHandler', async (request) => {
-    if (!UNSAFE_METHODS.has(request.method)) return;
+    // Without a route there is nothing to protect: the 404 is the same for everyone.
+    if (!UNSAFE_METHODS.has(request.method) || request.is404) return;
     const mode = request.routeOptions.config?.csrf ?? true;
     if (mode === false) return;
     if (mode === 'session-only' && !request.cookies[SESSION_COOKIE]) return;

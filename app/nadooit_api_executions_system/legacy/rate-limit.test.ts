@@ -26,9 +26,10 @@ describeEachBackend('bot API rate limit', (h) => {
     const world = await bookingWorld(db);
     const app = await h().app();
     const codes = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       codes.push((await app.inject({ method: 'GET', url: '/api/v1/customers', headers: { authorization: `Bearer ${world.key.secret}` } })).statusCode);
     }
-    assert.deepEqual(codes, [200, 200, 200, 429]);
+    // As on the bot API: the first request of a key not verified yet counts against the address.
+    assert.deepEqual(codes, [200, 200, 200, 200, 429]);
   });
 }, { settings: { NADOOIT_API_RATE_LIMIT_PER_MINUTE: '3' } });

@@ -16,7 +16,19 @@ export function nadooitAdminApp(_context: () => AppContext): AppModule {
   useGrantSource(grantsOf);
   return {
     name: 'nadooit_admin',
-    dependsOn: ['nadooit_auth', 'nadooit_time_account', 'nadooit_api_executions_system'],
+    dependsOn: [
+      'nadooit_auth',
+      'nadooit_key',
+      'nadooit_crm',
+      'nadooit_hr',
+      'nadooit_program',
+      'nadooit_time_account',
+      'nadooit_program_ownership_system',
+      'nadooit_api_key',
+      'nadooit_api_executions_system',
+      'nadoo_complaint_management',
+      'nadooit_website',
+    ],
     migrations: adminMigrations,
     messages: adminMessages,
     async routes(app, context) {

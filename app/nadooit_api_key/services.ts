@@ -6,7 +6,8 @@ import { randomToken, safeEqual, sha256Hex } from '../core/http/tokens.js';
 import { staffAuthority } from '../nadooit_hr/actor.js';
 import type { Actor } from '../nadooit_hr/actor.js';
 import { InvalidCustomer, InvalidInput, InvalidUserCode, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
-import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
+import { activeCustomersOf, isEmployedAt, usersEmployedAt } from '../nadooit_hr/permissions.js';
+import { customerExists, ensureContract, isUuid } from '../nadooit_hr/services/contracts.js';
 import { logChanges, resolveTarget } from '../nadooit_hr/services/grants.js';
 import type { RoleTarget } from '../nadooit_hr/services/grants.js';
 import { byDisplayName } from '../nadooit_hr/services/holders.js';
@@ -56,8 +57,8 @@ function newSecret(): { secret: string; prefix: string } {
   return { secret: `${prefix}_${randomToken(32)}`, prefix };
 }
 
-/** The API-key-manager role of a user (abilities and customer list), or undefined. */
-export async function apiKeyManagerOf(db: Tx, userId: string): Promise<ApiKeyManager | undefined> {
+/** The stored API-key-manager row of a user (active account) with its whole customer list, contracts aside. */
+async function managerRowOf(db: Tx, userId: string): Promise<ApiKeyManager | undefined> {
   const row = await db
     .selectFrom('api_key_managers as m')
     .innerJoin('hr_employees as e', 'e.id', 'm.employee_id')
@@ -76,24 +77,25 @@ export async function apiKeyManagerOf(db: Tx, userId: string): Promise<ApiKeyMan
   };
 }
 
+/**
+ * The API-key-manager role of a user as it holds now: abilities, and the listed customers the user works for
+ * on an active contract (hr's one rule, `activeCustomersOf`). Undefined when the role holds for no customer —
+ * a manager whose contracts ended manages nothing.
+ */
+export async function apiKeyManagerOf(db: Tx, userId: string): Promise<ApiKeyManager | undefined> {
+  const row = await managerRowOf(db, userId);
+  if (!row) return undefined;
+  const active = new Set(await activeCustomersOf(db, userId, row.customerIds));
+  const customerIds = row.customerIds.filter((c) => active.has(c));
+  return customerIds.length ? { ...row, customerIds } : undefined;
+}
+
 /** Throws PermissionDenied unless the user is an API-key manager with `ability` (and `customerId` in their list, if given). */
 async function requireManager(db: Tx, userId: string, ability: ApiKeyManagerAbility, customerId?: string | null): Promise<ApiKeyManager> {
   const manager = await apiKeyManagerOf(db, userId);
   if (!manager || !manager.abilities.includes(ability)) throw new PermissionDenied('Sie haben nicht die notwendige Berechtigung für API Keys.');
   if (customerId && !manager.customerIds.includes(customerId)) throw new PermissionDenied('Sie sind für diesen Kunden nicht als API-Key-Verwalter eingetragen.');
   return manager;
-}
-
-async function hasContractWith(db: Tx, userId: string, customerIds: string[], activeOnly: boolean): Promise<boolean> {
-  if (!customerIds.length) return false;
-  let query = db
-    .selectFrom('hr_employee_contracts as c')
-    .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
-    .where('e.user_id', '=', userId)
-    .where('c.customer_id', 'in', customerIds)
-    .select('c.id');
-  if (activeOnly) query = query.where('c.is_active', '=', true);
-  return (await query.executeTakeFirst()) !== undefined;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function createApiKey(
     if (!owner) throw new InvalidUserCode();
     if (!staff) {
       await requireManager(tx, input.actorUserId!, 'can_create_api_key', customerId);
-      if (ownerUserId !== input.actorUserId && !(customerId && (await hasContractWith(tx, ownerUserId, [customerId], true)))) {
+      if (ownerUserId !== input.actorUserId && !(customerId && (await isEmployedAt(tx, ownerUserId, [customerId])))) {
         throw new PermissionDenied('API Keys für andere Personen nur für einen Kunden, bei dem die Person angestellt ist.');
       }
     }
@@ -284,7 +286,8 @@ async function markRevoked(db: Tx, where: { id?: string; userId?: string }): Pro
 
 /**
  * Revokes one key. One's own key may always be revoked; another person's key needs can_delete_api_key and
- * the key's customer (or, for keys without one, a customer the owner works for) in the manager's list.
+ * the key's customer (or, for keys without one, a customer the owner works for on an active contract) among
+ * the customers the manager's role holds for.
  */
 export async function revokeApiKey(db: Tx, input: Actor & { keyId: string }): Promise<{ revoked: boolean }> {
   return transaction(db, async (tx) => {
@@ -295,7 +298,7 @@ export async function revokeApiKey(db: Tx, input: Actor & { keyId: string }): Pr
       const manager = await requireManager(tx, input.actorUserId!, 'can_delete_api_key');
       const inScope = key.customer_id
         ? manager.customerIds.includes(key.customer_id)
-        : await hasContractWith(tx, key.user_id, manager.customerIds, false);
+        : await isEmployedAt(tx, key.user_id, manager.customerIds);
       if (!inScope) throw new PermissionDenied('Dieser API Key gehört nicht zu Ihren Kunden.');
     }
     return { revoked: (await markRevoked(tx, { id: key.id })) > 0 };
@@ -317,7 +320,10 @@ export async function listApiKeys(db: Tx, userId: string): Promise<ApiKeyInfo[]>
     .execute();
 }
 
-/** Keys an API-key manager may revoke (keys of the customers in their list), newest first, without hashes. */
+/**
+ * Keys an API-key manager may revoke, newest first, without hashes: keys of the customers their role holds for,
+ * and keys without customer of people working for one of them on an active contract.
+ */
 export async function apiKeysManagedBy(db: Tx, userId: string): Promise<Array<ApiKeyInfo & { user_code: string; display_name: string }>> {
   const manager = await apiKeyManagerOf(db, userId);
   if (!manager?.abilities.includes('can_delete_api_key') || !manager.customerIds.length) return [];
@@ -328,17 +334,7 @@ export async function apiKeysManagedBy(db: Tx, userId: string): Promise<Array<Ap
     .where((eb) =>
       eb.or([
         eb('k.customer_id', 'in', ids),
-        eb.and([
-          eb('k.customer_id', 'is', null),
-          eb.exists(
-            eb
-              .selectFrom('hr_employee_contracts as c')
-              .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
-              .whereRef('e.user_id', '=', 'k.user_id')
-              .where('c.customer_id', 'in', ids)
-              .select('c.id'),
-          ),
-        ]),
+        eb.and([eb('k.customer_id', 'is', null), eb('k.user_id', 'in', usersEmployedAt(db, ids))]),
       ]),
     )
     .select(['k.id', 'k.user_id', 'k.prefix', 'k.name', 'k.is_active', 'k.expires_at', 'k.last_used_at', 'k.revoked_at', 'k.customer_id', 'k.created_at', 'k.updated_at', 'u.user_code', 'u.display_name'])
@@ -347,8 +343,9 @@ export async function apiKeysManagedBy(db: Tx, userId: string): Promise<Array<Ap
 }
 
 /**
- * The API-key managers responsible for a customer (it is in their list), by name. API-key managers hang on
- * no contract, so `contractActive` is always true. No permission check: callers decide who may see it.
+ * The API-key managers with the customer in their list, by name. `contractActive` is false when their
+ * contract with the customer is deactivated (or missing): the role then does not hold for it. No permission
+ * check: callers decide who may see it.
  */
 export async function apiKeyManagersOfCustomer(db: Tx, customerId: string): Promise<RoleHolder[]> {
   const rows = await db
@@ -356,8 +353,10 @@ export async function apiKeyManagersOfCustomer(db: Tx, customerId: string): Prom
     .innerJoin('api_key_managers as m', 'm.id', 'mc.manager_id')
     .innerJoin('hr_employees as e', 'e.id', 'm.employee_id')
     .innerJoin('users as u', 'u.id', 'e.user_id')
+    .leftJoin('hr_employee_contracts as c', (join) => join.onRef('c.employee_id', '=', 'm.employee_id').onRef('c.customer_id', '=', 'mc.customer_id'))
     .where('mc.customer_id', '=', customerId)
-    .select(['e.id as employee_id', 'u.id as user_id', 'u.user_code', 'u.display_name', ...API_KEY_MANAGER_ABILITIES.map((a) => `m.${a}` as const)])
+    // is_active under its registered column name, so SQLite returns a boolean
+    .select(['e.id as employee_id', 'u.id as user_id', 'u.user_code', 'u.display_name', 'c.is_active', ...API_KEY_MANAGER_ABILITIES.map((a) => `m.${a}` as const)])
     .execute();
   return byDisplayName(
     rows.map((row) => ({
@@ -365,7 +364,7 @@ export async function apiKeyManagersOfCustomer(db: Tx, customerId: string): Prom
       userId: row.user_id,
       userCode: row.user_code,
       displayName: row.display_name,
-      contractActive: true,
+      contractActive: row.is_active === true,
       abilities: API_KEY_MANAGER_ABILITIES.filter((a) => row[a] === true),
     })),
   );
@@ -383,8 +382,10 @@ async function ensureManagerRow(tx: Tx, employeeId: string): Promise<string> {
 
 /**
  * Appoints (or extends) an API-key manager: `abilities` switched on and `customerIds` added to their list.
- * Requires can_give_manager_role; only customers in one's own list and abilities one holds oneself (staff:
- * anything). The appointee is recorded on the appointer's manager row and in hr_role_changes.
+ * Requires can_give_manager_role; only customers one's own role holds for and abilities one holds oneself
+ * (staff: anything). Like every role grant (hr grantRole), it gives the appointee an active contract with a
+ * customer they have none with; a deactivated contract stays deactivated, and the role does not hold there.
+ * The appointee is recorded on the appointer's manager row and in hr_role_changes.
  */
 export async function appointApiKeyManager(
   db: Tx,
@@ -405,10 +406,11 @@ export async function appointApiKeyManager(
       const beyond = abilities.filter((a) => !appointer!.abilities.includes(a));
       if (beyond.length) throw new PermissionDenied(`Sie können nur Berechtigungen vergeben, die Sie selbst besitzen (fehlend: ${beyond.join(', ')}).`);
     } else if (input.actorUserId) {
-      const self = await apiKeyManagerOf(tx, input.actorUserId);
+      const self = await managerRowOf(tx, input.actorUserId);
       appointer = self;
     }
     const target = await resolveTarget(tx, input);
+    for (const customerId of customerIds) await ensureContract(tx, target.employee.id, customerId);
     const managerId = await ensureManagerRow(tx, target.employee.id);
     const current = await tx.selectFrom('api_key_managers').selectAll().where('id', '=', managerId).executeTakeFirstOrThrow();
     const granted = abilities.filter((a) => current[a] !== true);
@@ -456,7 +458,7 @@ export async function removeApiKeyManagerCustomers(
       if (input.customerIds.some((c) => !appointer.customerIds.includes(c))) throw new PermissionDenied('Sie können nur Kunden aus Ihrer eigenen Liste entziehen.');
     }
     const target = await resolveTarget(tx, input);
-    const manager = await apiKeyManagerOf(tx, target.user.id);
+    const manager = await managerRowOf(tx, target.user.id);
     const removedCustomers = manager ? input.customerIds.filter((c) => manager.customerIds.includes(c)) : [];
     if (manager && removedCustomers.length) {
       await tx.deleteFrom('api_key_manager_customers').where('manager_id', '=', manager.id).where('customer_id', 'in', removedCustomers).execute();

@@ -11,8 +11,8 @@ import '../nadooit_crm/models.js';
 /**
  * The ONE permission service: "may user U act as role R (with ability A) for customer C?".
  * A role counts only for the customer of the EmployeeContract it hangs on, only while that contract is
- * active, and only while the user account is active. Staff status grants nothing here — staff paths pass
- * an explicit `asStaff` flag to the services instead.
+ * active, and only while the user account is active (`activeContracts`, the one rule). Staff status grants
+ * nothing here — staff paths pass an explicit `asStaff` flag to the services instead.
  */
 
 export type Ability<R extends ManagerRole = ManagerRole> = AbilityOf<R>;
@@ -29,20 +29,56 @@ function checkAbility(role: ManagerRole, ability: string | undefined): void {
   if (ability !== undefined && !isAbilityOf(role, ability)) throw new Error(`${ability} is not an ability of ${role}`);
 }
 
+/**
+ * THE rule every role and every reach rests on, in one place: an employee contract counts only while it is
+ * active AND its user account is active. Role rows (below), the API-key managers' customer lists
+ * (nadooit_api_key) and the key managers' reach (nadooit_key) all select through this query.
+ */
+function activeContracts(db: Tx) {
+  return db
+    .selectFrom('hr_employee_contracts as c')
+    .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
+    .innerJoin('users as u', 'u.id', 'e.user_id')
+    .where('c.is_active', '=', true)
+    .where('u.is_active', '=', true);
+}
+
 /** Active role contracts of `role` held by `userId`, joined to their employee contract. */
 function activeRoleRows(db: Tx, userId: string, role: ManagerRole, ability?: string) {
   checkAbility(role, ability);
   const table = MANAGER_ROLES[role].table;
-  let query = db
-    .selectFrom(`${table} as r` as 'hr_customer_manager_contracts as r')
-    .innerJoin('hr_employee_contracts as c', 'c.id', 'r.contract_id')
-    .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
-    .innerJoin('users as u', 'u.id', 'e.user_id')
-    .where('e.user_id', '=', userId)
-    .where('c.is_active', '=', true)
-    .where('u.is_active', '=', true);
+  let query = activeContracts(db)
+    .innerJoin(`${table} as r` as 'hr_customer_manager_contracts as r', 'r.contract_id', 'c.id')
+    .where('e.user_id', '=', userId);
   if (ability) query = query.where(sql.ref(`r.${ability}`), '=', true);
   return query;
+}
+
+/**
+ * The customers the user works for on an active contract (account active too), optionally only those in
+ * `among`. Roles that are not rows on a contract (the API-key manager's customer list, the key manager's
+ * reach) count exactly for these customers.
+ */
+export async function activeCustomersOf(db: Tx, userId: string, among?: readonly string[]): Promise<string[]> {
+  if (!isUuid(userId) || (among && !among.length)) return [];
+  let query = activeContracts(db).where('e.user_id', '=', userId);
+  if (among) query = query.where('c.customer_id', 'in', [...among]);
+  const rows = await query.select('c.customer_id').execute();
+  return [...new Set(rows.map((r) => r.customer_id))];
+}
+
+/**
+ * A subquery of the ids of users with an active contract at one of `customerIds`, for
+ * `.where('users.id', 'in', usersEmployedAt(db, ids))`. `customerIds` must not be empty.
+ */
+export function usersEmployedAt(db: Tx, customerIds: readonly string[]) {
+  if (!customerIds.length) throw new Error('usersEmployedAt needs at least one customer');
+  return activeContracts(db).where('c.customer_id', 'in', [...customerIds]).select('e.user_id');
+}
+
+/** True when the user works on an active contract for at least one of `customerIds`. */
+export async function isEmployedAt(db: Tx, userId: string, customerIds: readonly string[]): Promise<boolean> {
+  return (await activeCustomersOf(db, userId, customerIds)).length > 0;
 }
 
 /** True when the user holds `role` (and `ability`, if given) for `customerId` on an active contract. */

@@ -2,9 +2,9 @@ import type { AppContext, AppModule } from '../core/app-module.js';
 import { coreModule } from '../core/module.js';
 import { nadooitOpsApp } from '../nadooit_ops/module.js';
 import { nadooitAuthApp } from '../nadooit_auth/module.js';
-import { nadooitKeyApp } from '../nadooit_key/module.js';
 import { nadooitCrmApp } from '../nadooit_crm/module.js';
 import { nadooitHrApp } from '../nadooit_hr/module.js';
+import { nadooitKeyApp } from '../nadooit_key/module.js';
 import { nadooitProgramApp } from '../nadooit_program/module.js';
 import { nadooitTimeAccountApp } from '../nadooit_time_account/module.js';
 import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_system/module.js';
@@ -14,6 +14,7 @@ import { nadooComplaintManagementApp } from '../nadoo_complaint_management/modul
 import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
 import { nadooitWebsiteApp } from '../nadooit_website/module.js';
+import { botManagementApp } from '../bot_management/module.js';
 import { nadooitAdminApp } from '../nadooit_admin/module.js';
 
 /**
@@ -25,9 +26,9 @@ export function installedApps(context: () => AppContext): AppModule[] {
     coreModule(context),
     nadooitOpsApp(context),
     nadooitAuthApp(context),
-    nadooitKeyApp(context),
     nadooitCrmApp(context),
     nadooitHrApp(context),
+    nadooitKeyApp(context),
     nadooitProgramApp(context),
     nadooitTimeAccountApp(context),
     nadooitProgramOwnershipSystemApp(context),
@@ -37,6 +38,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitApiApp(context),
     nadooitOsApp(context),
     nadooitWebsiteApp(context),
+    botManagementApp(context),
     nadooitAdminApp(context),
   ];
 }

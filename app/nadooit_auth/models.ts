@@ -65,6 +65,8 @@ export interface AuthTokensTable {
   expires_at: string;
   used_at: string | null;
   created_at: string;
+  /** Enrolment links: true = usable only while the person has no key yet (links of key managers, issue 10). */
+  first_key_only: boolean;
 }
 
 /** Failure counters and lockouts, shared by every process through the database. */
@@ -102,4 +104,4 @@ declare module '../core/db/schema.js' {
   }
 }
 
-registerBooleanColumns('is_active', 'is_staff', 'is_superuser', 'is_enabled', 'backed_up');
+registerBooleanColumns('is_active', 'is_staff', 'is_superuser', 'is_enabled', 'backed_up', 'first_key_only');

@@ -9,6 +9,7 @@ import { createTokens } from './migrations/0005_tokens.js';
 import { createThrottle } from './migrations/0006_throttle.js';
 import { createAuditLog } from './migrations/0007_audit_log.js';
 import { auditLogTimeIndex, auditLogUserIndex, credentialsUserIndex, recoveryCodesUserIndex } from './migrations/0008_indexes.js';
+import { tokensFirstKeyOnly } from './migrations/0012_first_key_only.js';
 import { authRoutes } from './routes/index.js';
 import { deleteStaleThrottles } from './services/throttle.js';
 import './models.js';
@@ -31,6 +32,7 @@ export function nadooitAuthApp(context: () => AppContext): AppModule {
       recoveryCodesUserIndex,
       auditLogTimeIndex,
       auditLogUserIndex,
+      tokensFirstKeyOnly,
     ],
     routes: authRoutes,
     commands: [createSuperuserCommand],

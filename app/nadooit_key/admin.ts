@@ -5,7 +5,7 @@ import { refusals, usersResource } from '../nadooit_auth/admin.js';
 import { deleteAllCredentials } from '../nadooit_auth/services/credentials.js';
 import { revokeAllUserSessions } from '../nadooit_auth/services/sessions.js';
 import { enrolmentPath, issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
-import { grantKeyManager, KEY_ABILITIES, newEnrolmentLink, removeKeyManager, resetPersonKeys } from './services.js';
+import { grantKeyManager, KEY_ABILITIES, newEnrolmentLink, recordEnrolmentLink, removeKeyManager, resetPersonKeys } from './services.js';
 import type { KeyAbilities } from './services.js';
 import './models.js';
 import { personTitle } from '../nadooit_auth/services/users.js';
@@ -85,7 +85,9 @@ async function resetKeys(ctx: WriteContext, userId: string): Promise<string> {
   if (!ctx.actor.isSuperuser) throw new ActionError(ctx.t('admin.error.staff_account'));
   await deleteAllCredentials(ctx.tx, userId);
   await revokeAllUserSessions(ctx.tx, userId);
-  return enrolmentPath((await issueEnrolmentToken(ctx.tx, userId, ctx.actor.id)).token);
+  const enrolment = await issueEnrolmentToken(ctx.tx, userId, ctx.actor.id);
+  await recordEnrolmentLink(ctx.tx, ctx.actor.id, enrolment);
+  return enrolmentPath(enrolment.token);
 }
 
 /** The users resource, extended by this app with the key reset. */

@@ -9,6 +9,7 @@ export const messages: MessageCatalog = {
     'key.field.display_name': 'Anzeigename',
     'key.field.email': 'E-Mail (optional)',
     'key.field.user_code': 'Benutzercode',
+    'key.field.customer': 'Kunde',
 
     'key.ability.can_create_keys': 'Personen registrieren',
     'key.ability.can_update_keys': 'Schlüssel bearbeiten',
@@ -28,6 +29,10 @@ export const messages: MessageCatalog = {
     'key.register.title': 'Neue Person registrieren',
     'key.register.lead': 'Die Person erhält einen Benutzercode und einen Link, mit dem sie ihren Sicherheitsschlüssel registriert.',
     'key.register.submit': 'Registrieren',
+    'key.register.customer_help': 'Die Person wird Mitarbeiter dieses Kunden; Sie verwalten nur die Personen Ihrer Kunden.',
+    'key.register.without_customer': '– ohne Kunde –',
+    'key.register.no_customer': 'Sie haben keinen aktiven Vertrag bei einem Kunden und können deshalb niemanden registrieren.',
+    'key.register.customer_refused': 'Sie dürfen nur Personen für Kunden registrieren, bei denen Sie selbst einen aktiven Vertrag haben.',
 
     'key.link.title': 'Registrierungslink',
     'key.link.created': '{name} wurde registriert',
@@ -38,6 +43,7 @@ export const messages: MessageCatalog = {
     'key.link.copied': 'Kopiert',
     'key.link.qr_alt': 'QR-Code mit dem Registrierungslink',
     'key.link.expires': 'Der Link funktioniert einmal und ist gültig bis {when}. Er wird nur jetzt angezeigt.',
+    'key.link.has_key': 'Diese Person hat bereits einen Sicherheitsschlüssel. Einen weiteren fügt sie selbst unter „Meine Sicherheitsschlüssel“ hinzu.',
 
     'key.people.title': 'Personen',
     'key.people.search': 'Code oder Name suchen',
@@ -45,6 +51,9 @@ export const messages: MessageCatalog = {
     'key.people.empty': 'Keine Personen gefunden',
     'key.people.keys': 'Schlüssel',
     'key.people.last_login': 'Letzte Anmeldung',
+    'key.people.reach': 'Sie sehen die Personen mit aktivem Vertrag bei: {customers}.',
+    'key.people.reach_none': 'Sie haben keinen aktiven Vertrag bei einem Kunden und sehen deshalb keine Personen.',
+    'key.people.reach_everyone': 'Als Mitarbeiter mit zweitem Faktor sehen Sie alle Personen.',
 
     'key.person.not_found': 'Diese Person gibt es nicht.',
     'key.person.self': 'Ihr eigenes Konto verwalten Sie unter „Sicherheitsschlüssel“.',
@@ -55,6 +64,7 @@ export const messages: MessageCatalog = {
     'key.person.reset': 'Alle Schlüssel entfernen',
     'key.person.reset_confirm': 'Alle Schlüssel dieser Person entfernen und sie überall abmelden?',
     'key.person.reset_done': 'Alle Schlüssel wurden entfernt; die Person wurde abgemeldet.',
+    'key.person.has_key': '{name} hat bereits einen Sicherheitsschlüssel. Einen weiteren fügt die Person selbst unter „Meine Sicherheitsschlüssel“ hinzu. Ist der Schlüssel verloren, entfernen Sie zuerst alle Schlüssel; danach können Sie einen neuen Registrierungslink erzeugen.',
 
     'key.managers.title': 'Schlüsselverwalter',
     'key.managers.empty': 'Noch keine Schlüsselverwalter',
@@ -79,6 +89,7 @@ export const messages: MessageCatalog = {
     'key.field.display_name': 'Display name',
     'key.field.email': 'Email (optional)',
     'key.field.user_code': 'User code',
+    'key.field.customer': 'Customer',
 
     'key.ability.can_create_keys': 'Register people',
     'key.ability.can_update_keys': 'Edit keys',
@@ -98,6 +109,10 @@ export const messages: MessageCatalog = {
     'key.register.title': 'Register a new person',
     'key.register.lead': 'The person gets a user code and a link with which they register their security key.',
     'key.register.submit': 'Register',
+    'key.register.customer_help': 'The person becomes an employee of this customer; you manage only the people of your customers.',
+    'key.register.without_customer': '– no customer –',
+    'key.register.no_customer': 'You have no active contract with any customer and therefore cannot register anybody.',
+    'key.register.customer_refused': 'You may only register people for customers you have an active contract with yourself.',
 
     'key.link.title': 'Registration link',
     'key.link.created': '{name} has been registered',
@@ -108,6 +123,7 @@ export const messages: MessageCatalog = {
     'key.link.copied': 'Copied',
     'key.link.qr_alt': 'QR code with the registration link',
     'key.link.expires': 'The link works once and is valid until {when}. It is shown only now.',
+    'key.link.has_key': 'This person already has a security key. They add another one themselves under "My security keys".',
 
     'key.people.title': 'People',
     'key.people.search': 'Search code or name',
@@ -115,6 +131,9 @@ export const messages: MessageCatalog = {
     'key.people.empty': 'No people found',
     'key.people.keys': 'Keys',
     'key.people.last_login': 'Last login',
+    'key.people.reach': 'You see the people with an active contract at: {customers}.',
+    'key.people.reach_none': 'You have no active contract with any customer and therefore see no people.',
+    'key.people.reach_everyone': 'As staff with a second factor you see every person.',
 
     'key.person.not_found': 'This person does not exist.',
     'key.person.self': 'You manage your own account under "Security keys".',
@@ -125,6 +144,7 @@ export const messages: MessageCatalog = {
     'key.person.reset': 'Remove all keys',
     'key.person.reset_confirm': 'Remove all keys of this person and log them out everywhere?',
     'key.person.reset_done': 'All keys were removed; the person was logged out.',
+    'key.person.has_key': '{name} already has a security key. The person adds another one themselves under "My security keys". If the key is lost, remove all keys first; then you can create a new registration link.',
 
     'key.managers.title': 'Key managers',
     'key.managers.empty': 'No key managers yet',

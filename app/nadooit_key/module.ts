@@ -8,7 +8,8 @@ import './models.js';
 export function nadooitKeyApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_key',
-    dependsOn: ['nadooit_auth'],
+    // hr: a key manager reaches the people of the customers they work for (active contracts, hr's one rule)
+    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr'],
     migrations: [createKeyManagers],
     routes: keyRoutes,
     commands: [grantKeyManagerCommand],

@@ -7,26 +7,39 @@ import type { Harness } from '../../test/support/harness.js';
 import { TestClient } from '../../test/support/http.js';
 import { transaction } from '../core/db/transaction.js';
 import { listSecurityEvents } from '../nadooit_auth/services/audit.js';
+import { createUser } from '../nadooit_auth/services/users.js';
 import { personWithKey, signInStaff, signInWithKey, staffWithTotp } from '../nadooit_auth/testing/sign-in.js';
+import { addEmployeeToCustomer } from '../nadooit_hr/services/contracts.js';
+import { makeCustomer } from '../nadooit_hr/testing.js';
 import { KEY_ABILITIES, grantKeyManager } from './services.js';
 import type { KeyAbility } from './services.js';
 
 type World = Awaited<ReturnType<typeof world>>;
 
-/** A key manager (signed in) with exactly `abilities`, a person with a key, and another manager. */
+/**
+ * A key manager (signed in) with exactly `abilities`, a person with a key, and another manager — all working
+ * for one customer, since a key manager reaches only the people of their own customers (reach.test.ts).
+ */
 async function world(h: Harness, abilities: KeyAbility[]) {
   const db = h.system.context.db.kysely;
-  const manager = await personWithKey(db, { displayName: 'Manager' });
+  const customer = await makeCustomer(db);
+  const employed = async <T extends { user: { user_code: string } }>(made: Promise<T>): Promise<T> => {
+    const person = await made;
+    await addEmployeeToCustomer(db, { actorUserId: null, asStaff: true, userCode: person.user.user_code, customerId: customer });
+    return person;
+  };
+  const manager = await employed(personWithKey(db, { displayName: 'Manager' }));
   await transaction(db, (tx) => grantKeyManager(tx, manager.user.id, Object.fromEntries(abilities.map((a) => [a, true]))));
-  const person = await personWithKey(db, { displayName: 'Person' });
-  const colleague = await personWithKey(db, { displayName: 'Colleague' });
+  const person = await employed(personWithKey(db, { displayName: 'Person' }));
+  const colleague = await employed(personWithKey(db, { displayName: 'Colleague' }));
   const colleagueRole = await transaction(db, (tx) => grantKeyManager(tx, colleague.user.id, { can_create_keys: true }));
-  const candidate = await personWithKey(db, { displayName: 'Candidate' });
+  const candidate = await employed(personWithKey(db, { displayName: 'Candidate' }));
+  const newcomer = (await employed(transaction(db, async (tx) => ({ user: await createUser(tx, { displayName: 'Newcomer' }) })))).user;
   const client = new TestClient(await h.app());
   assert.equal((await signInWithKey(client, manager.authenticator, manager.user.user_code)).statusCode, 200);
   const personKey = await db.selectFrom('auth_credentials').select('id').where('user_id', '=', person.user.id).executeTakeFirstOrThrow();
   const tag = randomUUID().slice(0, 8);
-  return { db, manager, person, personKey, colleague, colleagueRole, candidate, client, tag };
+  return { db, customer, manager, person, personKey, colleague, colleagueRole, candidate, newcomer, client, tag };
 }
 
 interface Case {
@@ -43,7 +56,7 @@ const CASES: Case[] = [
     action: 'register a person',
     run: async (w) => {
       await w.client.get('/auth/sessions');
-      return w.client.post('/auth/register-user', { display_name: `Neue Person ${w.tag}`, email: '' });
+      return w.client.post('/auth/register-user', { display_name: `Neue Person ${w.tag}`, email: '', customer: w.customer });
     },
     happened: async (w) => Boolean(await w.db.selectFrom('users').select('id').where('display_name', '=', `Neue Person ${w.tag}`).executeTakeFirst()),
   },
@@ -79,9 +92,9 @@ const CASES: Case[] = [
   },
   {
     ability: 'can_update_keys',
-    action: 'issue a new enrolment link',
-    run: (w) => w.client.post(`/keys/people/${w.person.user.id}/enrolment-link`),
-    happened: async (w) => Boolean(await w.db.selectFrom('auth_tokens').select('id').where('user_id', '=', w.person.user.id).executeTakeFirst()),
+    action: 'issue a new enrolment link (for a person without a key)',
+    run: (w) => w.client.post(`/keys/people/${w.newcomer.id}/enrolment-link`),
+    happened: async (w) => Boolean(await w.db.selectFrom('auth_tokens').select('id').where('user_id', '=', w.newcomer.id).executeTakeFirst()),
   },
   {
     ability: 'can_delete_keys',
@@ -119,7 +132,7 @@ describeEachBackend('key manager abilities', (h) => {
     assert.equal(invalid.statusCode, 422);
     assert.match(invalid.body, /Dieses Feld ist erforderlich/);
     assert.match(invalid.body, /gültige E-Mail/);
-    const done = await w.client.post('/auth/register-user', { display_name: 'Nora', email: '' });
+    const done = await w.client.post('/auth/register-user', { display_name: 'Nora', email: '', customer: w.customer });
     assert.equal(done.statusCode, 200);
     const code = /id="new-user-code">([A-Z2-9]{6})</.exec(done.body)?.[1];
     assert.ok(code);
@@ -151,6 +164,7 @@ describeEachBackend('key manager abilities', (h) => {
     const beyond = await w.client.post('/keys/managers', { user_code: w.candidate.user.user_code, abilities: ['can_delete_keys'] });
     assert.equal(beyond.statusCode, 403);
     const staff = await personWithKey(w.db, { displayName: 'Staff', isStaff: true });
+    await addEmployeeToCustomer(w.db, { actorUserId: null, asStaff: true, userCode: staff.user.user_code, customerId: w.customer });
     assert.equal((await w.client.post(`/keys/people/${staff.user.id}/rename`, { display_name: 'x' })).statusCode, 403);
     assert.equal((await w.client.post(`/keys/people/${w.manager.user.id}/rename`, { display_name: 'x' })).statusCode, 403);
     assert.equal((await w.client.post('/keys/managers', { user_code: w.manager.user.user_code, abilities: [] })).statusCode, 403);

@@ -9,14 +9,17 @@ import type { FieldErrors } from '../core/ui/components.js';
 import { fieldErrors, formList, formString } from '../core/ui/forms.js';
 import { pageContext } from '../core/ui/page-context.js';
 import { requireUser } from '../nadooit_auth/guards.js';
-import { audit, translated } from '../nadooit_auth/routes/respond.js';
+import { audit, originOf, translated } from '../nadooit_auth/routes/respond.js';
 import type { SecurityEvent } from '../nadooit_auth/services/audit.js';
 import { AuthRefused } from '../nadooit_auth/services/errors.js';
 import { ENROLMENT_TOKEN_SECONDS, enrolmentPath } from '../nadooit_auth/services/tokens.js';
 import { qrDataUrl } from '../nadooit_auth/services/totp.js';
 import { formatDateTime } from '../nadooit_auth/views/format.js';
+import { listCustomers } from '../nadooit_crm/services.js';
 import {
   KEY_ABILITIES,
+  isVerifiedStaff,
+  reachOf,
   appointKeyManager,
   deletePersonKey,
   hasAnyKeyAbility,
@@ -41,6 +44,7 @@ import { EnrolmentLinkPage, RegisterPage } from './views/register.js';
 const personForm = z.object({
   display_name: z.string().trim().min(1, 'auth.field.required').max(64, 'auth.field.too_long'),
   email: z.union([z.literal(''), z.string().trim().max(254, 'auth.field.too_long').email('auth.field.email_invalid')]),
+  customer: z.string().trim().max(64),
 });
 
 interface Actor {
@@ -74,14 +78,18 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
   const managerActor = (request: FastifyRequest) => actor(request, (a) => hasAnyKeyAbility(a, 'managers'), 'key.refused.not_manager');
   const creator = (request: FastifyRequest) => actor(request, (a) => a?.can_create_keys === true, 'key.refused.can_create_keys');
 
-  /** Runs a service call in a transaction with its audit entry; refusals become error pages. */
-  async function act<T>(request: FastifyRequest, work: (tx: Tx) => Promise<T>, event: SecurityEvent, about: (result: T) => { userId: string | null; detail?: Record<string, unknown> }): Promise<T> {
-    let result: T;
+  /** Runs a service call in a transaction; refusals become error pages. */
+  async function run<T>(request: FastifyRequest, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      result = await transaction(db, work);
+      return await transaction(db, work);
     } catch (error) {
       asHttpError(request, error);
     }
+  }
+
+  /** run() plus its audit entry, written once the work is committed. */
+  async function act<T>(request: FastifyRequest, work: (tx: Tx) => Promise<T>, event: SecurityEvent, about: (result: T) => { userId: string | null; detail?: Record<string, unknown> }): Promise<T> {
+    const result = await run(request, work);
     const { userId, detail } = about(result);
     await audit(context, request, event, userId, detail, request.user!.id);
     return result;
@@ -105,23 +113,31 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
     );
   }
 
+  /** The customers the actor may register people for: those they reach (verified staff: every customer). */
+  async function reachableCustomers(user: CurrentUser) {
+    const reach = await reachOf(db, user);
+    return { everyone: reach.everyone, customers: await listCustomers(db, reach.everyone ? {} : { ids: reach.customerIds }) };
+  }
+
   const renderRegister = async (request: FastifyRequest, reply: FastifyReply, current: Actor, status = 200, values?: Record<string, string>, errors?: FieldErrors) => {
     const ctx = await pageContext(request, { forms: true });
-    return reply.html(<RegisterPage ctx={ctx} abilities={current.abilities} values={values} errors={errors} />, status);
+    const { everyone, customers } = await reachableCustomers(current.user);
+    return reply.html(<RegisterPage ctx={ctx} abilities={current.abilities} customers={customers} customerOptional={everyone} values={values} errors={errors} />, status);
   };
 
   app.get('/auth/register-user', async (request, reply) => renderRegister(request, reply, await creator(request)));
 
   app.post('/auth/register-user', async (request, reply) => {
     const current = await creator(request);
-    const values = { display_name: formString(request.body, 'display_name'), email: formString(request.body, 'email') };
+    const values = { display_name: formString(request.body, 'display_name'), email: formString(request.body, 'email'), customer: formString(request.body, 'customer') };
     const parsed = personForm.safeParse(values);
     if (!parsed.success) return renderRegister(request, reply, current, 422, values, translated(request, fieldErrors(parsed.error)));
+    const { display_name: displayName, email, customer } = parsed.data;
     const registration = await act(
       request,
-      (tx) => registerPerson(tx, current.user, { displayName: parsed.data.display_name, email: parsed.data.email || null }),
+      (tx) => registerPerson(tx, current.user, { displayName, email: email || null, customerId: customer || null, origin: originOf(request) }),
       'user_created',
-      (r) => ({ userId: r.user.id, detail: { user_code: r.user.user_code } }),
+      (r) => ({ userId: r.user.id, detail: { user_code: r.user.user_code, customer: r.customerId } }),
     );
     return showLink(request, reply, current, registration, true);
   });
@@ -130,8 +146,9 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
     const current = await keyActor(request);
     const search = String((request.query as Record<string, unknown>).q ?? '').slice(0, 64);
     const ctx = await pageContext(request);
-    const people = await listPeople(db, { search });
-    return reply.html(<PeoplePage ctx={ctx} abilities={current.abilities} people={people} search={search} timeZone={settings.timeZone} />);
+    const [people, { everyone, customers }] = await Promise.all([listPeople(db, current.user, { search }), reachableCustomers(current.user)]);
+    const reach = everyone ? null : customers.map((c) => c.name);
+    return reply.html(<PeoplePage ctx={ctx} abilities={current.abilities} people={people} reach={reach} search={search} timeZone={settings.timeZone} />);
   });
 
   const renderPerson = async (request: FastifyRequest, reply: FastifyReply, current: Actor, status = 200, errors?: FieldErrors) => {
@@ -143,7 +160,11 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
       asHttpError(request, error);
     }
     const ctx = await pageContext(request, { forms: true });
-    return reply.html(<PersonPage ctx={ctx} abilities={current.abilities} person={found.person} keys={found.keys} timeZone={settings.timeZone} errors={errors} />, status);
+    const mayLink = isVerifiedStaff(current.user) || found.keys.length === 0;
+    return reply.html(
+      <PersonPage ctx={ctx} abilities={current.abilities} person={found.person} keys={found.keys} mayLink={mayLink} timeZone={settings.timeZone} errors={errors} />,
+      status,
+    );
   };
 
   app.get('/keys/people/:id', async (request, reply) => renderPerson(request, reply, await keyActor(request)));
@@ -161,7 +182,8 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
   app.post('/keys/people/:id/enrolment-link', async (request, reply) => {
     const current = await keyActor(request);
     const { id } = request.params as { id: string };
-    const registration = await act(request, (tx) => newEnrolmentLink(tx, current.user, id), 'enrolment_link_created', (r) => ({ userId: r.user.id }));
+    // newEnrolmentLink writes the audit entry itself (every link is logged, whoever makes it).
+    const registration = await run(request, (tx) => newEnrolmentLink(tx, current.user, id, originOf(request)));
     return showLink(request, reply, current, registration, false);
   });
 
@@ -189,7 +211,8 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
     app.post(`/keys/people/:id/keys/:keyId/${enabled ? 'enable' : 'disable'}`, async (request, reply) => {
       const current = await keyActor(request);
       const { id, keyId } = request.params as { id: string; keyId: string };
-      await act(request, (tx) => setPersonKeyEnabled(tx, current.user, id, keyId, enabled), enabled ? 'key_enabled' : 'key_disabled', (k) => ({ userId: id, detail: { key: k.id } }));
+      const event = enabled ? 'key_enabled' : 'key_disabled';
+      await act(request, (tx) => setPersonKeyEnabled(tx, current.user, id, keyId, enabled), event, (k) => ({ userId: id, detail: { key: k.id, name: k.name } }));
       return reply.redirect(`/keys/people/${id}`);
     });
   }
@@ -203,7 +226,7 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
 
   const renderManagers = async (request: FastifyRequest, reply: FastifyReply, current: Actor, status = 200, values?: { user_code?: string; abilities?: Partial<KeyAbilities> }, errors?: FieldErrors) => {
     const ctx = await pageContext(request, { forms: true });
-    const managers = await listKeyManagers(db);
+    const managers = await listKeyManagers(db, current.user);
     return reply.html(<ManagersPage ctx={ctx} abilities={current.abilities} managers={managers} selfId={current.user.id} values={values} errors={errors} />, status);
   };
 

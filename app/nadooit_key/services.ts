@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../core/db/transaction.js';
 import type { CurrentUser } from '../core/http/types.js';
+import { recordSecurityEvent } from '../nadooit_auth/services/audit.js';
+import type { RequestOrigin } from '../nadooit_auth/services/audit.js';
 import { deleteAllCredentials, deleteCredential, listCredentials, renameCredential, setCredentialEnabled } from '../nadooit_auth/services/credentials.js';
 import type { Credential } from '../nadooit_auth/services/credentials.js';
 import { AuthRefused } from '../nadooit_auth/services/errors.js';
@@ -9,6 +11,9 @@ import { issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
 import type { IssuedToken } from '../nadooit_auth/services/tokens.js';
 import { createUser, findUserByCode, findUserById, renameUser } from '../nadooit_auth/services/users.js';
 import type { User } from '../nadooit_auth/services/users.js';
+import { activeCustomersOf, isEmployedAt, usersEmployedAt } from '../nadooit_hr/permissions.js';
+import { customerExists, ensureContract } from '../nadooit_hr/services/contracts.js';
+import { getOrCreateEmployee } from '../nadooit_hr/services/employees.js';
 import { KEY_ABILITIES } from './models.js';
 import type { KeyManagersTable } from './models.js';
 
@@ -18,7 +23,31 @@ export type KeyAbilities = Record<KeyAbility, boolean>;
 export type KeyManager = KeyManagersTable;
 
 /** Who acts: the signed-in person (superusers with a verified second factor hold every ability). */
-export type KeyActor = Pick<CurrentUser, 'id' | 'isSuperuser' | 'secondFactorVerified'>;
+export type KeyActor = Pick<CurrentUser, 'id' | 'isStaff' | 'isSuperuser' | 'secondFactorVerified'>;
+
+/** Staff or superusers who passed their second factor in this session. */
+export function isVerifiedStaff(actor: KeyActor): boolean {
+  return (actor.isStaff || actor.isSuperuser) && actor.secondFactorVerified;
+}
+
+/**
+ * Whom a key manager reaches (lists, registers, gives links to, manages keys and key-manager roles of).
+ * Verified staff: everyone. Everybody else: the people who work on an active contract for a customer the
+ * manager works for on an active contract — the customers the manager "manages". Both sides go through hr's
+ * one rule (`activeCustomersOf`, `usersEmployedAt`), so the reach ends when the manager's contract, the
+ * person's contract or either account is deactivated.
+ */
+export type Reach = { everyone: true } | { everyone: false; customerIds: string[] };
+
+export async function reachOf(db: Tx, actor: KeyActor): Promise<Reach> {
+  if (isVerifiedStaff(actor)) return { everyone: true };
+  return { everyone: false, customerIds: await activeCustomersOf(db, actor.id) };
+}
+
+async function reaches(db: Tx, actor: KeyActor, userId: string): Promise<boolean> {
+  const reach = await reachOf(db, actor);
+  return reach.everyone || (await isEmployedAt(db, userId, reach.customerIds));
+}
 
 const NONE: KeyAbilities = Object.fromEntries(KEY_ABILITIES.map((a) => [a, false])) as KeyAbilities;
 const ALL: KeyAbilities = Object.fromEntries(KEY_ABILITIES.map((a) => [a, true])) as KeyAbilities;
@@ -51,11 +80,15 @@ export function hasAnyKeyAbility(abilities: KeyAbilities | null, kind: 'keys' | 
     : abilities.can_create_key_managers || abilities.can_update_key_managers || abilities.can_delete_key_managers;
 }
 
-/** Key managers look after people; staff accounts and their own account are managed elsewhere. */
+/**
+ * Key managers look after the people they reach; people out of reach do not exist for them (404). Staff
+ * accounts and their own account are managed elsewhere.
+ */
 async function managedPerson(tx: Tx, actor: KeyActor, personId: string): Promise<User> {
   const person = await findUserById(tx, personId);
   if (!person) throw new AuthRefused('key.person.not_found', 404);
   if (person.id === actor.id) throw new AuthRefused('key.person.self', 403);
+  if (!(await reaches(tx, actor, person.id))) throw new AuthRefused('key.person.not_found', 404);
   if (person.is_staff || person.is_superuser) throw new AuthRefused('key.person.staff', 403);
   return person;
 }
@@ -65,19 +98,51 @@ export interface Registration {
   enrolment: IssuedToken;
 }
 
-/** can_create_keys: a new person with a generated code and a one-time enrolment link (24 h). */
-export async function registerPerson(tx: Tx, actor: KeyActor, input: { displayName: string; email?: string | null }): Promise<Registration> {
-  await requireAbility(tx, actor, 'can_create_keys');
-  const user = await createUser(tx, { displayName: input.displayName, email: input.email ?? null });
-  const enrolment = await issueEnrolmentToken(tx, user.id, actor.id);
-  return { user, enrolment };
+/** Writes `enrolment_link_created` for a link (never the token): the person sees it on their keys page. */
+export async function recordEnrolmentLink(tx: Tx, actorId: string | null, enrolment: IssuedToken, origin?: RequestOrigin): Promise<void> {
+  const { row } = enrolment;
+  const detail = { link: row.id, first_key_only: row.first_key_only, expires_at: row.expires_at };
+  await recordSecurityEvent(tx, { event: 'enrolment_link_created', userId: row.user_id, actorId, detail, ...origin });
 }
 
-/** can_update_keys: a fresh enrolment link for an existing person (to add a key, e.g. a replacement). */
-export async function newEnrolmentLink(tx: Tx, actor: KeyActor, personId: string): Promise<Registration> {
+/**
+ * Who may give a person an enrolment link: a key manager only for a person without any key, and that link
+ * adds only the first key (it stops working once the person has one). A further key needs the person
+ * themselves (signed in, /auth/keys) or verified staff, whose links also work for a person with keys.
+ */
+async function issueLink(tx: Tx, actor: KeyActor, person: User, origin?: RequestOrigin): Promise<IssuedToken> {
+  const staff = isVerifiedStaff(actor);
+  if (!staff && (await listCredentials(tx, person.id)).length > 0) throw new AuthRefused('key.link.has_key', 403);
+  const enrolment = await issueEnrolmentToken(tx, person.id, actor.id, new Date(), { firstKeyOnly: !staff });
+  await recordEnrolmentLink(tx, actor.id, enrolment, origin);
+  return enrolment;
+}
+
+/**
+ * can_create_keys: a new person with a generated code and a one-time enrolment link (24 h), employed (active
+ * contract) at `customerId`, which must be one of the customers the manager reaches. Verified staff may pick
+ * any customer or none.
+ */
+export async function registerPerson(
+  tx: Tx,
+  actor: KeyActor,
+  input: { displayName: string; email?: string | null; customerId?: string | null; origin?: RequestOrigin },
+): Promise<Registration & { customerId: string | null }> {
+  await requireAbility(tx, actor, 'can_create_keys');
+  const reach = await reachOf(tx, actor);
+  const customerId = input.customerId || null;
+  const allowed = customerId ? reach.everyone || reach.customerIds.includes(customerId) : reach.everyone;
+  if (!allowed || (customerId && !(await customerExists(tx, customerId)))) throw new AuthRefused('key.register.customer_refused', 403);
+  const user = await createUser(tx, { displayName: input.displayName, email: input.email ?? null });
+  if (customerId) await ensureContract(tx, (await getOrCreateEmployee(tx, user.id)).id, customerId);
+  return { user, enrolment: await issueLink(tx, actor, user, input.origin), customerId };
+}
+
+/** can_update_keys: a fresh enrolment link for a person in reach — for their first key (see issueLink). */
+export async function newEnrolmentLink(tx: Tx, actor: KeyActor, personId: string, origin?: RequestOrigin): Promise<Registration> {
   await requireAbility(tx, actor, 'can_update_keys');
   const user = await managedPerson(tx, actor, personId);
-  return { user, enrolment: await issueEnrolmentToken(tx, user.id, actor.id) };
+  return { user, enrolment: await issueLink(tx, actor, user, origin) };
 }
 
 /** can_update_keys */
@@ -132,8 +197,10 @@ export interface PersonRow {
   keys: number;
 }
 
-/** People (not staff) for the key managers' list, searched by code or name. */
-export async function listPeople(db: Tx, options: { search?: string; limit?: number; offset?: number } = {}): Promise<PersonRow[]> {
+/** The people (not staff) the actor reaches, for the key managers' list, searched by code or name. */
+export async function listPeople(db: Tx, actor: KeyActor, options: { search?: string; limit?: number; offset?: number } = {}): Promise<PersonRow[]> {
+  const reach = await reachOf(db, actor);
+  if (!reach.everyone && !reach.customerIds.length) return [];
   let query = db
     .selectFrom('users')
     .leftJoin('auth_credentials', 'auth_credentials.user_id', 'users.id')
@@ -149,6 +216,7 @@ export async function listPeople(db: Tx, options: { search?: string; limit?: num
     .where('users.is_staff', '=', false)
     .where('users.is_superuser', '=', false)
     .groupBy(['users.id', 'users.user_code', 'users.display_name', 'users.is_active', 'users.created_at', 'users.last_login']);
+  if (!reach.everyone) query = query.where('users.id', 'in', usersEmployedAt(db, reach.customerIds));
   const search = options.search?.trim();
   if (search) {
     // Wildcards are dropped rather than escaped (LIKE escaping differs between SQLite and PostgreSQL).
@@ -175,14 +243,19 @@ export interface ManagerRow extends KeyManager {
   display_name: string;
 }
 
-export async function listKeyManagers(db: Tx): Promise<ManagerRow[]> {
-  return db
+/** The key managers the actor reaches (and the actor's own role), by name. */
+export async function listKeyManagers(db: Tx, actor: KeyActor): Promise<ManagerRow[]> {
+  const reach = await reachOf(db, actor);
+  let query = db
     .selectFrom('key_managers')
     .innerJoin('users', 'users.id', 'key_managers.user_id')
     .selectAll('key_managers')
-    .select(['users.user_code', 'users.display_name'])
-    .orderBy('users.display_name')
-    .execute();
+    .select(['users.user_code', 'users.display_name']);
+  if (!reach.everyone) {
+    const ids = reach.customerIds;
+    query = query.where((eb) => eb.or([eb('users.id', '=', actor.id), ...(ids.length ? [eb('users.id', 'in', usersEmployedAt(db, ids))] : [])]));
+  }
+  return query.orderBy('users.display_name').execute();
 }
 
 /** Nobody hands out more than they hold; staff superusers hold everything. */
@@ -199,6 +272,7 @@ export async function appointKeyManager(tx: Tx, actor: KeyActor, input: { userCo
   const user = await findUserByCode(tx, input.userCode);
   if (!user?.is_active) throw new AuthRefused('key.person.not_found', 404);
   if (user.id === actor.id) throw new AuthRefused('key.person.self', 403);
+  if (!(await reaches(tx, actor, user.id))) throw new AuthRefused('key.person.not_found', 404);
   if (await findKeyManagerByUser(tx, user.id)) throw new AuthRefused('key.managers.already', 409);
   const now = new Date().toISOString();
   const row: KeyManager = {
@@ -222,6 +296,7 @@ async function otherManager(tx: Tx, actor: KeyActor, managerId: string): Promise
   const row = await tx.selectFrom('key_managers').selectAll().where('id', '=', managerId).executeTakeFirst();
   if (!row) throw new AuthRefused('key.managers.not_found', 404);
   if (row.user_id === actor.id) throw new AuthRefused('key.person.self', 403);
+  if (!(await reaches(tx, actor, row.user_id))) throw new AuthRefused('key.managers.not_found', 404);
   return row;
 }
 

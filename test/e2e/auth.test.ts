@@ -5,6 +5,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { transaction } from '../../app/core/db/transaction.js';
 import { enrolmentPath, issueEnrolmentToken } from '../../app/nadooit_auth/services/tokens.js';
 import { createUser } from '../../app/nadooit_auth/services/users.js';
+import { ensureContract } from '../../app/nadooit_hr/services/contracts.js';
+import { getOrCreateEmployee } from '../../app/nadooit_hr/services/employees.js';
+import { makeCustomer } from '../../app/nadooit_hr/testing.js';
 import { grantKeyManager } from '../../app/nadooit_key/services.js';
 import { addVirtualAuthenticator, newContext, reserveOrigin, serve, useBrowser } from '../support/browser.js';
 import { describeEachBackend } from '../support/harness.js';
@@ -54,10 +57,13 @@ describeEachBackend(
       await serve(await h().app(), port);
       const db = h().system.context.db.kysely;
 
-      // A key manager whose key was enrolled through a link (as every person's is).
+      // A key manager whose key was enrolled through a link (as every person's is), working for one customer:
+      // she registers people for that customer only (the one choice is preselected on the form).
+      const customerId = await makeCustomer(db, 'Alpha Logistik GmbH');
       const managerLink = await transaction(db, async (tx) => {
         const user = await createUser(tx, { displayName: 'Key Managerin' });
         await grantKeyManager(tx, user.id, { can_create_keys: true });
+        await ensureContract(tx, (await getOrCreateEmployee(tx, user.id)).id, customerId);
         return { user, path: enrolmentPath((await issueEnrolmentToken(tx, user.id, null)).token) };
       });
       const manager = await personWithBrowser();
@@ -85,6 +91,11 @@ describeEachBackend(
       assert.match((await person.page.textContent('main'))!, /Schlüssel erfolgreich registriert/);
       assert.equal(await person.page.inputValue('#keys-table input[name="name"]'), 'Mein Schlüssel');
       assert.equal(await signedInAs(person.page), 'Neue Person');
+      // … and sees who made the link and added the key through it.
+      await person.page.goto('/auth/keys');
+      const history = (await person.page.textContent('#key-history'))!;
+      assert.match(history, /Registrierungslink erstellt von Key Managerin am /);
+      assert.match(history, /Schlüssel „Mein Schlüssel“ hinzugefügt über den Registrierungslink von Key Managerin am /);
 
       // The link worked once.
       const reused = await person.page.goto(link);

@@ -3,7 +3,7 @@ import type { AppContext } from '../../core/app-module.js';
 import { transaction } from '../../core/db/transaction.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { POLICIES } from '../services/throttle.js';
-import { consumeToken, findValidToken } from '../services/tokens.js';
+import { consumeToken, findValidToken, linkSpent } from '../services/tokens.js';
 import type { AuthTokensTable } from '../models.js';
 import { findUserById } from '../services/users.js';
 import type { User } from '../services/users.js';
@@ -19,7 +19,8 @@ export function enrolRoutes(app: FastifyInstance, context: AppContext): void {
 
   /**
    * The token's person, or why not: 'locked' (too many bad links from this address) or 'invalid'
-   * (unknown, used or expired — one answer for all three; each counts as a failure).
+   * (unknown, used, expired, or a first-key link of a person who has a key by now — one answer for all;
+   * each counts as a failure).
    */
   async function resolve(request: FastifyRequest): Promise<{ token: AuthTokensTable; user: User } | 'locked' | 'invalid'> {
     const attempt = { policy: POLICIES.token, subject: request.ip };
@@ -27,7 +28,7 @@ export function enrolRoutes(app: FastifyInstance, context: AppContext): void {
     const { token } = request.params as { token: string };
     const row = await findValidToken(db, 'enrolment', token);
     const user = row?.user_id ? await findUserById(db, row.user_id) : undefined;
-    if (!row || !user?.is_active) {
+    if (!row || !user?.is_active || (await linkSpent(db, row))) {
       await countFailure(context, request, attempt, null, { reason: 'invalid enrolment link' }, 'enrolment_token_invalid');
       return 'invalid';
     }
@@ -61,8 +62,9 @@ export function enrolRoutes(app: FastifyInstance, context: AppContext): void {
     if (typeof found === 'string') return jsonError(request, reply, found === 'locked' ? 429 : 404, found === 'locked' ? 'auth.locked' : 'auth.enrol.invalid');
     if (!challenge || challenge.tokenId !== found.token.id || !parsed.success) return jsonError(request, reply, 400, 'auth.login.expired');
     const key = await transaction(db, async (tx) => {
-      // The conditional update makes the link single-use even with two tabs racing.
-      if (!(await consumeToken(tx, found.token.id))) return null;
+      // The conditional update makes the link single-use even with two tabs racing; a first-key link is
+      // checked again inside the transaction, right before the key is stored.
+      if ((await linkSpent(tx, found.token)) || !(await consumeToken(tx, found.token.id))) return null;
       return finishRegistration(context, tx, request, challenge, parsed.data.credential);
     });
     if (!key) return jsonError(request, reply, 400, 'auth.webauthn.failed');

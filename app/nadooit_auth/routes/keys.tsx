@@ -7,6 +7,7 @@ import { fieldErrors, formString } from '../../core/ui/forms.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { requireStaff, requireUser } from '../guards.js';
 import { KEY_NAME_MAX, deleteCredential, listCredentials, renameCredential, setCredentialEnabled } from '../services/credentials.js';
+import { keyHistoryOf } from '../services/audit.js';
 import { AuthRefused } from '../services/errors.js';
 import { hasTotp, regenerateRecoveryCodes, unusedRecoveryCodeCount } from '../services/totp.js';
 import { findUserById } from '../services/users.js';
@@ -24,9 +25,9 @@ export function keyRoutes(app: FastifyInstance, context: AppContext): void {
   const renderKeys = async (request: FastifyRequest, reply: FastifyReply, status = 200, errors?: FieldErrors, editing?: string) => {
     const user = requireUser(request);
     const ctx = await pageContext(request, { forms: true });
-    const keys = await listCredentials(db, user.id);
+    const [keys, history] = await Promise.all([listCredentials(db, user.id), keyHistoryOf(db, user.id)]);
     const staff = user.isStaff ? { hasTotp: await hasTotp(db, user.id), recoveryCodesLeft: await unusedRecoveryCodeCount(db, user.id) } : undefined;
-    return reply.html(<KeysPage ctx={ctx} keys={keys} timeZone={settings.timeZone} staff={staff} errors={errors} editing={editing} />, status);
+    return reply.html(<KeysPage ctx={ctx} keys={keys} history={history} timeZone={settings.timeZone} staff={staff} errors={errors} editing={editing} />, status);
   };
 
   app.get('/auth/keys', async (request, reply) => renderKeys(request, reply));

@@ -83,3 +83,52 @@ export async function listSecurityEvents(db: Tx, filter: SecurityEventFilter = {
     .limit(Math.min(Math.max(filter.limit ?? 50, 1), 500))
     .execute();
 }
+
+/** The events a person sees about their own keys on /auth/keys: who made enrolment links and changed keys. */
+export const KEY_HISTORY_EVENTS = ['enrolment_link_created', 'key_added', 'key_removed', 'key_disabled', 'key_enabled'] as const satisfies readonly SecurityEvent[];
+export type KeyHistoryEvent = (typeof KEY_HISTORY_EVENTS)[number];
+
+export interface KeyHistoryEntry {
+  id: string;
+  event: KeyHistoryEvent;
+  createdAt: string;
+  /** Who did it when that was someone else (a key manager, staff); null when the person did it or the system. */
+  actorId: string | null;
+  actorName: string | null;
+  detail: Record<string, unknown>;
+}
+
+function parseDetail(detail: string | null): Record<string, unknown> {
+  if (!detail) return {};
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A person's key history, newest first (every enrolment link and every key added through one included). */
+export async function keyHistoryOf(db: Tx, userId: string, limit = 20): Promise<KeyHistoryEntry[]> {
+  const rows = await db
+    .selectFrom('auth_audit_log as l')
+    .leftJoin('users as a', 'a.id', 'l.actor_id')
+    .where('l.user_id', '=', userId)
+    .where('l.event', 'in', [...KEY_HISTORY_EVENTS])
+    .select(['l.id', 'l.event', 'l.created_at', 'l.actor_id', 'l.detail', 'a.display_name', 'a.username', 'a.user_code'])
+    .orderBy('l.created_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .limit(Math.min(Math.max(limit, 1), 200))
+    .execute();
+  return rows.map((row) => {
+    const actorId = row.actor_id === userId ? null : row.actor_id;
+    return {
+      id: row.id,
+      event: row.event as KeyHistoryEvent,
+      createdAt: row.created_at,
+      actorId,
+      actorName: actorId ? row.display_name?.trim() || row.username || row.user_code || null : null,
+      detail: parseDetail(row.detail),
+    };
+  });
+}

@@ -13,7 +13,7 @@ export interface IssuedToken {
 
 export async function issueToken(
   tx: Tx,
-  input: { purpose: AuthTokenPurpose; userId?: string | null; createdBy?: string | null; validSeconds?: number },
+  input: { purpose: AuthTokenPurpose; userId?: string | null; createdBy?: string | null; validSeconds?: number; firstKeyOnly?: boolean },
   now = new Date(),
 ): Promise<IssuedToken> {
   const token = randomToken(32);
@@ -26,6 +26,7 @@ export async function issueToken(
     expires_at: new Date(now.getTime() + (input.validSeconds ?? ENROLMENT_TOKEN_SECONDS) * 1000).toISOString(),
     used_at: null,
     created_at: now.toISOString(),
+    first_key_only: input.firstKeyOnly ?? true,
   };
   await tx.insertInto('auth_tokens').values(row).execute();
   return { token, row };
@@ -71,10 +72,27 @@ export async function revokeOpenTokens(tx: Tx, purpose: AuthTokenPurpose, userId
   await query.execute();
 }
 
-/** A person's new enrolment link (earlier open links of that person stop working). */
-export async function issueEnrolmentToken(tx: Tx, userId: string, createdBy: string | null, now = new Date()): Promise<IssuedToken> {
+/**
+ * A person's new enrolment link (earlier open links of that person stop working). By default it adds only the
+ * person's first key: it stops working once they have any key. `firstKeyOnly: false` (a further key) is for
+ * links made by staff with a second factor or by the person themselves — callers decide (nadooit_key).
+ */
+export async function issueEnrolmentToken(
+  tx: Tx,
+  userId: string,
+  createdBy: string | null,
+  now = new Date(),
+  options: { firstKeyOnly?: boolean } = {},
+): Promise<IssuedToken> {
   await revokeOpenTokens(tx, 'enrolment', userId, now);
-  return issueToken(tx, { purpose: 'enrolment', userId, createdBy }, now);
+  return issueToken(tx, { purpose: 'enrolment', userId, createdBy, firstKeyOnly: options.firstKeyOnly ?? true }, now);
+}
+
+/** True when this enrolment link may not (or no longer) be used: a first-key link of a person who has a key. */
+export async function linkSpent(db: Tx, token: Pick<AuthTokensTable, 'first_key_only' | 'user_id'>): Promise<boolean> {
+  if (!token.first_key_only || !token.user_id) return false;
+  const key = await db.selectFrom('auth_credentials').select('id').where('user_id', '=', token.user_id).limit(1).executeTakeFirst();
+  return key !== undefined;
 }
 
 export function enrolmentPath(token: string): string {

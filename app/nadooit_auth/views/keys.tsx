@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../../core/ui/components.js';
 import { CsrfField, DataTable, Field } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
+import type { KeyHistoryEntry } from '../services/audit.js';
 import type { Credential } from '../services/credentials.js';
 import { formatDateTime } from './format.js';
 import { AuthPage, WebAuthnError, WebAuthnForm } from './layout.js';
@@ -8,6 +9,8 @@ import { AuthPage, WebAuthnError, WebAuthnForm } from './layout.js';
 export interface KeysPageProps {
   ctx: PageContext;
   keys: Credential[];
+  /** Who made enrolment links and changed keys of this person (newest first). */
+  history: KeyHistoryEntry[];
   timeZone: string;
   /** Staff see their authenticator app and recovery codes. */
   staff?: { hasTotp: boolean; recoveryCodesLeft: number };
@@ -78,7 +81,52 @@ export function KeyRenameForm({ ctx, credential: key, base, errors }: KeyControl
   );
 }
 
-export function KeysPage({ ctx, keys, timeZone, staff, errors, editing }: KeysPageProps): JSX.Element {
+/** One history entry as a sentence: what happened to which key, by whom (when someone else did it), when. */
+function historyText(ctx: PageContext, entry: KeyHistoryEntry, timeZone: string): string {
+  const when = formatDateTime(entry.createdAt, ctx.language, timeZone);
+  const params = { when, actor: entry.actorName ?? '', key: typeof entry.detail.name === 'string' ? entry.detail.name : '–' };
+  const by = entry.actorName !== null;
+  switch (entry.event) {
+    case 'enrolment_link_created':
+      return ctx.t(by ? 'auth.history.link_by' : 'auth.history.link', params);
+    case 'key_added':
+      if (entry.detail.via === 'enrolment link') return ctx.t(by ? 'auth.history.added_link_by' : 'auth.history.added_link', params);
+      return ctx.t('auth.history.added', params);
+    case 'key_removed':
+      if (entry.detail.reset === true) return ctx.t(by ? 'auth.history.reset_by' : 'auth.history.reset', params);
+      return ctx.t(by ? 'auth.history.removed_by' : 'auth.history.removed', params);
+    case 'key_disabled':
+      return ctx.t(by ? 'auth.history.disabled_by' : 'auth.history.disabled', params);
+    case 'key_enabled':
+      return ctx.t(by ? 'auth.history.enabled_by' : 'auth.history.enabled', params);
+  }
+}
+
+/** The person's key history: every enrolment link made for them and every key added (issue 10), and more. */
+export function KeyHistory({ ctx, history, timeZone }: { ctx: PageContext; history: KeyHistoryEntry[]; timeZone: string }): JSX.Element {
+  const t = ctx.t;
+  return (
+    <div class="card shadow-sm mb-4">
+      <div class="card-body">
+        <h2 class="h5" safe>{t('auth.history.title')}</h2>
+        <p class="text-muted small" safe>{t('auth.history.lead')}</p>
+        {history.length ? (
+          <ul class="list-group list-group-flush" id="key-history">
+            {history.map((entry) => (
+              <li class={`list-group-item px-0${entry.actorName ? ' fw-semibold' : ''}`} data-event={entry.event} safe>
+                {historyText(ctx, entry, timeZone)}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="mb-0" id="key-history" safe>{t('auth.history.empty')}</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function KeysPage({ ctx, keys, history, timeZone, staff, errors, editing }: KeysPageProps): JSX.Element {
   const t = ctx.t;
   return (
     <AuthPage ctx={ctx} title={t('auth.keys.title')} webauthn>
@@ -127,6 +175,7 @@ export function KeysPage({ ctx, keys, timeZone, staff, errors, editing }: KeysPa
           </WebAuthnForm>
         </div>
       </div>
+      <KeyHistory ctx={ctx} history={history} timeZone={timeZone} />
       {staff ? (
         <div class="card shadow-sm mb-4">
           <div class="card-body">

@@ -8,7 +8,17 @@ import { KeyActions, KeyRenameForm } from '../../nadooit_auth/views/keys.js';
 import type { KeyAbilities, PersonRow } from '../services.js';
 import { KeyPage } from './layout.js';
 
-export function PeoplePage(props: { ctx: PageContext; abilities: KeyAbilities; people: PersonRow[]; search: string; timeZone: string }): JSX.Element {
+export interface PeoplePageProps {
+  ctx: PageContext;
+  abilities: KeyAbilities;
+  people: PersonRow[];
+  /** The names of the customers whose people the manager reaches; null for verified staff (everyone). */
+  reach: string[] | null;
+  search: string;
+  timeZone: string;
+}
+
+export function PeoplePage(props: PeoplePageProps): JSX.Element {
   const { ctx, abilities } = props;
   const t = ctx.t;
   return (
@@ -23,6 +33,13 @@ export function PeoplePage(props: { ctx: PageContext; abilities: KeyAbilities; p
           ''
         )}
       </div>
+      <p class="text-muted" id="people-reach" safe>
+        {props.reach === null
+          ? t('key.people.reach_everyone')
+          : props.reach.length
+            ? t('key.people.reach', { customers: props.reach.join(', ') })
+            : t('key.people.reach_none')}
+      </p>
       <form method="get" action="/keys/people" class="row g-2 mb-3" role="search">
         <div class="col-sm-8">
           <input class="form-control" type="search" name="q" value={props.search} placeholder={t('key.people.search')} aria-label={t('key.people.search')} />
@@ -57,11 +74,13 @@ export interface PersonPageProps {
   abilities: KeyAbilities;
   person: User;
   keys: Credential[];
+  /** A link may be made: the person has no key yet, or the actor is verified staff. */
+  mayLink: boolean;
   timeZone: string;
   errors?: FieldErrors;
 }
 
-export function PersonPage({ ctx, abilities, person, keys, timeZone, errors }: PersonPageProps): JSX.Element {
+export function PersonPage({ ctx, abilities, person, keys, mayLink, timeZone, errors }: PersonPageProps): JSX.Element {
   const t = ctx.t;
   const base = `/keys/people/${person.id}`;
   return (
@@ -120,8 +139,15 @@ export function PersonPage({ ctx, abilities, person, keys, timeZone, errors }: P
               },
             ]}
           />
+          {abilities.can_update_keys && !mayLink ? (
+            <p class="text-muted small mt-3 mb-0" id="person-has-key" safe>
+              {t('key.person.has_key', { name: person.display_name || person.user_code })}
+            </p>
+          ) : (
+            ''
+          )}
           <div class="d-flex gap-2 flex-wrap mt-3">
-            {abilities.can_update_keys ? (
+            {abilities.can_update_keys && mayLink ? (
               <form method="post" action={`${base}/enrolment-link`}>
                 <CsrfField ctx={ctx} />
                 <button type="submit" class="btn btn-primary" safe>

@@ -1,25 +1,47 @@
 import type { FieldErrors } from '../../core/ui/components.js';
-import { CsrfField, Field, FormErrors } from '../../core/ui/components.js';
+import { CsrfField, Field, FormErrors, Select } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import { AuthCard } from '../../nadooit_auth/views/layout.js';
 import type { KeyAbilities } from '../services.js';
 import { KeyPage } from './layout.js';
 
-export function RegisterPage(props: { ctx: PageContext; abilities: KeyAbilities | null; values?: Record<string, string>; errors?: FieldErrors }): JSX.Element {
-  const { ctx, errors, values = {} } = props;
+export interface RegisterPageProps {
+  ctx: PageContext;
+  abilities: KeyAbilities | null;
+  /** The customers the manager reaches: the new person is employed at one of them. */
+  customers: Array<{ id: string; name: string }>;
+  /** Verified staff may register a person without a customer. */
+  customerOptional: boolean;
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+}
+
+export function RegisterPage(props: RegisterPageProps): JSX.Element {
+  const { ctx, errors, values = {}, customers, customerOptional } = props;
   const t = ctx.t;
+  const options = [...(customerOptional ? [{ value: '', label: t('key.register.without_customer') }] : []), ...customers.map((c) => ({ value: c.id, label: c.name }))];
+  const chosen = values.customer ?? (!customerOptional && customers.length === 1 ? customers[0]!.id : '');
   return (
     <KeyPage ctx={ctx} abilities={props.abilities} title={t('key.register.title')}>
       <AuthCard title={t('key.register.title')} lead={t('key.register.lead')}>
-        <FormErrors ctx={ctx} errors={errors} />
-        <form method="post" action="/auth/register-user" novalidate>
-          <CsrfField ctx={ctx} />
-          <Field name="display_name" label={t('key.field.display_name')} value={values.display_name} errors={errors} required autofocus />
-          <Field name="email" label={t('key.field.email')} type="email" value={values.email} errors={errors} />
-          <button type="submit" class="btn btn-primary w-100" safe>
-            {t('key.register.submit')}
-          </button>
-        </form>
+        {options.length === 0 ? (
+          <div class="alert alert-warning mb-0" role="alert" id="register-no-customer" safe>
+            {t('key.register.no_customer')}
+          </div>
+        ) : (
+          <>
+            <FormErrors ctx={ctx} errors={errors} />
+            <form method="post" action="/auth/register-user" novalidate>
+              <CsrfField ctx={ctx} />
+              <Field name="display_name" label={t('key.field.display_name')} value={values.display_name} errors={errors} required autofocus />
+              <Field name="email" label={t('key.field.email')} type="email" value={values.email} errors={errors} />
+              <Select name="customer" label={t('key.field.customer')} help={t('key.register.customer_help')} options={options} value={chosen} errors={errors} required={!customerOptional} />
+              <button type="submit" class="btn btn-primary w-100" safe>
+                {t('key.register.submit')}
+              </button>
+            </form>
+          </>
+        )}
       </AuthCard>
     </KeyPage>
   );

@@ -13,6 +13,7 @@ import { hrResources } from '../nadooit_hr/admin.js';
 import { programResources } from '../nadooit_program/admin.js';
 import { programOwnershipResources } from '../nadooit_program_ownership_system/admin.js';
 import { timeAccountResources } from '../nadooit_time_account/admin.js';
+import { websiteResources } from '../nadooit_website/admin.js';
 import { auditLogResource, permissionsResource } from './admin.js';
 
 /**
@@ -34,6 +35,7 @@ export function declaredResources(): AdminResource[] {
     ...apiKeyResources,
     ...executionResources,
     ...complaintResources,
+    ...websiteResources,
   ];
   const byKey = new Map<string, AdminResource>();
   for (const resource of all) byKey.set(resourceKey(resource), resource);

@@ -13,7 +13,12 @@ describeEachBackend('redirects after language, login and staff login stay on thi
     const client = new TestClient(await h().app());
     for (const target of REDIRECT_BYPASSES) {
       const response = await client.get(`/language?set=en&next=${encodeURIComponent(target)}`);
-      assert.equal(response.statusCode, 302, target);
+      // NUL never reaches the route: the input boundary refuses it first (docs/security.md).
+      if (target.includes('\u0000')) {
+        assert.equal(response.statusCode, 400, JSON.stringify(target));
+        continue;
+      }
+      assert.equal(response.statusCode, 302, JSON.stringify(target));
       assert.equal(response.headers.location, '/', `${JSON.stringify(target)} → ${response.headers.location}`);
     }
     const kept = await client.get(`/language?set=de&next=${encodeURIComponent('/nadooit-os/?tab=month')}`);

@@ -31,5 +31,20 @@ export interface Settings {
   /** Bot/REST API requests per minute and caller; 0 switches the limit off. */
   apiRateLimitPerMinute: number;
   webauthn: { rpId: string; rpName: string; origins: string[] };
+  /** Telegram/WhatsApp bots and their AI features (bot_management); defaults apply when absent. */
+  bots?: BotSettings;
+}
+
+export interface BotSettings {
+  /** 32-byte key for the platform tokens at rest; derived from SECRET_KEY (HKDF) when not set. */
+  tokenEncryptionKey?: Buffer;
+  /** Public origin Telegram/WhatsApp call back, e.g. https://nadooit.de (default https://DOMAIN). */
+  webhookBaseUrl: string;
+  telegramApiRoot: string;
+  whatsappGraphApiRoot: string;
+  openaiBaseUrl?: string;
+  openaiApiKey?: string;
+  openaiChatModel: string;
+  openaiTranscriptionModel: string;
 }
 

@@ -83,6 +83,14 @@ const envSchema = z.object({
   WEBAUTHN_RP_ID: z.string().optional(),
   WEBAUTHN_RP_NAME: z.string().optional().default('NADOOIT'),
   WEBAUTHN_ORIGIN: z.string().optional(),
+  BOT_TOKEN_ENCRYPTION_KEY: z.string().optional(),
+  BOT_WEBHOOK_BASE_URL: z.string().optional(),
+  TELEGRAM_API_ROOT: z.string().optional().default('https://api.telegram.org'),
+  WHATSAPP_GRAPH_API_ROOT: z.string().optional().default('https://graph.facebook.com/v21.0'),
+  OPENAI_BASE_URL: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_CHAT_MODEL: z.string().optional().default('gpt-4o-mini'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().optional().default('whisper-1'),
 });
 
 /** Reads KEY=VALUE lines; existing environment variables win, as with python-dotenv in the original. */
@@ -171,6 +179,40 @@ function redisUrl(env: z.infer<typeof envSchema>): string | undefined {
   return undefined;
 }
 
+function httpUrl(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new SettingsError(variable, 'expected an http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError(variable, 'expected an http(s) URL');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** BOT_TOKEN_ENCRYPTION_KEY: 32 bytes as 64 hex digits or base64; undefined = derive from SECRET_KEY. */
+function botTokenKey(value: string | undefined): Buffer | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (key.length !== 32) throw new SettingsError('BOT_TOKEN_ENCRYPTION_KEY', 'expected 32 bytes as 64 hex digits or base64');
+  return key;
+}
+
+function botSettings(env: z.infer<typeof envSchema>): NonNullable<Settings['bots']> {
+  const blank = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+  return {
+    tokenEncryptionKey: botTokenKey(env.BOT_TOKEN_ENCRYPTION_KEY),
+    webhookBaseUrl: httpUrl('BOT_WEBHOOK_BASE_URL', blank(env.BOT_WEBHOOK_BASE_URL) ?? `https://${env.DOMAIN}`),
+    telegramApiRoot: httpUrl('TELEGRAM_API_ROOT', env.TELEGRAM_API_ROOT),
+    whatsappGraphApiRoot: httpUrl('WHATSAPP_GRAPH_API_ROOT', env.WHATSAPP_GRAPH_API_ROOT),
+    openaiBaseUrl: blank(env.OPENAI_BASE_URL) && httpUrl('OPENAI_BASE_URL', env.OPENAI_BASE_URL!),
+    openaiApiKey: blank(env.OPENAI_API_KEY),
+    openaiChatModel: env.OPENAI_CHAT_MODEL,
+    openaiTranscriptionModel: env.OPENAI_TRANSCRIPTION_MODEL,
+  };
+}
+
 /** In development a secret is generated once and kept under data/, so sessions survive restarts. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret_key');
@@ -249,5 +291,6 @@ export function loadSettings(
         ? env.WEBAUTHN_ORIGIN.split(',').map((o) => normaliseOrigin(o.trim()))
         : [`https://${rpId}`, ...(env.DEBUG ? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`] : [])],
     },
+    bots: botSettings(env),
   };
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../core/app-module.js';
 import { HttpError } from '../core/http/errors.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
 import { safeEqual } from '../core/http/tokens.js';
-import type { Actor } from '../nadooit_hr/actor.js';
+import type { Actor } from '../core/actor.js';
 import { parseKeyFromRequest } from '../nadooit_api_key/services.js';
 import { verifyPresentedKey } from '../nadooit_api_executions_system/legacy/rate-limit.js';
 

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { sha256Hex } from '../core/http/tokens.js';
-import { InvalidInput, PermissionDenied } from '../nadooit_hr/errors.js';
+import { InvalidInput, PermissionDenied } from '../core/errors.js';
 import { addEmployeeToCustomer } from '../nadooit_hr/services/contracts.js';
 import { roleChanges } from '../nadooit_hr/services/grants.js';
 import { makeCustomer, makeUser } from '../nadooit_hr/testing.js';

@@ -5,7 +5,7 @@ import type { DB } from '../core/db/connection.js';
 import type { Language } from '../core/ui/i18n.js';
 import { addressLinks, customerInput, customersResource } from '../nadooit_crm/admin.js';
 import { updateRow } from '../core/admin/records.js';
-import { InvalidUserCode } from './errors.js';
+import { InvalidUserCode } from '../core/errors.js';
 import { MANAGER_ROLE_NAMES, MANAGER_ROLES } from './roles.js';
 import type { ManagerRole } from './roles.js';
 import { contractById, ensureContract, setContractActive } from './services/contracts.js';

@@ -4,7 +4,7 @@ import { describeEachBackend } from '../../test/support/harness.js';
 import { abilitiesFor, assertRole, customersWithRole, hasRole, roleMap } from './permissions.js';
 import { MANAGER_ROLES, MANAGER_ROLE_NAMES } from './roles.js';
 import { deactivateContract } from './services/contracts.js';
-import { PermissionDenied } from './errors.js';
+import { PermissionDenied } from '../core/errors.js';
 import { giveRole, makeCustomer, makeUser } from './testing.js';
 
 describeEachBackend('hr permission service', (h) => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../core/db/transaction.js';
-import { PermissionDenied } from './errors.js';
-import { isUuid } from './ids.js';
+import { PermissionDenied } from '../core/errors.js';
+import { isUuid } from '../core/ids.js';
 import { MANAGER_ROLES, MANAGER_ROLE_NAMES, isAbilityOf } from './roles.js';
 import type { AbilityOf, ManagerRole } from './roles.js';
 import './models.js';

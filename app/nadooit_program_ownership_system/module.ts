@@ -5,7 +5,7 @@ import './models.js';
 export function nadooitProgramOwnershipSystemApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_program_ownership_system',
-    dependsOn: ['nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account'],
+    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account'],
     migrations: programOwnershipMigrations,
   };
 }

@@ -1,7 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
-import { InvalidInput, PermissionDenied } from '../nadooit_hr/errors.js';
+import { InvalidInput, PermissionDenied } from '../core/errors.js';
 import { contractsOfUser, deactivateContract } from '../nadooit_hr/services/contracts.js';
 import { giveRole, makeCustomer, makeUser } from '../nadooit_hr/testing.js';
 import type { TestUser } from '../nadooit_hr/testing.js';

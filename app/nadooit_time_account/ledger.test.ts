@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describeEachBackend } from '../../test/support/harness.js';
 import type { CommandIO } from '../core/cli/registry.js';
-import { Conflict, InvalidInput, NotFound } from '../nadooit_hr/errors.js';
+import { Conflict, InvalidInput, NotFound } from '../core/errors.js';
 import { makeUser } from '../nadooit_hr/testing.js';
 import { checkLedgerCommand } from './commands.js';
 import { balanceOf, correct, createTimeAccount, drawForBooking, ledgerEntries, ledgerPage, recordOpeningBalances, refund, topUp, verifyLedger } from './ledger.js';

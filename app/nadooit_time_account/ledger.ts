@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
-import { Conflict, InvalidInput, NotFound } from '../nadooit_hr/errors.js';
-import { isUuid } from '../nadooit_hr/ids.js';
+import { Conflict, InvalidInput, NotFound } from '../core/errors.js';
+import { isUuid } from '../core/ids.js';
 import type { LedgerEntriesTable, LedgerEntryKind } from './models.js';
 import './models.js';
 

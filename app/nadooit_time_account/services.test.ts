@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describeEachBackend } from '../../test/support/harness.js';
-import { InvalidInput, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
+import { InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { giveRole, makeCustomer, makeUser } from '../nadooit_hr/testing.js';
 import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive, setLowBalanceThreshold } from './services.js';
 

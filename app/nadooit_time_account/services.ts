@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
-import { staffAuthority } from '../nadooit_hr/actor.js';
-import type { Actor } from '../nadooit_hr/actor.js';
-import { InvalidCustomer, InvalidInput, NotFound, PermissionDenied } from '../nadooit_hr/errors.js';
+import { staffAuthority } from '../nadooit_auth/services/actor.js';
+import type { Actor } from '../core/actor.js';
+import { InvalidCustomer, InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { hasRole } from '../nadooit_hr/permissions.js';
 import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
 import { createTimeAccount } from './ledger.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../core/app-module.js';
-import { PermissionDenied } from '../../nadooit_hr/errors.js';
+import { PermissionDenied } from '../../core/errors.js';
 import { executionById } from '../../nadooit_api_executions_system/services/index.js';
 import { addComment, complaintDetails, decideComplaint, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
 import { actorOf, principalOf } from '../auth.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../../core/app-module.js';
 import { notFound } from '../../core/http/errors.js';
-import { PermissionDenied } from '../../nadooit_hr/errors.js';
+import { PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import {

@@ -1,6 +1,6 @@
 import type { Tx } from '../../core/db/transaction.js';
-import type { Actor } from '../../nadooit_hr/actor.js';
-import { PermissionDenied } from '../../nadooit_hr/errors.js';
+import type { Actor } from '../../core/actor.js';
+import { PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
 import { formatDecimal } from '../money.js';
 import type { PaymentStatus } from '../models.js';

@@ -1,7 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
-import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, PermissionDenied } from '../errors.js';
+import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, PermissionDenied } from '../../core/errors.js';
 import { giveRole, makeCustomer, makeUser } from '../testing.js';
 import { activateContract, addEmployeeToCustomer, contractsOfCustomer, contractsOfUser, deactivateContract } from './contracts.js';
 import { employeeByUserCode, employeeLabel, getOrCreateEmployee } from './employees.js';

@@ -3,11 +3,11 @@ import type { Selectable } from 'kysely';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
 import type { EmployeeContractsTable } from '../models.js';
-import { staffAuthority } from '../actor.js';
-import type { Actor } from '../actor.js';
-import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, PermissionDenied } from '../errors.js';
+import { staffAuthority } from '../../nadooit_auth/services/actor.js';
+import type { Actor } from '../../core/actor.js';
+import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../permissions.js';
-import { isUuid } from '../ids.js';
+import { isUuid } from '../../core/ids.js';
 import { employeeByUserCode } from './employees.js';
 
 export type EmployeeContract = Selectable<EmployeeContractsTable>;

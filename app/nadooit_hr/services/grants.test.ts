@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { abilitiesFor, hasRole } from '../permissions.js';
 import { MANAGER_ROLES, MANAGER_ROLE_NAMES } from '../roles.js';
-import { InvalidCustomer, InvalidInput, InvalidUserCode, PermissionDenied } from '../errors.js';
+import { InvalidCustomer, InvalidInput, InvalidUserCode, PermissionDenied } from '../../core/errors.js';
 import { giveRole, makeCustomer, makeUser } from '../testing.js';
 import { contractOf, deactivateContract } from './contracts.js';
 import { employeeOfUser } from './employees.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
-import { staffAuthority } from '../actor.js';
-import type { Actor } from '../actor.js';
-import { InvalidCustomer, InvalidInput, InvalidUserCode, PermissionDenied } from '../errors.js';
+import { staffAuthority } from '../../nadooit_auth/services/actor.js';
+import type { Actor } from '../../core/actor.js';
+import { InvalidCustomer, InvalidInput, InvalidUserCode, PermissionDenied } from '../../core/errors.js';
 import { abilitiesFor } from '../permissions.js';
 import { MANAGER_ROLES, isAbilityOf } from '../roles.js';
 import type { ManagerRole } from '../roles.js';

@@ -1,7 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
-import { InvalidUserCode, PermissionDenied } from '../errors.js';
+import { InvalidUserCode, PermissionDenied } from '../../core/errors.js';
 import { abilitiesFor, roleMap } from '../permissions.js';
 import { makeUser } from '../testing.js';
 import { roleChanges } from './grants.js';

@@ -7,7 +7,7 @@ import { requireUser } from '../../nadooit_auth/guards.js';
 import { executionById } from '../../nadooit_api_executions_system/services/booking.js';
 import { fileComplaint } from '../../nadoo_complaint_management/services.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
-import { DomainError } from '../../nadooit_hr/errors.js';
+import { DomainError } from '../../core/errors.js';
 import { assertRole } from '../../nadooit_hr/permissions.js';
 import { getProgram } from '../../nadooit_program/services.js';
 import { isHtmx, viewerOf } from '../access.js';

@@ -10,7 +10,7 @@ import { assertRole, customersWithRole } from '../../nadooit_hr/permissions.js';
 import type { Ability } from '../../nadooit_hr/permissions.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import { isUuid } from '../../nadooit_hr/services/contracts.js';
-import { DomainError } from '../../nadooit_hr/errors.js';
+import { DomainError } from '../../core/errors.js';
 import { NoRolePage } from '../views/common.js';
 import { viewerOf } from '../access.js';
 import type { Viewer } from '../access.js';

@@ -1,4 +1,4 @@
-import { HttpError } from '../core/http/errors.js';
+import { HttpError } from './http/errors.js';
 
 /**
  * Refusals of the business core. They are HttpErrors, so a route can let them through (JSON under /api/,

@@ -4,6 +4,7 @@ import { cancels } from '../nadooit_api_executions_system/payment-status.js';
 import { listExecutions, sumExecutions } from '../nadooit_api_executions_system/services/queries.js';
 import type { ExecutionListItem, ExecutionSums } from '../nadooit_api_executions_system/services/queries.js';
 import type { ChartPoint } from './chart.js';
+import { periodNow } from '../core/time/clock.js';
 import { bucketsFor, dayBucketsSpanning, effectiveTimeZone, periodFor } from './periods.js';
 import type { Bucket, BucketUnit, Filter, Period } from './periods.js';
 
@@ -77,7 +78,8 @@ export async function bookingBlock(
   options: { now?: Date; cursor?: string | null } = {},
 ): Promise<BookingBlock> {
   const timeZone = effectiveTimeZone(customer.time_zone);
-  const period = periodFor(filter, timeZone, options.now);
+  const now = options.now ?? periodNow(); // one instant for the period and the chart
+  const period = periodFor(filter, timeZone, now);
   const scope = { customerIds: [customer.id], from: period.from ?? undefined, to: period.to ?? undefined };
   const base = { customer: { id: customer.id, name: customer.name, timeZone }, filter, period };
   if (period.limit !== null) {
@@ -89,7 +91,7 @@ export async function bookingBlock(
   const [page, sums, points] = await Promise.all([
     listExecutions(db, scope, { limit: PAGE_SIZE, cursor: options.cursor }),
     sumExecutions(db, scope),
-    chartFromSums(db, customer.id, buckets, options.now ?? new Date()),
+    chartFromSums(db, customer.id, buckets, now),
   ]);
   return { ...base, rows: page.items, nextCursor: page.nextCursor, totals: totalsOf(sums), count: sums.count, chart: { unit, points } };
 }

@@ -2,6 +2,7 @@
  * Calendar periods of the bookings page in the customer's time zone. The calendar arithmetic (Intl only,
  * right at New Year, DST and skipped midnights) is core's `app/core/time/periods.ts`.
  */
+import { periodNow } from '../core/time/clock.js';
 import { isValidTimeZone, localParts, startOfLocalDay } from '../core/time/periods.js';
 import type { LocalParts } from '../core/time/periods.js';
 
@@ -29,7 +30,7 @@ export interface Period {
   limit: number | null;
 }
 
-export function periodFor(filter: Filter, timeZone: string, now: Date = new Date()): Period {
+export function periodFor(filter: Filter, timeZone: string, now: Date = periodNow()): Period {
   const zone = effectiveTimeZone(timeZone);
   const { year, month, day } = localParts(now.getTime(), zone);
   const range = (from: number, to: number): Period => ({

@@ -1,3 +1,4 @@
+import { periodNow } from '../time/clock.js';
 import { calendarDate, localParts, startOfLocalDay } from '../time/periods.js';
 
 /** Date filters of the admin lists, computed in the configured time zone (not the server's). */
@@ -20,12 +21,12 @@ function firstDay(period: Period, timeZone: string, now: Date): [number, number,
 }
 
 /** The ISO instant where the period starts (inclusive), e.g. "this month" in Europe/Berlin. */
-export function periodStart(period: Period, timeZone: string, now: Date = new Date()): string {
+export function periodStart(period: Period, timeZone: string, now: Date = periodNow()): string {
   const [year, month, day] = firstDay(period, timeZone, now);
   return new Date(startOfLocalDay(year, month, day, timeZone)).toISOString();
 }
 
 /** The local calendar day where the period starts, for DATE columns. */
-export function periodStartDate(period: Period, timeZone: string, now: Date = new Date()): string {
+export function periodStartDate(period: Period, timeZone: string, now: Date = periodNow()): string {
   return calendarDate(...firstDay(period, timeZone, now));
 }

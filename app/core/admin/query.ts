@@ -5,6 +5,7 @@ import { choicesOf, fieldOf, primaryKey } from './site.js';
 import type { AdminSite } from './site.js';
 import type { AdminField, AdminResource, Row } from './types.js';
 import { isUuid } from './values.js';
+import { periodNow } from '../time/clock.js';
 import { periodStart, periodStartDate, PERIODS } from './periods.js';
 import type { Period } from './periods.js';
 
@@ -176,7 +177,7 @@ export async function listCondition(db: DB, scope: QueryScope, lq: ListQuery): P
   for (const term of lq.search.split(/\s+/).filter(Boolean).slice(0, 5)) {
     parts.push((await searchCondition(db, site, resource, term, 0)) ?? (() => sql<SqlBool>`1 = 0`));
   }
-  const now = scope.now ?? new Date();
+  const now = scope.now ?? periodNow();
   for (const [name, value] of Object.entries(lq.filters)) {
     const field = fieldOf(resource, name);
     if (field) parts.push((eb) => filterCondition(eb, field, value, scope.timeZone, now) ?? sql<SqlBool>`1 = 1`);

@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { describeEachBackend } from '../../test/support/harness.js';
@@ -7,20 +7,40 @@ import { personWithKey, signInWithKey } from '../nadooit_auth/testing/sign-in.js
 import { ensureContract, getOrCreateEmployee, grantRole } from '../nadooit_hr/services/index.js';
 import { bookExecution } from '../nadooit_api_executions_system/services/index.js';
 import { apiKeyFor, bookingWorld, person } from '../nadooit_api_executions_system/testing/fixtures.js';
-import type { BookingWorld, Person } from '../nadooit_api_executions_system/testing/fixtures.js';
+import type { BookingWorld } from '../nadooit_api_executions_system/testing/fixtures.js';
 
 const ALL_EXECUTION = ['can_create_customer_program_execution', 'can_delete_customer_program_execution', 'can_give_manager_role'];
 
 describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   const db = () => h().system.context.db.kysely;
   let app: FastifyInstance;
-  let a: BookingWorld;
-  let b: BookingWorld;
-  let managerA: Person;
-  let keyA: string;
-  let keyB: string;
-  let staffKey: string;
-  let plainKey: string;
+
+  /**
+   * Two customers (A with 1000 s prepaid) with the given number of bookings, a manager of A, a manager of B, a
+   * staff member, a plain employee of A, and request helpers that call as A's manager unless given a key.
+   */
+  async function scene(bookings: { a: number; b: number } = { a: 0, b: 0 }) {
+    const a = await bookingWorld(db(), { customerName: 'Kunde A', balanceSeconds: 1000, pricePerSecond: 10_000 });
+    const b = await bookingWorld(db(), { customerName: 'Kunde B', balanceSeconds: 1000 });
+    const managerA = await person(db(), {
+      customerId: a.customerId,
+      roles: { customer_program_execution_manager: ALL_EXECUTION, time_account_manager: ['can_create_time_accounts'], customer_program_manager: [] },
+    });
+    const managerB = await person(db(), { customerId: b.customerId, roles: { customer_program_execution_manager: ALL_EXECUTION, time_account_manager: [] } });
+    const staff = await person(db(), { isStaff: true });
+    // Staff authority through the API is the admin's permission model: a superuser holds every permission.
+    await db().updateTable('users').set({ is_superuser: true }).where('id', '=', staff.userId).execute();
+    const keyA = (await apiKeyFor(db(), managerA.userId)).secret;
+    const keyB = (await apiKeyFor(db(), managerB.userId)).secret;
+    const staffKey = (await apiKeyFor(db(), staff.userId)).secret;
+    const plainKey = a.key.secret;
+    for (let i = 0; i < bookings.a; i++) await book(a, 100);
+    for (let i = 0; i < bookings.b; i++) await book(b, 100);
+    const get = (url: string, key = keyA) => call('GET', url, key);
+    const post = (url: string, payload: unknown, key = keyA) => call('POST', url, key, payload);
+    return { a, b, managerA, keyA, keyB, staffKey, plainKey, get, post };
+  }
+  type Scene = Awaited<ReturnType<typeof scene>>;
 
   async function call(method: 'GET' | 'POST', url: string, key: string, payload?: unknown) {
     const res = await app.inject({
@@ -31,32 +51,18 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
     });
     return { status: res.statusCode, body: res.headers['content-type']?.toString().includes('json') ? res.json() : res.body, headers: res.headers };
   }
-  const get = (url: string, key = keyA) => call('GET', url, key);
-  const post = (url: string, payload: unknown, key = keyA) => call('POST', url, key, payload);
   const book = async (world: BookingWorld, seconds: number) =>
     (await bookExecution(db(), { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: null })).execution;
 
-  it('setup: two customers with bookings, a manager of A, a manager of B, a staff member, a plain employee', async () => {
+  // Read-only: 30 bookings of A, 5 of B. Tests that write make a scene of their own.
+  let shared: Scene;
+  before(async () => {
     app = await h().app();
-    a = await bookingWorld(db(), { customerName: 'Kunde A', balanceSeconds: 1000, pricePerSecond: 10_000 });
-    b = await bookingWorld(db(), { customerName: 'Kunde B', balanceSeconds: 1000 });
-    managerA = await person(db(), {
-      customerId: a.customerId,
-      roles: { customer_program_execution_manager: ALL_EXECUTION, time_account_manager: ['can_create_time_accounts'], customer_program_manager: [] },
-    });
-    const managerB = await person(db(), { customerId: b.customerId, roles: { customer_program_execution_manager: ALL_EXECUTION, time_account_manager: [] } });
-    const staff = await person(db(), { isStaff: true });
-    // Staff authority through the API is the admin's permission model: a superuser holds every permission.
-    await db().updateTable('users').set({ is_superuser: true }).where('id', '=', staff.userId).execute();
-    keyA = (await apiKeyFor(db(), managerA.userId)).secret;
-    keyB = (await apiKeyFor(db(), managerB.userId)).secret;
-    staffKey = (await apiKeyFor(db(), staff.userId)).secret;
-    plainKey = a.key.secret;
-    for (let i = 0; i < 30; i++) await book(a, 100);
-    for (let i = 0; i < 5; i++) await book(b, 100);
+    shared = await scene({ a: 30, b: 5 });
   });
 
   it('401 without credentials or with an unknown key', async () => {
+    const { get } = shared;
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/executions' })).statusCode, 401);
     const bad = await get('/api/v1/executions', 'nadooit_nope');
     assert.equal(bad.status, 401);
@@ -64,6 +70,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('customers, customer programs, programs: only what the caller manages', async () => {
+    const { a, b, get, plainKey, staffKey } = shared;
     const customers = await get('/api/v1/customers');
     assert.deepEqual(customers.body.items.map((c: { name: string }) => c.name), ['Kunde A']);
     assert.equal((await get(`/api/v1/customers/${b.customerId}`)).status, 404);
@@ -79,6 +86,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('time accounts: ledger of own accounts only; top-ups are staff-only and show up in the ledger', async () => {
+    const { a, b, get, post, staffKey } = await scene();
     const accounts = await get('/api/v1/time-accounts');
     assert.deepEqual(accounts.body.items.map((x: { id: string }) => x.id), [a.timeAccountId]);
     assert.deepEqual(accounts.body.items[0].customer_ids, [a.customerId]);
@@ -94,6 +102,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('executions: scoped list with cursor pagination and sums; another customer is never visible', async () => {
+    const { a, b, get, keyB } = shared;
     const seen = new Set<string>();
     let url = '/api/v1/executions?limit=7';
     for (;;) {
@@ -124,6 +133,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('validation errors: 400 with one detail per field', async () => {
+    const { get, post } = shared;
     const res = await get('/api/v1/executions?limit=0&status=FOO&from=yesterday');
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'validation_error');
@@ -136,6 +146,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('booking by hand needs can_create_customer_program_execution; Idempotency-Key replays', async () => {
+    const { a, b, post, keyA } = await scene();
     const ok = await app.inject({
       method: 'POST',
       url: '/api/v1/executions',
@@ -155,6 +166,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('payment status: staff only, through the transition table; revoke with can_delete credits seconds', async () => {
+    const { a, get, post, keyB, staffKey } = await scene();
     await book(a, 86_400); // uses up the prepaid balance: what follows is unpaid
     const execution = await book(a, 100);
     assert.equal(execution.payment_status, 'NOT_PAID');
@@ -173,6 +185,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('CSV export: the customer\'s execution managers get every row; others 403', async () => {
+    const { a, get, keyA, keyB, staffKey } = shared;
     const res = await app.inject({ method: 'GET', url: `/api/v1/executions/export.csv?customer=${a.customerId}`, headers: { authorization: `Bearer ${keyA}` } });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/csv/);
@@ -188,7 +201,10 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('complaints: filed by the manager, decided by staff, visible to A only', async () => {
+    const { a, b, get, post, keyB, staffKey } = await scene();
+    await book(a, 1000); // uses up the prepaid seconds: the booking complained about is unpaid
     const execution = await book(a, 200);
+    assert.equal(execution.payment_status, 'NOT_PAID');
     const filed = await post('/api/v1/complaints', { execution_id: execution.id, text: 'Doppelt gebucht' });
     assert.equal(filed.status, 201);
     assert.equal((await post('/api/v1/complaints', { execution_id: execution.id, text: 'nochmal' })).status, 409);
@@ -209,6 +225,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('a key issued for customer A sees only A even when its owner manages B too', async () => {
+    const { a, b, get } = await scene({ a: 3, b: 2 });
     const both = await person(db(), { customerId: a.customerId, roles: { customer_program_execution_manager: [] } });
     const employee = await getOrCreateEmployee(db(), both.userId);
     await ensureContract(db(), employee.id, b.customerId);
@@ -220,6 +237,7 @@ describeEachBackend('REST API /api/v1: scoping, validation, workflows', (h) => {
   });
 
   it('session: a signed-in manager reads; writes need the X-CSRFToken header', async () => {
+    const { a } = await scene();
     const { user, authenticator } = await personWithKey(db(), { displayName: 'Sitzung' });
     const employee = await getOrCreateEmployee(db(), user.id);
     await ensureContract(db(), employee.id, a.customerId);

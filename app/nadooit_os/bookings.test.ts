@@ -1,5 +1,6 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { useFixedClock } from '../../test/support/clock.js';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { acceptComplaint, listComplaints, rejectComplaint, startComplaint } from '../nadoo_complaint_management/services.js';
 import { executionById } from '../nadooit_api_executions_system/services/booking.js';
@@ -12,14 +13,19 @@ import type { DashboardWorld } from './testing/world.js';
 
 const STAFF = { actorUserId: null, asStaff: true } as const;
 const HX = { 'hx-request': 'true' };
+// "today", "this month" and "this year" are those of this instant, whenever the test runs.
+const NOW = useFixedClock();
 
 describeEachBackend('NADOOIT OS bookings', (h) => {
-  let w: DashboardWorld;
   const db = () => h().system.context.db.kysely;
   const client = async (userId: string) => clientAs(await h().app(), db(), h().settings, userId);
+  /** Two customers with bookings just before NOW; tests that complain, book or change a customer make their own. */
+  const world = () => dashboardWorld(db(), { now: NOW });
 
-  it('sets up two customers with bookings', async () => {
-    w = await dashboardWorld(db());
+  // Read-only for the tests that use it.
+  let w: DashboardWorld;
+  before(async () => {
+    w = await world();
     assert.equal(w.bookingsA.length, 3);
   });
 
@@ -83,6 +89,7 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
   });
 
   it('files a complaint through the workflow: "Storniert" only after acceptance', async () => {
+    const w = await world();
     const c = await client(w.executions.userId);
     const [target] = w.bookingsA;
     const modal = await c.get(paths.complaintModal(target!), HX);
@@ -121,6 +128,7 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
   });
 
   it('keeps the booking when the complaint is rejected', async () => {
+    const w = await world();
     const c = await client(w.executions.userId);
     const target = w.bookingsA[1]!;
     await c.post(paths.sendComplaint(target), { complainttext: 'Falsch' }, HX);
@@ -133,6 +141,7 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
   });
 
   it('works without JavaScript: the complaint page and a plain form post', async () => {
+    const w = await world();
     const c = await client(w.executions.userId);
     const target = w.bookingsA[2]!;
     const page = await c.get(paths.complaintModal(target));
@@ -168,7 +177,8 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
   });
 
   it('pages long periods: htmx "Weiter" rows, and the same page without JavaScript', async () => {
-    const many = await book(db(), w.a, Array.from({ length: 55 }, (_, i) => new Date(Date.now() - (i + 10) * 1000)), 60);
+    const w = await world();
+    const many = await book(db(), w.a, Array.from({ length: 55 }, (_, i) => new Date(NOW.getTime() - (i + 10) * 1000)), 60);
     const c = await client(w.executions.userId);
     const first = await c.get(paths.bookingsFragment('thisyear', w.a.customerId), HX);
     const rows = (body: string) => [...body.matchAll(/id="execution-([^"]+)"/g)].map((m) => m[1]);
@@ -185,6 +195,7 @@ describeEachBackend('NADOOIT OS bookings', (h) => {
   });
 
   it('bounds the periods in the customer\'s time zone (New Year in Tokyo vs. Berlin)', async () => {
+    const w = await world();
     // 2025-01-01 00:30 in Tokyo is 2024-12-31 15:30 UTC — still 2024 in Berlin.
     const [id] = await book(db(), w.b, [new Date('2024-12-31T15:30:00.000Z')]);
     const now = new Date('2025-01-15T12:00:00.000Z');

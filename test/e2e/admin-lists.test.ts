@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { createCustomer } from '../../app/nadooit_crm/services.js';
 import { bookingWorld } from '../../app/nadooit_api_executions_system/testing/fixtures.js';
 import type { BookingWorld } from '../../app/nadooit_api_executions_system/testing/fixtures.js';
 import { insertSyntheticExecutions } from '../../app/nadooit_api_executions_system/testing/bulk.js';
 import { periodStart } from '../../app/core/admin/periods.js';
+import { useFixedClock } from '../support/clock.js';
 import { describeEachBackend } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import type { TestClient } from '../support/http.js';
 import { createStaff, listedIds, staffLogin } from './admin-support.js';
 
 const EXECUTIONS = '/admin/nadooit_api_executions_system/executions/';
+// The "today" filter means the day of this instant, whenever the test runs.
+const NOW = useFixedClock();
 
 /** The href of a pagination link by its label. */
 function pageLink(html: string, label: string): string | null {
@@ -17,15 +21,25 @@ function pageLink(html: string, label: string): string | null {
   return match && match[1] !== '#' ? match[1]!.replaceAll('&amp;', '&') : null;
 }
 
+/** A customer with 130 bookings of January and February 2025, and a superuser signed in to the admin. */
+async function listWorld(h: () => Harness): Promise<{ world: BookingWorld; client: TestClient }> {
+  const db = h().system.context.db.kysely;
+  const world = await bookingWorld(db);
+  await insertSyntheticExecutions(db, world, { count: 130, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-03-01T00:00:00Z') });
+  const client = await staffLogin(await h().app(), await createStaff(db, h().settings, { superuser: true }));
+  return { world, client };
+}
+
 describeEachBackend('admin lists', (h) => {
   const db = () => h().system.context.db.kysely;
+  // Read-only for the tests that use it: these count the whole table, so nothing here adds bookings.
   let world: BookingWorld;
   let client: TestClient;
+  before(async () => {
+    ({ world, client } = await listWorld(h));
+  });
 
   it('pages through a list by keyset, forwards and backwards, without gaps or repeats', async () => {
-    world = await bookingWorld(db());
-    await insertSyntheticExecutions(db(), world, { count: 130, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-03-01T00:00:00Z') });
-    client = await staffLogin(await h().app(), await createStaff(db(), h().settings, { superuser: true }));
     const expected = (await db().selectFrom('ex_executions').select('id').orderBy('created_at', 'desc').orderBy('id', 'desc').execute()).map((r) => r.id);
     const pages: string[][] = [];
     let url: string | null = `${EXECUTIONS}?n=50`;
@@ -49,14 +63,53 @@ describeEachBackend('admin lists', (h) => {
     assert.deepEqual(listedIds(ascending.body), [...expected].reverse().slice(0, 50));
   });
 
+  it('exports the filtered list as CSV, streamed with every matching row', async () => {
+    const response = await client.get(`${EXECUTIONS}export.csv?f.customer_id=${world.customerId}`);
+    assert.equal(response.statusCode, 200);
+    assert.match(String(response.headers['content-disposition']), /attachment; filename="nadooit_api_executions_system-executions-\d{4}-\d\d-\d\d\.csv"/);
+    const lines = response.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines.length, 1 + 130);
+    assert.match(lines[0]!, /^ID,Gebucht,Kunde,Programm/);
+    assert.match(lines[1]!, /Müller Logistik GmbH,Rechnungseingang automatisiert/);
+  });
+
+  it('remembers the chosen columns per user session', async () => {
+    const client = await staffLogin(await h().app(), await createStaff(db(), h().settings, { superuser: true }));
+    const chosen = await client.get(`${EXECUTIONS}?setcols=1&cols=created_at&cols=billable_seconds&cols=payment_status`);
+    const header = /<thead>([\s\S]*?)<\/thead>/.exec(chosen.body)![1]!;
+    assert.match(header, /Berechnete Zeit/);
+    assert.doesNotMatch(header, /Kunde/);
+    const again = await client.get(EXECUTIONS);
+    assert.match(/<thead>([\s\S]*?)<\/thead>/.exec(again.body)![1]!, /Berechnete Zeit/);
+  });
+
+  it('answers relation searches with a few options (htmx autocomplete)', async () => {
+    for (let i = 0; i < 25; i++) await createCustomer(db(), { name: `Suchkunde ${String(i).padStart(2, '0')}` });
+    const response = await client.get('/admin/nadooit_crm/customers/autocomplete?term=suchkunde%202', { 'hx-request': 'true' });
+    assert.equal(response.statusCode, 200);
+    const options = [...response.body.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => m[2]);
+    const expected = Array.from({ length: 25 }, (_, i) => `Suchkunde ${String(i).padStart(2, '0')}`).filter((n) => n.slice(10).includes('2'));
+    assert.deepEqual(options, ['––––––', ...expected], 'every word must match, ordered like the list');
+    const all = await client.get('/admin/nadooit_crm/customers/autocomplete?term=suchkunde');
+    assert.equal([...all.body.matchAll(/<option /g)].length, 21, 'at most 20 matches');
+    const form = await client.get('/admin/nadooit_program_ownership_system/customer_programs/add');
+    assert.match(form.body, /hx-get="\/admin\/nadooit_crm\/customers\/autocomplete"/);
+  });
+});
+
+// Tests that add bookings get a database of their own, so the counts above stay exact.
+describeEachBackend('admin lists: filters and search', (h) => {
+  const db = () => h().system.context.db.kysely;
+
   it('filters by choice, relation and period, searches through relations, and keeps the state in the links', async () => {
+    const { client } = await listWorld(h);
     const paid = (await db().selectFrom('ex_executions').select('id').where('payment_status', '=', 'PAID').execute()).length;
     const filtered = await client.get(`${EXECUTIONS}?f.payment_status=PAID&n=500`);
     assert.equal(listedIds(filtered.body).length, paid);
     assert.match(filtered.body, new RegExp(`${paid} Einträge`));
     const other = await bookingWorld(db(), { customerName: 'Zweite Kunde AG' });
     const startOfToday = new Date(periodStart('today', h().settings.timeZone));
-    await insertSyntheticExecutions(db(), other, { count: 7, from: startOfToday, to: new Date(Date.now() + 1) });
+    await insertSyntheticExecutions(db(), other, { count: 7, from: startOfToday, to: new Date(NOW.getTime() + 1) });
     const byCustomer = await client.get(`${EXECUTIONS}?f.customer_id=${other.customerId}`);
     assert.equal(listedIds(byCustomer.body).length, 7);
     const today = await client.get(`${EXECUTIONS}?f.created_at=today`);
@@ -83,41 +136,13 @@ describeEachBackend('admin lists', (h) => {
     const tampered = await client.get(`${EXECUTIONS}?after=not-a-cursor&f.payment_status=bogus&o=-password_hash`);
     assert.equal(tampered.statusCode, 200, 'bad parameters fall back to defaults');
   });
+});
 
-  it('exports the filtered list as CSV, streamed with every matching row', async () => {
-    const response = await client.get(`${EXECUTIONS}export.csv?f.customer_id=${world.customerId}`);
-    assert.equal(response.statusCode, 200);
-    assert.match(String(response.headers['content-disposition']), /attachment; filename="nadooit_api_executions_system-executions-\d{4}-\d\d-\d\d\.csv"/);
-    const lines = response.body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    assert.equal(lines.length, 1 + 130);
-    assert.match(lines[0]!, /^ID,Gebucht,Kunde,Programm/);
-    assert.match(lines[1]!, /Müller Logistik GmbH,Rechnungseingang automatisiert/);
-  });
-
-  it('remembers the chosen columns per user session', async () => {
-    const chosen = await client.get(`${EXECUTIONS}?setcols=1&cols=created_at&cols=billable_seconds&cols=payment_status`);
-    const header = /<thead>([\s\S]*?)<\/thead>/.exec(chosen.body)![1]!;
-    assert.match(header, /Berechnete Zeit/);
-    assert.doesNotMatch(header, /Kunde/);
-    const again = await client.get(EXECUTIONS);
-    assert.match(/<thead>([\s\S]*?)<\/thead>/.exec(again.body)![1]!, /Berechnete Zeit/);
-    await client.get(`${EXECUTIONS}?setcols=1`);
-  });
-
-  it('answers relation searches with a few options (htmx autocomplete)', async () => {
-    for (let i = 0; i < 25; i++) await createCustomer(db(), { name: `Suchkunde ${String(i).padStart(2, '0')}` });
-    const response = await client.get('/admin/nadooit_crm/customers/autocomplete?term=suchkunde%202', { 'hx-request': 'true' });
-    assert.equal(response.statusCode, 200);
-    const options = [...response.body.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => m[2]);
-    const expected = Array.from({ length: 25 }, (_, i) => `Suchkunde ${String(i).padStart(2, '0')}`).filter((n) => n.slice(10).includes('2'));
-    assert.deepEqual(options, ['––––––', ...expected], 'every word must match, ordered like the list');
-    const all = await client.get('/admin/nadooit_crm/customers/autocomplete?term=suchkunde');
-    assert.equal([...all.body.matchAll(/<option /g)].length, 21, 'at most 20 matches');
-    const form = await client.get('/admin/nadooit_program_ownership_system/customer_programs/add');
-    assert.match(form.body, /hx-get="\/admin\/nadooit_crm\/customers\/autocomplete"/);
-  });
+describeEachBackend('admin lists on a big table', (h) => {
+  const db = () => h().system.context.db.kysely;
 
   it('counts only up to a cap on big tables', async () => {
+    const { world, client } = await listWorld(h);
     await insertSyntheticExecutions(db(), world, { count: 10_000, from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-12-01T00:00:00Z'), batch: 500 });
     const response = await client.get(`${EXECUTIONS}?n=10`);
     assert.match(response.body, /mehr als 10\.000 Einträge/);

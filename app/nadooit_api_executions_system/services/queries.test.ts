@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { insertSyntheticExecutions } from '../testing/bulk.js';
@@ -16,7 +16,8 @@ describeEachBackend('executions: lists with cursor, sums, CSV export', (h) => {
   let a: BookingWorld;
   let b: BookingWorld;
 
-  it('setup: 1200 bookings for A (Jan + Feb), 50 for B', async () => {
+  // Read-only for every test: 1200 bookings for A (Jan + Feb), 50 for B.
+  before(async () => {
     a = await bookingWorld(db(), { customerName: 'Kunde A' });
     b = await bookingWorld(db(), { customerName: 'Kunde B' });
     const target = (w: BookingWorld) => ({ customerId: w.customerId, customerProgramId: w.customerProgramId, programId: w.programId });

@@ -14,6 +14,7 @@ import { nadooComplaintManagementApp } from '../nadoo_complaint_management/modul
 import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
 import { nadooitWebsiteApp } from '../nadooit_website/module.js';
+import { nadooitQuestionsAndAnswersApp } from '../nadooit_questions_and_answers/module.js';
 import { botManagementApp } from '../bot_management/module.js';
 import { nadooitAdminApp } from '../nadooit_admin/module.js';
 
@@ -38,6 +39,7 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitApiApp(context),
     nadooitOsApp(context),
     nadooitWebsiteApp(context),
+    nadooitQuestionsAndAnswersApp(context),
     botManagementApp(context),
     nadooitAdminApp(context),
   ];

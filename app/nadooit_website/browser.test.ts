@@ -52,8 +52,20 @@ describeEachBackend('website in Chromium: signals from website.js, endless scrol
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     assert.equal((await more).status(), 200);
     await page.waitForSelector('#appended');
+
+    // The question form of a section goes to the Q&A app with the page's token (no inline script needed).
+    await page.evaluate(() => {
+      const form = document.createElement('form');
+      form.setAttribute('data-web-question', '');
+      form.innerHTML = '<input name="question" value="Wie schnell geht das?"><p data-web-thanks hidden>Danke</p><button id="ask">Senden</button>';
+      document.querySelector('.web-sections')!.append(form);
+    });
+    const asked = page.waitForResponse((r) => r.url().includes(`/your_question_we_answer/question/${sessionId}`));
+    await page.click('#ask');
+    assert.equal((await asked).status(), 200);
+    await page.waitForSelector('[data-web-thanks]:not([hidden])');
     const score = await db().selectFrom('web_sessions').select('score').where('id', '=', sessionId!).executeTakeFirstOrThrow();
-    assert.ok(Number(score.score) >= 20 + 30 + 10, `session score ${score.score}`);
+    assert.ok(Number(score.score) >= 20 + 30 + 10 + 100, `session score ${score.score}`);
     assert.equal(problems.length, 0, problems.join('\n'));
     await context.close();
   });

@@ -281,3 +281,14 @@ export async function continuePage(db: DB, input: { sessionId: string; sectionId
     return { sectionId: next };
   });
 }
+
+/**
+ * A conversion outside a section (e.g. a question asked): adds `points` to the session's score unless the
+ * session is a bot's. Returns the session's bot flag; 404 for an unknown session. Joins the caller's transaction.
+ */
+export async function recordConversion(db: Tx, input: { sessionId: string; points: number; isBot?: boolean }): Promise<{ scored: boolean }> {
+  const session = await sessionOf(db, input.sessionId);
+  if (session.is_bot || input.isBot) return { scored: false };
+  await addSessionScore(db, session.id, input.points);
+  return { scored: true };
+}

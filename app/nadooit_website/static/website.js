@@ -85,6 +85,22 @@
   wireAll(document);
   document.addEventListener('htmx:load', function (event) { wireAll(event.detail.elt); });
 
+  // A section's question form (<form data-web-question> with a field named "question" and an optional
+  // hidden [data-web-thanks] element) is sent to the Q&A app with the signal token.
+  document.addEventListener('submit', function (event) {
+    var form = event.target.closest ? event.target.closest('form[data-web-question]') : null;
+    if (!form) return;
+    event.preventDefault();
+    var field = form.querySelector('[name="question"]');
+    if (!field || !field.value.trim()) return;
+    post('/your_question_we_answer/question/' + sessionId, { question: field.value }).then(function (response) {
+      if (!response || !response.ok) return;
+      field.value = '';
+      var thanks = form.querySelector('[data-web-thanks]');
+      if (thanks) thanks.hidden = false;
+    });
+  });
+
   setInterval(function () {
     if (document.visibilityState === 'visible') post('/session_is_active_signal/' + sessionId);
   }, HEARTBEAT_MS);

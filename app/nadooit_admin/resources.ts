@@ -14,6 +14,7 @@ import { programResources } from '../nadooit_program/admin.js';
 import { programOwnershipResources } from '../nadooit_program_ownership_system/admin.js';
 import { timeAccountResources } from '../nadooit_time_account/admin.js';
 import { websiteResources } from '../nadooit_website/admin.js';
+import { questionResources } from '../nadooit_questions_and_answers/admin.js';
 import { auditLogResource, permissionsResource } from './admin.js';
 
 /**
@@ -36,6 +37,7 @@ export function declaredResources(): AdminResource[] {
     ...executionResources,
     ...complaintResources,
     ...websiteResources,
+    ...questionResources,
   ];
   const byKey = new Map<string, AdminResource>();
   for (const resource of all) byKey.set(resourceKey(resource), resource);

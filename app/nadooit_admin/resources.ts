@@ -3,6 +3,7 @@ import { coreResources } from '../core/admin/core-resources.js';
 import { AdminSite, resourceKey, text } from '../core/admin/site.js';
 import type { AdminResource } from '../core/admin/types.js';
 import type { DB } from '../core/db/connection.js';
+import { botResources } from '../bot_management/admin.js';
 import { complaintResources } from '../nadoo_complaint_management/admin.js';
 import { executionResources } from '../nadooit_api_executions_system/admin.js';
 import { apiKeyResources } from '../nadooit_api_key/admin.js';
@@ -38,6 +39,7 @@ export function declaredResources(): AdminResource[] {
     ...complaintResources,
     ...websiteResources,
     ...questionResources,
+    ...botResources,
   ];
   const byKey = new Map<string, AdminResource>();
   for (const resource of all) byKey.set(resourceKey(resource), resource);

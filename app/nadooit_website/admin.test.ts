@@ -64,7 +64,7 @@ describeEachBackend('website admin: categories, sections, orders without plugins
     assert.match(v.response.body, /Zweiter[\s\S]*Erster/);
   });
 
-  it('every website model has a working list, detail and (where allowed) add and change page', async () => {
+  it('every website model has a working list, CSV export, detail and (where allowed) add, change and delete page', async () => {
     const app = await h().app();
     const v = await visit(app);
     const sectionId = (await db().selectFrom('web_sessions as s').innerJoin('web_order_sections as o', 'o.order_id', 's.order_id').select('o.section_id').where('s.id', '=', v.sessionId).executeTakeFirstOrThrow()).section_id;
@@ -78,12 +78,14 @@ describeEachBackend('website admin: categories, sections, orders without plugins
       const base = `/admin/${resource.app}/${resource.name}/`;
       const list = await client.get(base);
       assert.equal(list.statusCode, 200, `${base}: ${list.statusCode}`);
+      assert.equal((await client.get(`${base}export.csv`)).statusCode, 200, `${base}export.csv`);
       if (resource.allow?.add !== false) assert.equal((await client.get(`${base}add`)).statusCode, 200, `${base}add`);
       const [id] = listedIds(list.body);
       if (resource.name !== 'section_transitions' && resource.name !== 'experiment_groups') assert.ok(id, `${base} lists a row`);
       if (!id) continue;
       assert.equal((await client.get(`${base}${id}/`)).statusCode, 200, `${base}${id}/`);
       if (resource.allow?.change !== false) assert.equal((await client.get(`${base}${id}/change`)).statusCode, 200, `${base}${id}/change`);
+      if (resource.allow?.delete !== false) assert.ok([200, 409].includes((await client.get(`${base}${id}/delete`)).statusCode), `${base}${id}/delete`);
     }
   });
 });

@@ -33,6 +33,8 @@ export interface Settings {
   webauthn: { rpId: string; rpName: string; origins: string[] };
   /** Telegram/WhatsApp bots and their AI features (bot_management); defaults apply when absent. */
   bots?: BotSettings;
+  /** Website visits and visitor sessions older than this many days are deleted (0 keeps them); default 180. */
+  websiteRetentionDays?: number;
 }
 
 export interface BotSettings {

@@ -74,6 +74,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).optional().default('info'),
   TRUST_PROXY: bool(false),
   SESSION_IDLE_MINUTES: int(120, 1, 60 * 24 * 30),
+  WEBSITE_RETENTION_DAYS: int(180, 0, 36_500),
   SESSION_MAX_HOURS: int(24 * 7, 1, 24 * 365),
   TIME_ZONE: z.string().optional().default('Europe/Berlin'),
   LANGUAGE: z.enum(['de', 'en']).optional().default('de'),
@@ -292,5 +293,6 @@ export function loadSettings(
         : [`https://${rpId}`, ...(env.DEBUG ? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`] : [])],
     },
     bots: botSettings(env),
+    websiteRetentionDays: env.WEBSITE_RETENTION_DAYS,
   };
 }

@@ -4,6 +4,7 @@ import { templateSyncMigrations } from './migrations/0002_template_sync.js';
 import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
 import { websiteRoutes } from './routes.js';
+import { DEFAULT_RETENTION_DAYS, deleteOldVisits } from './services/retention.js';
 import { registerUrlName } from './template.js';
 import './models.js';
 import './static-mount.js';
@@ -12,14 +13,28 @@ import './static-mount.js';
 registerUrlName('nadooit_website:index', '/');
 registerUrlName('nadooit_os:index', '/nadooit-os/');
 
+/** Deletes visits and sessions older than WEBSITE_RETENTION_DAYS (hourly). */
+export const DELETE_OLD_VISITS_TASK = 'nadooit_website.delete_old_visits';
+
 /** The company website: the section CMS at `/`, visitor sessions and signals, template import/export. */
-export function nadooitWebsiteApp(_context: () => AppContext): AppModule {
+export function nadooitWebsiteApp(context: () => AppContext): AppModule {
   return {
     name: 'nadooit_website',
     dependsOn: ['nadooit_auth'],
     migrations: [...websiteMigrations, ...templateSyncMigrations],
     commands: templateCommands,
     messages: websiteMessages,
-    routes: (app, context) => websiteRoutes(app, context),
+    routes: (app, appContext) => websiteRoutes(app, appContext),
+    tasks: [
+      {
+        name: DELETE_OLD_VISITS_TASK,
+        async handler() {
+          const { db, settings, log } = context();
+          const removed = await deleteOldVisits(db.kysely, settings.websiteRetentionDays ?? DEFAULT_RETENTION_DAYS);
+          log.info(removed, 'old website visits removed');
+        },
+      },
+    ],
+    schedules: [{ task: DELETE_OLD_VISITS_TASK, everyMs: 60 * 60_000 }],
   };
 }

@@ -67,6 +67,7 @@ describeEachBackend('website admin: categories, sections, orders without plugins
   it('every website model has a working list, CSV export, detail and (where allowed) add, change and delete page', async () => {
     const app = await h().app();
     const v = await visit(app);
+    assert.equal((await app.inject({ method: 'GET', url: '/impressum', headers: { host: 'localhost' } })).statusCode, 200);
     const sectionId = (await db().selectFrom('web_sessions as s').innerJoin('web_order_sections as o', 'o.order_id', 's.order_id').select('o.section_id').where('s.id', '=', v.sessionId).executeTakeFirstOrThrow()).section_id;
     const orderId = (await db().selectFrom('web_sessions').select('order_id').where('id', '=', v.sessionId).executeTakeFirstOrThrow()).order_id;
     await appendOrderPlugin(db(), orderId, await createPlugin(db(), { name: 'Nach oben', html: '<a href="#top">hoch</a>' }));

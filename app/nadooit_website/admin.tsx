@@ -441,7 +441,24 @@ export const sectionTransitionsResource: AdminResource = {
   timestamps: 'none',
 };
 
+export const pagesResource: AdminResource = {
+  ...resource('pages', 'web_pages', { de: 'Inhaltsseite', en: 'Content page' }, { de: 'Inhaltsseiten', en: 'Content pages' }),
+  title: { columns: ['title'] },
+  help: { de: 'Impressum und Datenschutz; sie entstehen beim ersten Aufruf mit einem Platzhaltertext.', en: 'Legal notice and privacy; made with a placeholder text on their first view.' },
+  fields: [
+    { name: 'slug', label: { de: 'Adresse', en: 'Address' }, type: 'text', readOnly: true },
+    { name: 'title', label: { de: 'Titel', en: 'Title' }, type: 'text', required: true, maxLength: 200 },
+    htmlField,
+    createdAt(),
+    updatedAt(),
+  ],
+  list: { columns: ['title', 'slug', 'updated_at'], search: ['title', 'html'], ordering: { field: 'title', direction: 'asc' } },
+  allow: { add: false, delete: false },
+  extra: async (_db, row, d) => <Warnings d={d} warnings={templateWarnings(row)} />,
+};
+
 export const websiteResources: AdminResource[] = [
+  pagesResource,
   sectionOrdersResource,
   sectionsResource,
   pluginsResource,

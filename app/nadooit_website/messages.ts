@@ -10,6 +10,9 @@ export const websiteMessages: MessageCatalog = {
     'website.vote.up': 'Hilfreich',
     'website.vote.down': 'Nicht hilfreich',
     'website.preview.banner': 'Vorschau dieser Reihenfolge — es wird nichts gezählt.',
+    'website.legal': 'Rechtliches',
+    'website.nav.impressum': 'Impressum',
+    'website.nav.datenschutz': 'Datenschutz',
   },
   en: {
     'website.home.title': 'Home',
@@ -20,5 +23,8 @@ export const websiteMessages: MessageCatalog = {
     'website.vote.up': 'Helpful',
     'website.vote.down': 'Not helpful',
     'website.preview.banner': 'Preview of this order — nothing is counted.',
+    'website.legal': 'Legal',
+    'website.nav.impressum': 'Legal notice',
+    'website.nav.datenschutz': 'Privacy',
   },
 };

@@ -173,6 +173,16 @@ export interface WebSectionTransitionsTable {
   transition_percentage: number;
 }
 
+/** An editable content page at /<slug> (Impressum, Datenschutz); HTML in the section template language. */
+export interface WebPagesTable {
+  id: string;
+  slug: string;
+  title: string;
+  html: string;
+  created_at: string;
+  updated_at: string;
+}
+
 declare module '../core/db/schema.js' {
   interface Database {
     web_categories: WebCategoriesTable;
@@ -192,6 +202,7 @@ declare module '../core/db/schema.js' {
     web_session_votes: WebSessionVotesTable;
     web_session_shown_sections: WebSessionShownSectionsTable;
     web_section_transitions: WebSectionTransitionsTable;
+    web_pages: WebPagesTable;
   }
 }
 registerBooleanColumns('is_greeting', 'is_active', 'is_bot');

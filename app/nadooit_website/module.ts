@@ -1,6 +1,7 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { websiteMigrations } from './migrations/0001_website.js';
 import { templateSyncMigrations } from './migrations/0002_template_sync.js';
+import { pageMigrations } from './migrations/0003_pages.js';
 import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
 import { websiteRoutes } from './routes.js';
@@ -12,6 +13,8 @@ import './static-mount.js';
 /** URL names section templates may use with {% url '…' %} (the original's namespace `nadooit_website`). */
 registerUrlName('nadooit_website:index', '/');
 registerUrlName('nadooit_os:index', '/nadooit-os/');
+registerUrlName('nadooit_website:impressum', '/impressum');
+registerUrlName('nadooit_website:datenschutz', '/datenschutz');
 
 /** Deletes visits and sessions older than WEBSITE_RETENTION_DAYS (hourly). */
 export const DELETE_OLD_VISITS_TASK = 'nadooit_website.delete_old_visits';
@@ -21,7 +24,7 @@ export function nadooitWebsiteApp(context: () => AppContext): AppModule {
   return {
     name: 'nadooit_website',
     dependsOn: ['nadooit_auth'],
-    migrations: [...websiteMigrations, ...templateSyncMigrations],
+    migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations],
     commands: templateCommands,
     messages: websiteMessages,
     routes: (app, appContext) => websiteRoutes(app, appContext),

@@ -107,3 +107,25 @@ describeEachBackend('website: page assembly from section orders', (h) => {
     assert.equal((await db().selectFrom('web_section_signal_options').select('id').where('section_id', '=', b).execute()).length, 0);
   });
 });
+
+describeEachBackend('website: Impressum and Datenschutz are editable content pages', (h) => {
+  it('answer with their default text on a fresh install, write a Visit, and show what staff saved (tags as in sections)', async () => {
+    const app = await h().app();
+    const db = dbOf(h);
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: 'localhost' } });
+    const impressum = await get('/impressum');
+    assert.equal(impressum.statusCode, 200);
+    assert.match(impressum.body, /<h1>Impressum<\/h1>/);
+    assert.equal(impressum.headers['set-cookie'], undefined);
+    assert.match((await get('/datenschutz')).body, /Datenschutzerklärung/);
+    assert.deepEqual((await db.selectFrom('web_visits').select('site').orderBy('visit_date').execute()).map((r) => r.site), ['Impressum', 'Datenschutz']);
+    await db
+      .updateTable('web_pages')
+      .set({ html: "<h1>Impressum</h1><p>NADOOIT GmbH</p><a href=\"{% url 'nadooit_website:datenschutz' %}\">DS</a>{% include 'secret' %}", updated_at: new Date(Date.now() + 1000).toISOString() })
+      .where('slug', '=', 'impressum')
+      .execute();
+    const edited = await get('/impressum');
+    assert.match(edited.body, /<p>NADOOIT GmbH<\/p><a href="\/datenschutz">DS<\/a>\{% include &#39;secret&#39; %\}/);
+    assert.equal(Number((await db.selectFrom('web_pages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 2, 'made once each');
+  });
+});

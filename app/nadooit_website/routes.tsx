@@ -10,7 +10,9 @@ import { SIGNAL_TYPES } from './models.js';
 import { hashIp, loadOrderContent, loadSections, startSession } from './services/pages.js';
 import { authorizeSignal, isBotRequest, parse, uuid, visitorEndpoints } from './protection.js';
 import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, signalToken } from './services/signals.js';
-import { HomePage, SectionBlock } from './views/page.js';
+import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
+import type { ContentPageSlug } from './services/content-pages.js';
+import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
 
 const signalParams = z.object({ session: uuid, section: uuid, type: z.enum(SIGNAL_TYPES) });
 const sessionParams = z.object({ session: uuid });
@@ -29,6 +31,13 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
     reply.header('cache-control', 'no-store');
     return reply.html(<HomePage ctx={ctx} visitor={{ sessionId: started.sessionId, signalToken: signalToken(settings.secretKey, started.sessionId) }} content={content} />);
   });
+
+  for (const slug of Object.keys(CONTENT_PAGES) as ContentPageSlug[]) {
+    app.get(`/${slug}`, { config: { ...rateLimit({ max: 120, timeWindow: '1 minute' }) } }, async (request, reply) => {
+      const page = await showContentPage(db(), slug);
+      return reply.html(<ContentPageView ctx={await pageContext(request)} page={page} />);
+    });
+  }
 
   // Staff see an order as visitors would, without a session and without tracking.
   app.get('/website/preview/:order', { preHandler: staffRequired }, async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { Children } from '@kitajs/html';
 import { Layout } from '../../core/ui/layout.js';
 import type { PageContext } from '../../core/ui/page-context.js';
+import type { ContentPage } from '../services/content-pages.js';
 import type { PageContent, PagePlugin, PageSection } from '../services/pages.js';
 import { websiteAsset } from '../static-mount.js';
 import { renderTemplate } from '../template.js';
@@ -42,6 +43,14 @@ export function WebsiteLayout({ ctx, title, visitor, children }: { ctx: PageCont
       >
         {children}
       </div>
+      <nav class="web-legal container small py-3" aria-label={ctx.t('website.legal')}>
+        <a href="/impressum" class="me-3" safe>
+          {ctx.t('website.nav.impressum')}
+        </a>
+        <a href="/datenschutz" safe>
+          {ctx.t('website.nav.datenschutz')}
+        </a>
+      </nav>
       <script src={websiteAsset('website.js')} defer></script>
     </Layout>
   );
@@ -130,6 +139,16 @@ export function HomePage({ ctx, visitor, content, preview = false }: { ctx: Page
           <PluginBlock plugin={plugin} sessionId={sessionId} />
         ))}
       </div>
+    </WebsiteLayout>
+  );
+}
+
+/** Impressum / Datenschutz: staff-edited HTML in the section template language, nothing tracked. */
+export function ContentPageView({ ctx, page }: { ctx: PageContext; page: ContentPage }): JSX.Element {
+  const safeHtml = renderTemplate(page.template, { sessionId: '' });
+  return (
+    <WebsiteLayout ctx={ctx} title={page.title}>
+      <article class="container py-4 web-content-page">{safeHtml}</article>
     </WebsiteLayout>
   );
 }

@@ -21,17 +21,21 @@ export const exportTemplatesCommand: CommandDefinition = {
   },
 };
 
-/** `manage import_templates [dir] [--dry-run] [--force]`: reads such a folder; admin edits are never overwritten silently. */
+/**
+ * `manage import_templates [dir] [--dry-run] [--force] [--order NAME]`: reads such a folder; admin edits are
+ * never overwritten silently; --order also puts the imported sections and plugins into an active order.
+ */
 export const importTemplatesCommand: CommandDefinition = {
   name: 'import_templates',
-  summary: 'Import website sections and plugins from a template folder (--dry-run shows what would change, --force overwrites admin edits)',
-  options: { 'input-dir': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, force: { type: 'boolean', default: false } },
+  summary: 'Import website sections and plugins from a template folder (--dry-run shows what would change, --force overwrites admin edits, --order NAME shows them)',
+  options: { 'input-dir': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, order: { type: 'string' } },
   async run(input, { db }, io) {
     const dir = folder(input, 'input-dir');
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new CommandError(`${dir} is not a folder`);
     const dryRun = !!input.values['dry-run'];
-    const result = await importTemplates(db.kysely, dir, { dryRun, force: !!input.values.force, progress: (line) => io.out(line) });
+    const order = typeof input.values.order === 'string' && input.values.order.trim() ? input.values.order.trim() : undefined;
+    const result = await importTemplates(db.kysely, dir, { dryRun, force: !!input.values.force, order, progress: (line) => io.out(line) });
     for (const warning of result.warnings) io.err(`warning: ${warning}`);
     const conflicts = result.entries.filter((e) => e.action === 'conflict');
     for (const c of conflicts) io.err(`CONFLICT ${c.file}: ${c.note} — kept the database version (use --force to overwrite)`);

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeEachBackend } from '../../test/support/harness.js';
-import { createPlugin, updateSection } from './services/content.js';
+import { createPlugin, orderPluginIds, orderSectionIds, updateSection } from './services/content.js';
 import { exportTemplatesCommand, importTemplatesCommand } from './commands.js';
 import { exportTemplates, importTemplates } from './services/sync.js';
-import { section } from './testing/fixtures.js';
+import { section, visit } from './testing/fixtures.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'nadooit-templates-'));
 
@@ -138,5 +138,27 @@ describeEachBackend('website templates: import/export in the original format', (
     await exportTemplatesCommand.run({ positionals: [target], values: {} }, h().system.context, io);
     assert.match(out.at(-1)!, /^Exported \d+ section\(s\) and \d+ plugin\(s\) to /);
     assert.ok(readdirSync(path.join(target, 'plugins_templates')).includes('Floating_Request_Meeting.json'));
+  });
+
+  it('--order puts the imported sections (greetings first) and plugins into an active order that / then shows', async () => {
+    const dir = legacyFolder();
+    const first = await importTemplates(db(), dir, { order: 'Startseite', force: true });
+    const orders = await db().selectFrom('web_section_orders').select(['id', 'is_active']).where('name', '=', 'Startseite').execute();
+    assert.equal(orders.length, 1);
+    assert.equal(orders[0]!.is_active, true);
+    const sections = await orderSectionIds(db(), orders[0]!.id);
+    assert.equal(sections[0], '7b88f7f0-bbf3-44b6-afaf-85c5b7442ed6', 'the greeting comes first');
+    assert.deepEqual(new Set(sections), new Set(first.entries.filter((e) => e.kind === 'section').map((e) => e.id)));
+    assert.equal((await orderPluginIds(db(), orders[0]!.id)).length, 1);
+    await importTemplates(db(), dir, { order: 'Startseite' });
+    assert.equal((await db().selectFrom('web_section_orders').select('id').where('name', '=', 'Startseite').execute()).length, 1, 'no second order');
+    assert.deepEqual(await orderSectionIds(db(), orders[0]!.id), sections);
+
+    await db().updateTable('web_section_orders').set({ is_active: false }).where('name', '!=', 'Startseite').execute();
+    const page = await visit(await h().app());
+    assert.equal(page.response.statusCode, 200);
+    assert.ok(page.response.body.indexOf('Willkommen bei Nadooit.de!') < page.response.body.indexOf('Gr\u00fc\u00dfe'));
+    assert.match(page.response.body, /<button hx-post="#">Termin<\/button>/, 'the unknown url name renders #');
+    assert.doesNotMatch(page.response.body, /\{\{ video \}\}|\{% load/);
   });
 });

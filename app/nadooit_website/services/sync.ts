@@ -7,7 +7,7 @@ import type { Tx } from '../../core/db/transaction.js';
 import { SIGNAL_OPTION_TYPES } from '../models.js';
 import type { SignalOptionType } from '../models.js';
 import { templateCache } from '../template.js';
-import { categoryIdsByName, sanitizeName, setSectionCategories, setSectionSignals } from './content.js';
+import { appendOrderPlugin, appendOrderSection, categoryIdsByName, createOrder, sanitizeName, setSectionCategories, setSectionSignals } from './content.js';
 
 /**
  * The original's on-disk template format (A.10), read and written compatibly:
@@ -113,6 +113,8 @@ export type ImportAction = 'created' | 'updated' | 'unchanged' | 'conflict' | 'o
 export interface ImportEntry {
   file: string;
   kind: Kind;
+  /** The row the file maps to (also for conflicts and dry runs). */
+  id: string;
   name: string;
   action: ImportAction;
   note?: string;
@@ -129,6 +131,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Overwrite rows an admin edited since the last import/export. */
   force?: boolean;
+  /** Also put every imported section (greetings first) and plugin into the active order of this name. */
+  order?: string;
   progress?: (line: string) => void;
 }
 
@@ -253,12 +257,12 @@ async function applyLinks(tx: Tx, sectionId: string, t: TemplateFile, warnings: 
 }
 
 async function importOne(tx: Tx, t: TemplateFile, force: boolean, warnings: string[]): Promise<ImportEntry> {
-  const entry = { file: t.file, kind: t.kind, name: t.name };
   const hash = contentHash(t.name, t.html, t.isGreeting);
   const existing = await findExisting(tx, t);
+  const entry = { file: t.file, kind: t.kind, name: t.name, id: existing?.id ?? t.id ?? randomUUID() };
   const at = new Date().toISOString();
   if (!existing) {
-    const id = t.id ?? randomUUID();
+    const id = entry.id;
     if (t.kind === 'section') {
       await tx
         .insertInto('web_sections')
@@ -302,6 +306,20 @@ async function importOne(tx: Tx, t: TemplateFile, force: boolean, warnings: stri
 
 class DryRun extends Error {}
 
+/** The active order `name` (made if missing) now holds exactly the imported sections, greetings first, and plugins. */
+async function fillOrder(tx: Tx, name: string, templates: TemplateFile[], entries: ImportEntry[]): Promise<string> {
+  const existing = await tx.selectFrom('web_section_orders').select('id').where('name', '=', name).where('system_key', 'is', null).orderBy('created_at').executeTakeFirst();
+  const orderId = existing?.id ?? (await createOrder(tx, { name, isActive: true }));
+  await tx.deleteFrom('web_order_sections').where('order_id', '=', orderId).execute();
+  await tx.deleteFrom('web_order_plugins').where('order_id', '=', orderId).execute();
+  await tx.updateTable('web_section_orders').set({ is_active: true, updated_at: new Date().toISOString() }).where('id', '=', orderId).execute();
+  const sections = entries.map((e, i) => ({ e, t: templates[i]! })).filter(({ e }) => e.kind === 'section');
+  const ordered = [...sections.filter(({ t }) => t.isGreeting), ...sections.filter(({ t }) => !t.isGreeting)];
+  for (const { e } of ordered) await appendOrderSection(tx, orderId, e.id);
+  for (const e of entries.filter((x) => x.kind === 'plugin')) await appendOrderPlugin(tx, orderId, e.id);
+  return orderId;
+}
+
 /**
  * Reads a template folder into the database. Unknown folders are skipped with a warning; rows changed in
  * the admin since the last import/export are reported as conflicts and left alone unless `force`.
@@ -320,6 +338,10 @@ export async function importTemplates(db: DB, dir: string, options: ImportOption
       const entry = await importOne(tx, t, !!options.force, warnings);
       entries.push(entry);
       progress(`[${index + 1}/${templates.length}] ${entry.action.padEnd(11)} ${t.file}${entry.note ? ` (${entry.note})` : ''}`);
+    }
+    if (options.order) {
+      const orderId = await fillOrder(tx, options.order, templates, entries);
+      progress(`order "${options.order}": ${orderId}`);
     }
     if (options.dryRun) throw new DryRun();
   };

@@ -5,7 +5,7 @@ import type { Migration } from '../../core/db/migrator.js';
 import { DEFAULT_CATEGORIES, SIGNAL_OPTION_TYPES } from '../models.js';
 
 /** One table per step (CockroachDB runs schema changes outside transactions, one at a time). */
-function table(name: string, step: string, build: (t: CreateTableBuilder<string, never>, c: ColumnTypes) => CreateTableBuilder<string, never>): Migration {
+export function table(name: string, step: string, build: (t: CreateTableBuilder<string, never>, c: ColumnTypes) => CreateTableBuilder<string, never>): Migration {
   return {
     name: step,
     async up(db, { columns: c }) {
@@ -14,7 +14,7 @@ function table(name: string, step: string, build: (t: CreateTableBuilder<string,
   };
 }
 
-function index(step: string, name: string, on: string, columns: string[], unique = false): Migration {
+export function index(step: string, name: string, on: string, columns: string[], unique = false): Migration {
   return {
     name: step,
     async up(db) {

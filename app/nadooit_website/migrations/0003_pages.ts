@@ -1,25 +1,15 @@
 import type { Migration } from '../../core/db/migrator.js';
+import { index, table } from './0001_website.js';
 
 /** Editable content pages (Impressum, Datenschutz), one row per URL slug. */
 export const pageMigrations: Migration[] = [
-  {
-    name: '0040_pages',
-    async up(db, { columns: c }) {
-      await db.schema
-        .createTable('web_pages')
-        .addColumn('id', c.uuid, (col) => col.primaryKey())
-        .addColumn('slug', 'text', (col) => col.notNull())
-        .addColumn('title', 'text', (col) => col.notNull())
-        .addColumn('html', 'text', (col) => col.notNull())
-        .addColumn('created_at', c.timestamp, (col) => col.notNull())
-        .addColumn('updated_at', c.timestamp, (col) => col.notNull())
-        .execute();
-    },
-  },
-  {
-    name: '0041_pages_slug',
-    async up(db) {
-      await db.schema.createIndex('web_pages_slug_uq').on('web_pages').column('slug').unique().execute();
-    },
-  },
+  table('web_pages', '0040_pages', (t, c) =>
+    t
+      .addColumn('slug', 'text', (col) => col.notNull())
+      .addColumn('title', 'text', (col) => col.notNull())
+      .addColumn('html', 'text', (col) => col.notNull())
+      .addColumn('created_at', c.timestamp, (col) => col.notNull())
+      .addColumn('updated_at', c.timestamp, (col) => col.notNull()),
+  ),
+  index('0041_pages_slug', 'web_pages_slug_uq', 'web_pages', ['slug'], true),
 ];

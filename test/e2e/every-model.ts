@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/core/app-module.js';
+import { createQueue } from '../../app/core/queue/index.js';
+import { waitFor } from '../../app/core/queue/testing/support.js';
+import { storeUpdate } from '../../app/bot_management/inbox.js';
+import { telegramEntry } from '../../app/bot_management/telegram.js';
+import type { FakePlatforms } from '../../app/bot_management/testing/fakes.js';
+import { makeBot, tgUpdate } from '../../app/bot_management/testing/support.js';
+import { addComment, listComplaints } from '../../app/nadoo_complaint_management/services.js';
+import { setPaymentStatus } from '../../app/nadooit_api_executions_system/services/payment.js';
+import { personWithKey, signInWithKey } from '../../app/nadooit_auth/testing/sign-in.js';
+import { createCustomer } from '../../app/nadooit_crm/services.js';
+import { grantKeyManager } from '../../app/nadooit_key/services.js';
+import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
+import { createProgramShare } from '../../app/nadooit_program_ownership_system/services.js';
+import { order, section, sendSignal, visit } from '../../app/nadooit_website/testing/fixtures.js';
+import { askQuestion } from '../../app/nadooit_questions_and_answers/services.js';
+import { TestClient } from '../support/http.js';
+
+const STAFF = { actorUserId: null, asStaff: true } as const;
+const address = (name: string) => ({ addressedTo: name, street: 'Hauptstraße', houseNumber: '1', town: 'Köln', postalCode: '50667' });
+
+/** A one-second OGG/Opus voice note made by ffmpeg, as Telegram delivers them. */
+function voiceNote(): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'every-model-voice-'));
+  try {
+    const file = path.join(dir, 'voice.oga');
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libopus', '-f', 'ogg', file]);
+    return readFileSync(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The id in a redirect to an admin detail or change page. */
+function createdId(location: unknown, base: string): string {
+  const match = new RegExp(`^${base}([0-9a-f-]{36})/`).exec(String(location ?? ''));
+  assert.ok(match, `no redirect to the new row of ${base}: ${String(location)}`);
+  return match[1]!;
+}
+
+/**
+ * At least one row in every admin model, made the way the system makes them: through the apps' services
+ * (the NADOOIT OS demo world, sign-ins, signals on the website), and for the models that only the admin
+ * writes (employee time accounts, time clock entries, experiment groups, section transitions, permissions)
+ * through the admin's own add forms, which also fills the audit log. A model added later needs a line here:
+ * admin-resources.test.ts names every model still without a row.
+ */
+export async function everyModel(input: { context: AppContext; app: FastifyInstance; admin: TestClient; now: Date; fakes: FakePlatforms }): Promise<void> {
+  const { context, app, admin, now, fakes } = input;
+  const { settings } = context;
+  const db = context.db.kysely;
+  const w = await demoWorld(db, now);
+
+  // Auth: a registered security key, a sign-in with it (session + security event), a key manager.
+  const { user, authenticator } = await personWithKey(db, { displayName: 'Kira Key' });
+  const signIn = await signInWithKey(new TestClient(app), authenticator, user.user_code);
+  assert.ok(signIn.statusCode < 400, `sign-in with a key: ${signIn.statusCode} ${signIn.body}`);
+  await grantKeyManager(db, user.id, { can_create_keys: true });
+
+  // A queued job that is not due yet (the database queue keeps it in core_jobs).
+  const queue = await createQueue(settings, context.db, [{ name: 'test.every_model', handler: async () => undefined }], 'db');
+  try {
+    await queue.enqueue('test.every_model', { note: 'not due yet' }, { delayMs: 3_600_000 });
+  } finally {
+    await queue.close();
+  }
+
+  // CRM addresses, a program share, a payment status change, a complaint comment.
+  await createCustomer(db, { name: 'Adressen GmbH', shippingAddress: address('Versand'), billingAddress: address('Rechnung') });
+  await createProgramShare(db, w.a.programId);
+  const [booking] = await db.selectFrom('ex_executions').select('id').where('payment_status', '=', 'NOT_PAID').where('in_complaint', '=', false).limit(1).execute();
+  assert.ok(booking, 'the demo world has an open booking');
+  await setPaymentStatus(db, { ...STAFF, executionId: booking.id, status: 'PAID', note: 'Überwiesen' });
+  const [complaint] = await listComplaints(db, { ...STAFF });
+  assert.ok(complaint, 'the demo world has a complaint');
+  await addComment(db, { ...STAFF, complaintId: complaint.id, text: 'Wir sehen uns das an.' });
+
+  // Website: sections with signals and categories in an order with a plugin, one visit with signals.
+  const first = await section(db, 'Willkommen', { signals: ['revealed', 'vote'], categories: ['fast_and_engaged'] });
+  const second = await section(db, 'Leistungen', { signals: ['click'] });
+  const orderId = await order(db, 'Start', [first, second], { plugins: [{ name: 'Kontakt', html: '<aside>Kontakt</aside>' }] });
+  const seen = await visit(app);
+  assert.ok(seen.sessionId && seen.token, `the website page carries a session: ${seen.response.statusCode}`);
+  for (const [sectionId, type] of [[first, 'revealed'], [first, 'upvote']] as const) {
+    const signal = await sendSignal(app, `/signal/${seen.sessionId}/${sectionId}/${type}/`, seen.token);
+    assert.equal(signal.statusCode, 200, `${type}: ${signal.body}`);
+  }
+  const question = await askQuestion(db, { sessionId: seen.sessionId, question: 'Welche Bots bietet ihr an?' });
+  assert.ok(question.id, 'the question is stored');
+
+  // Bots, through bot_management's test support against its fake Telegram and chat APIs (settings of
+  // FakePlatforms): the test bot's /start and /update dialogue, an advert from /create, a photo, a voice note.
+  const bot = await makeBot(context, 'testbot');
+  fakes.files.set('voice/every-model.oga', voiceNote());
+  const advert = `<b>Fahrradklingel</b> ${'aus Messing, laut und klar. '.repeat(6)}`;
+  fakes.chatReplies.push(advert, advert);
+  for (const update of [
+    tgUpdate({ chatId: 61, text: '/start' }),
+    tgUpdate({ chatId: 61, text: '/update' }),
+    tgUpdate({ chatId: 61, text: '/create' }),
+    tgUpdate({ chatId: 61, photoCaption: 'Ein Foto' }),
+    tgUpdate({ chatId: 61, voice: { file_id: 'every-model', file_unique_id: 'u-every-model', duration: 1 } }),
+  ]) {
+    await storeUpdate(context, bot.platformId, telegramEntry(update as never));
+  }
+  const settled = async () => (await db.selectFrom('bot_updates').select('id').where('status', '=', 'pending').execute()).length === 0;
+  await waitFor(settled, 'the bot updates are processed');
+  const failed = await db.selectFrom('bot_updates').select(['kind', 'last_error']).where('status', '=', 'failed').execute();
+  assert.deepEqual(failed, [], 'every bot update was processed');
+  // Nothing in the system writes adverts yet (the admin only shows them), so one is stored as a row.
+  await db.insertInto('bot_advertisements').values({ id: randomUUID(), bot_platform_id: bot.platformId, text: advert, item: '{}', created_at: now.toISOString() } as never).execute();
+
+  // What only the admin writes, through its add forms (each also writes the audit log).
+  const add = async (base: string, form: Record<string, string>) => {
+    await admin.get(`${base}add`);
+    const response = await admin.post(`${base}add`, { ...form, _continue: '1' }); // on to the new row's change page
+    assert.ok([302, 303].includes(response.statusCode), `${base}add: ${response.statusCode} ${response.body.slice(0, 500)}`);
+    return createdId(response.headers.location, base);
+  };
+  const [timeAccount] = await db.selectFrom('ta_time_accounts').select('id').limit(1).execute();
+  const employeeTimeAccount = await add('/admin/nadooit_time_account/employee_time_accounts/', {
+    time_account_id: timeAccount!.id,
+    employee_id: w.boss.employeeId,
+    customer_id: w.a.customerId,
+  });
+  await add('/admin/nadooit_time_account/work_time_entries/', { employee_time_account_id: employeeTimeAccount, work_date: '2025-06-18', work_time: '08:30', entry_type: 'IN' });
+  await add('/admin/nadooit_website/experiment_groups/', { name: 'Gruppe A', section_order_id: orderId });
+  await add('/admin/nadooit_website/section_transitions/', { section_1_id: first, section_2_id: second, transition_percentage: '40' });
+  await add('/admin/nadooit_admin/permissions/', { user_id: w.boss.userId, resource: 'nadooit_crm.customers', permission: 'view' });
+}

@@ -1,8 +1,9 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { useFixedClock } from '../../test/support/clock.js';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { sha256Hex } from '../core/http/tokens.js';
-import { appointApiKeyManager, verifyApiKey } from '../nadooit_api_key/services.js';
+import { appointApiKeyManager, verifyApiKey } from '../nadooit_api_key/services/index.js';
 import { person } from '../nadooit_api_executions_system/testing/fixtures.js';
 import { hasRole } from '../nadooit_hr/permissions.js';
 import { contractOf } from '../nadooit_hr/services/contracts.js';
@@ -15,6 +16,8 @@ import type { DashboardWorld } from './testing/world.js';
 
 const SYSTEM = { actorUserId: null, asStaff: true } as const;
 const HX = { 'hx-request': 'true' };
+// The start page's "this month" figures are those of this instant, whenever the test runs.
+const NOW = useFixedClock();
 
 describeEachBackend('NADOOIT OS pages', (h) => {
   let w: DashboardWorld;
@@ -22,7 +25,7 @@ describeEachBackend('NADOOIT OS pages', (h) => {
   const client = async (userId: string) => clientAs(await h().app(), db(), h().settings, userId);
 
   before(async () => {
-    w = await dashboardWorld(db());
+    w = await dashboardWorld(db(), { now: NOW });
   });
 
   it('builds the navbar from the roles per customer (D11 fixed)', async () => {

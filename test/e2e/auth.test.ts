@@ -16,12 +16,13 @@ import { describeEachBackend } from '../support/harness.js';
  * The real flow in headless Chromium with CDP virtual authenticators (one per person, like one security
  * key each) against a listening server: WebAuthn runs end to end, nothing is mocked.
  */
-const { port, origin } = await reserveOrigin();
+/** The origin of the suite being run: its port is reserved (bound) before the app is built, see harness settings below. */
+let site = { port: 0, origin: '' };
 const browser = useBrowser();
 
 /** A browser profile of its own with one virtual security key (resident keys, user verification). */
 async function personWithBrowser(options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser(), { baseURL: origin, javaScriptEnabled: options.javaScript ?? true });
+  const context = await newContext(browser(), { baseURL: site.origin, javaScriptEnabled: options.javaScript ?? true });
   const page = await context.newPage();
   if (options.javaScript !== false) await addVirtualAuthenticator(context, page);
   return { context, page };
@@ -54,7 +55,7 @@ describeEachBackend(
   'browser: security keys end to end',
   (h) => {
     it('manager logs in with a key, registers a person who enrols, logs in with code + key and with a passkey; wrong key and code-only are refused', async () => {
-      await serve(await h().app(), port);
+      await serve(await h().app(), site.port);
       const db = h().system.context.db.kysely;
 
       // A key manager whose key was enrolled through a link (as every person's is), working for one customer:
@@ -78,7 +79,7 @@ describeEachBackend(
       const newCode = (await manager.page.textContent('#new-user-code'))!.trim();
       const link = await manager.page.inputValue('#enrolment-link');
       assert.match(newCode, /^[A-Z2-9]{6}$/);
-      assert.ok(link.startsWith(`${origin}/auth/enrol/`), link);
+      assert.ok(link.startsWith(`${site.origin}/auth/enrol/`), link);
       assert.equal(await manager.page.getAttribute('img[alt^="QR"]', 'src').then((s) => s?.startsWith('data:image/png;base64,')), true);
       assert.equal(await signedInAs(manager.page), 'Key Managerin', 'the manager stays logged in as themselves');
 
@@ -155,5 +156,10 @@ describeEachBackend(
       for (const c of [manager, person, intruder, noScript]) await c.context.close();
     });
   },
-  { settings: { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGIN: origin } },
+  {
+    settings: async () => {
+      site = await reserveOrigin();
+      return { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGIN: site.origin };
+    },
+  },
 );

@@ -9,6 +9,7 @@ import { paths } from '../../app/nadooit_os/paths.js';
 import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
 import { sessionFor } from '../../app/nadooit_os/testing/session.js';
 import { newContext, serve, useBrowser, watchProblems } from '../support/browser.js';
+import { useFixedClock } from '../support/clock.js';
 import { describeEachBackend } from '../support/harness.js';
 
 /**
@@ -19,12 +20,14 @@ import { describeEachBackend } from '../support/harness.js';
 const outDir = process.env.DASHBOARD_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'nadooit-os-screens-'));
 mkdirSync(outDir, { recursive: true });
 const browser = useBrowser();
+// The demo bookings lie before this instant; "this month" and "this year" are its own, whenever the test runs.
+const NOW = useFixedClock();
 
 describeEachBackend('browser: NADOOIT OS pages render cleanly', (h) => {
   it('renders every main page without script errors or CSP violations', async () => {
     const origin = await serve(await h().app());
     const db = h().system.context.db.kysely;
-    const w = await demoWorld(db);
+    const w = await demoWorld(db, NOW);
     const [account] = await customerTimeAccounts(db, w.a.customerId);
     const token = await sessionFor(db, h().settings, w.boss.userId);
 

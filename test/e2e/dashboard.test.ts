@@ -10,6 +10,7 @@ import { paths } from '../../app/nadooit_os/paths.js';
 import { localParts, startOfLocalDay } from '../../app/core/time/periods.js';
 import { book, dashboardWorld } from '../../app/nadooit_os/testing/world.js';
 import { addVirtualAuthenticator, newContext, reserveOrigin, serve, useBrowser, watchProblems } from '../support/browser.js';
+import { useFixedClock } from '../support/clock.js';
 import { describeEachBackend } from '../support/harness.js';
 
 /**
@@ -17,18 +18,21 @@ import { describeEachBackend } from '../support/harness.js';
  * login (CDP virtual authenticator), booking tabs, a complaint through the workflow, the CSV download —
  * and nothing of the second customer anywhere.
  */
-const { port, origin } = await reserveOrigin();
+/** The origin of the suite being run: its port is reserved (bound) before the app is built, see harness settings below. */
+let site = { port: 0, origin: '' };
 const browser = useBrowser();
+// "Heute" and "Letzter Monat" are those of this instant, whenever the test runs.
+const NOW = useFixedClock();
 
 async function browserWithKey(): Promise<Page> {
-  const context = await newContext(browser(), { baseURL: origin, acceptDownloads: true });
+  const context = await newContext(browser(), { baseURL: site.origin, acceptDownloads: true });
   const page = await context.newPage();
   await addVirtualAuthenticator(context, page);
   return page;
 }
 
 /** Noon of the 1st of last month in Berlin: inside "last month", outside "today" and "this month". */
-function firstOfLastMonth(now = new Date()): Date {
+function firstOfLastMonth(now: Date): Date {
   const { year, month } = localParts(now.getTime(), 'Europe/Berlin');
   return new Date(startOfLocalDay(year, month - 1, 1, 'Europe/Berlin') + 12 * 3_600_000);
 }
@@ -37,10 +41,10 @@ describeEachBackend(
   'browser: execution manager in NADOOIT OS',
   (h) => {
     it('logs in with a key, switches tabs, files a complaint ("Storniert" only after acceptance), downloads the CSV, never sees customer B', async () => {
-      await serve(await h().app(), port);
+      await serve(await h().app(), site.port);
       const db = h().system.context.db.kysely;
-      const w = await dashboardWorld(db);
-      const [older] = await book(db, w.a, [firstOfLastMonth()], 1800);
+      const w = await dashboardWorld(db, { now: NOW });
+      const [older] = await book(db, w.a, [firstOfLastMonth(NOW)], 1800);
       const forbidden = [/Beta Bau AG/, ...w.bookingsB.map((id) => new RegExp(id))];
       const assertNoB = async (page: Page, where: string) => {
         const html = await page.content();
@@ -126,5 +130,10 @@ describeEachBackend(
       await page.context().close();
     });
   },
-  { settings: { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGIN: origin } },
+  {
+    settings: async () => {
+      site = await reserveOrigin();
+      return { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGIN: site.origin };
+    },
+  },
 );

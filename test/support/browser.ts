@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { after, before } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
@@ -37,29 +37,40 @@ export function useBrowser(): () => Browser {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Listening sockets bound by reserveOrigin, waiting for serve() to take them over (by port). */
+const reserved = new Map<number, Server>();
 
 /**
- * A free port and its origin, known before the app is built: WebAuthn binds keys to the origin, so
- * WEBAUTHN_ORIGIN must name the port the server will listen on. `http://localhost` is a secure context.
+ * A port and its origin, known before the app is built: WebAuthn binds keys to the origin, so
+ * WEBAUTHN_ORIGIN must name the port the server will listen on. The port is bound here and stays bound
+ * until serve(app, port) hands the very socket to the app, so no other process can take it in between.
+ * Reserve in a before hook or a harness settings function, not at import. `http://localhost` is a secure
+ * context.
  */
 export async function reserveOrigin(): Promise<{ port: number; origin: string }> {
-  const port = await freePort();
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  server.unref(); // a reservation that is never served does not keep the test process alive
+  const { port } = server.address() as AddressInfo;
+  reserved.set(port, server);
   return { port, origin: `http://localhost:${port}` };
 }
 
-/** Starts the app on 127.0.0.1 (a random port unless one was reserved) and returns the origin to browse. */
+/** Starts the app on 127.0.0.1 (on the socket reserveOrigin bound for `port`, else on `port` or a random one) and returns the origin to browse. */
 export async function serve(app: FastifyInstance, port = 0): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port });
+  const socket = reserved.get(port);
+  if (socket) {
+    reserved.delete(port);
+    // Node's listen() accepts the bound handle of another server; the app's server takes it over.
+    const handle = (socket as unknown as { _handle: unknown })._handle;
+    await app.listen({ host: '127.0.0.1', handle } as FastifyListenOptions);
+    app.server.ref();
+  } else {
+    await app.listen({ host: '127.0.0.1', port });
+  }
   return `http://localhost:${(app.server.address() as AddressInfo).port}`;
 }
 

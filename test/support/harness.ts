@@ -142,7 +142,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  settings?: Record<string, string>;
+  /** Settings overrides; a function is called in the suite's before hook (e.g. to reserve a port first). */
+  settings?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   queueDriver?: 'db' | 'redis' | 'inline';
   /** Routes only the test needs (registered before the app is ready). */
   routes?: (app: FastifyInstance) => void;
@@ -165,7 +166,8 @@ export function describeOnBackend(backend: Backend, title: string, body: (h: () 
     let database: FreshDatabase | null = null;
     let app: FastifyInstance | null = null;
     before(async () => {
-      const settings = testSettings(options.settings);
+      const overrides = typeof options.settings === 'function' ? await options.settings() : options.settings;
+      const settings = testSettings(overrides);
       database = await migratedDatabase(backend, settings);
       const system = await bootstrap(settings, {
         migrate: true, // a no-op on the template's copy, unless a migration came after the template was made

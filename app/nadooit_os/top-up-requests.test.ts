@@ -1,4 +1,4 @@
-import { before, it } from 'node:test';
+import { beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { TestClient } from '../../test/support/http.js';
@@ -24,7 +24,8 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
   const decide = async (staff: TestClient, action: 'approve' | 'reject', id: string, form: Record<string, string> = {}) =>
     staff.post(`${ADMIN}action`, { action, ids: id, confirm: '1', ...form });
 
-  before(async () => {
+  // Each test gets its own customers and account: the requests one test makes are no other test's business.
+  beforeEach(async () => {
     w = await dashboardWorld(db());
     account = (await customerTimeAccounts(db(), w.a.customerId))[0]!;
   });
@@ -89,6 +90,7 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
 
   it('staff approve in the admin (credited once) or reject with a reason; the dashboard shows each decision', async () => {
     const c = await client(w.boss.userId);
+    await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '2,5', seconds: '30', note: 'Bestellung 4711' });
     await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '', seconds: '600', note: 'Abzulehnen' });
     const all = await requests();
     const rejectMe = all.find((r) => r.note === 'Abzulehnen');

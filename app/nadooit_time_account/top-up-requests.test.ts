@@ -1,4 +1,4 @@
-import { before, it } from 'node:test';
+import { beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describeEachBackend } from '../../test/support/harness.js';
@@ -18,7 +18,8 @@ describeEachBackend('time-account top-up requests', (h) => {
   let manager: TestUser;
   let staff: { actorUserId: string; asStaff: true };
 
-  before(async () => {
+  // Each test gets its own customer, account, manager and staff member: no test sees another's requests.
+  beforeEach(async () => {
     customer = await makeCustomer(db());
     account = await createCustomerTimeAccount(db(), { ...SYSTEM, customerId: customer, name: 'Hauptkonto', openingBalanceSeconds: 600 });
     manager = await makeUser(db(), { display_name: 'Maria Manager' });
@@ -99,7 +100,7 @@ describeEachBackend('time-account top-up requests', (h) => {
     await assert.rejects(approveTopUpRequest(db(), { ...staff, requestId: request.id }), Conflict);
     assert.equal(await balanceOf(db(), account.timeAccountId), start);
     assert.equal((await ledgerEntries(db(), account.timeAccountId, { limit: 1000 })).length, entriesBefore);
-    assert.equal((await openTopUpRequests(db(), customer)).get(account.customerTimeAccountId)?.count ?? 0, 1, 'only the first test’s request is still open');
+    assert.equal((await openTopUpRequests(db(), customer)).get(account.customerTimeAccountId)?.count ?? 0, 0, 'a rejected request is no longer open');
     assert.deepEqual(await verifyLedger(db()), []);
   });
 

@@ -29,7 +29,10 @@ type PlatformRow = Selectable<BotPlatformsTable> & { bot_name: string; bot_code:
 
 const now = () => new Date().toISOString();
 
-/** Takes the chat for `owner` when nobody holds it (or the holder's lease ran out, e.g. a killed worker). */
+/**
+ * Takes (or, for its holder, extends) the chat's lease: when nobody holds it, or the holder's lease ran out
+ * (e.g. a killed worker).
+ */
 async function acquireLease(db: DB, platformId: string, chatKey: string, owner: string): Promise<boolean> {
   await db
     .insertInto('bot_chat_leases')
@@ -41,7 +44,7 @@ async function acquireLease(db: DB, platformId: string, chatKey: string, owner: 
     .set({ owner, lease_until: new Date(Date.now() + LEASE_MS).toISOString() })
     .where('bot_platform_id', '=', platformId)
     .where('chat_key', '=', chatKey)
-    .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<', now())]))
+    .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now())]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -86,6 +89,7 @@ export async function processUpdate(context: AppContext, updateId: string): Prom
     try {
       for (let next = await nextPending(db, row.bot_platform_id, chatKey); next; next = await nextPending(db, row.bot_platform_id, chatKey)) {
         await handleUpdate(context, next);
+        if (!(await acquireLease(db, row.bot_platform_id, chatKey, owner))) return; // renewed, or lost to a takeover
       }
     } finally {
       await releaseLease(db, row.bot_platform_id, chatKey, owner);

@@ -87,9 +87,11 @@ export class BotSender {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (let item = this.next(); item; item = this.next()) {
+      while (this.lane.length) {
+        // The next call is chosen after the pause: a reply queued meanwhile goes before a waiting broadcast.
+        await this.waitForPause().catch(() => undefined);
+        const item = this.next()!;
         try {
-          await this.waitForPause();
           item.resolve(await item.run());
         } catch (error) {
           const retryAfter = retryAfterOf(error);

@@ -11,6 +11,7 @@ import { waitFor } from '../core/queue/testing/support.js';
 import { privateMediaFile } from '../nadooit_ops/private-media.js';
 import { botsCommand } from './commands.js';
 import { registerBot } from './registry.js';
+import { hubSignature } from './secrets.js';
 import { FakePlatforms, rateLimitOnce } from './testing/fakes.js';
 import { botName, makeBot, startTestWorker, tgUpdate, waBody } from './testing/support.js';
 import type { TestBot } from './testing/support.js';
@@ -129,6 +130,11 @@ describeEachBackend(
         // the conversation is in the history: the message in and the reply out
         const history = await context().db.kysely.selectFrom('bot_messages').select(['direction', 'text']).where('bot_platform_id', '=', bot.platformId).orderBy('created_at').execute();
         assert.deepEqual(history.map((m) => m.direction), ['in', 'out']);
+        // jobs carry ids only: neither the token nor the update's text is in any queued payload
+        const jobs = await context().db.kysely.selectFrom('core_jobs').select('payload').where('name', 'like', 'bot_management.%').execute();
+        assert.ok(jobs.length >= 1);
+        for (const job of jobs) assert.deepEqual(Object.keys(JSON.parse(job.payload)), ['updateId']);
+        assert.ok(!jobs.some((j) => j.payload.includes(bot.token)));
       });
 
       it('runs the /update dialogue from rows: title, description, then edits the intro', async () => {
@@ -273,6 +279,12 @@ describeEachBackend(
         assert.equal((await postWa(payload, signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).statusCode, 401);
         assert.equal((await postWa(payload.replace('/start', '/stArt'), signature)).statusCode, 401, 'the signature covers the exact bytes');
         assert.equal(await count('bot_updates', bot.platformId), 0);
+        const notWhatsApp = waBody(bot.phoneNumberId, bot.appSecret, {});
+        const wrongShape = JSON.stringify({ hello: 'world' });
+        const refused = await postWa(wrongShape, hubSignature(bot.appSecret, wrongShape));
+        assert.equal(refused.statusCode, 400);
+        assert.equal(refused.json().error.code, 'invalid_payload');
+        assert.equal((await postWa(notWhatsApp.payload, notWhatsApp.signature)).statusCode, 200, 'an entry without messages is fine');
         assert.equal((await postWa(payload, signature)).statusCode, 200);
         assert.equal((await postWa(payload, signature)).statusCode, 200);
         await waitFor(() => fakes.calls.some((c) => c.service === 'whatsapp' && c.account === bot.phoneNumberId), 'WhatsApp reply');

@@ -1,5 +1,9 @@
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { privateMediaFile } from '../nadooit_ops/private-media.js';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { createStaff, listedIds, staffLogin } from '../../test/e2e/admin-support.js';
 import { decryptToken, tokenKey } from './secrets.js';
@@ -48,6 +52,23 @@ describeEachBackend(
       assert.match(detail.body, /id="bot-code-status"[^>]*>\s*Für diesen Bot ist kein Code registriert/);
       const updates = await client.get('/admin/bot_management/updates/?f.status=failed');
       assert.equal(updates.statusCode, 200);
+    });
+
+    it('deletes a voice message with its private audio file', async () => {
+      const bot = await makeBot(context(), 'testbot');
+      const db = context().db.kysely;
+      const voiceId = crypto.randomUUID();
+      await db.insertInto('bot_voices').values({ id: voiceId, bot_platform_id: bot.platformId, file_id: 'f', file_unique_id: `u-${voiceId}`, duration: 1, mime_type: 'audio/ogg', file_size: 3, transcript: 'hi', created_at: new Date().toISOString() }).execute();
+      const relative = `voice_files/${voiceId}.oga`;
+      const file = privateMediaFile(h().settings, relative);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, 'ogg');
+      await db.insertInto('bot_voice_files').values({ id: crypto.randomUUID(), voice_id: voiceId, path: relative, created_at: new Date().toISOString() }).execute();
+      const client = await superuser();
+      const deleted = await client.post(`/admin/bot_management/voices/${voiceId}/delete`, { confirm: '1' });
+      assert.equal(deleted.statusCode, 303, deleted.body);
+      assert.equal(existsSync(file), false, 'the audio is gone with the row');
+      assert.equal((await db.selectFrom('bot_voice_files').select('id').where('voice_id', '=', voiceId).execute()).length, 0);
     });
 
     it('creates a platform, stores its token encrypted, sets and rotates the webhook and deletes it', async () => {

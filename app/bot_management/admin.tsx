@@ -6,7 +6,7 @@ import { PRIVATE_MEDIA_PREFIX } from '../nadooit_ops/private-media.js';
 import { PLATFORMS, UPDATE_STATUSES } from './models.js';
 import type { PlatformKind } from './models.js';
 import { botCode, registeredBotNames } from './registry.js';
-import { createBot, createPlatform, updatePlatformTokens } from './services.js';
+import { createBot, createPlatform, deleteVoices, updatePlatformTokens } from './services.js';
 import { BROADCAST_TASK } from './tasks.js';
 import { checkWebhooks, deleteWebhook, setWebhook } from './webhooks.js';
 import './models.js';
@@ -243,7 +243,11 @@ export const botResources: AdminResource[] = [
     { de: 'Sprachnachrichten', en: 'Voice messages' },
     [platformRel, readOnly('duration', 'Dauer (s)', 'Duration (s)', 'integer'), readOnly('mime_type', 'MIME-Typ', 'MIME type'), readOnly('file_size', 'Größe', 'Size', 'integer'), readOnly('transcript', 'Transkript', 'Transcript', 'textarea'), readOnly('file_id', 'Datei-ID', 'File id'), readOnly('file_unique_id', 'Eindeutige Datei-ID', 'Unique file id'), createdAt()],
     { columns: ['created_at', 'bot_platform_id', 'duration', 'transcript'], search: ['transcript', { field: 'file_unique_id', mode: 'exact' }], filters: ['bot_platform_id', 'created_at'], ordering: { field: 'created_at', direction: 'desc' } },
-    { title: { columns: ['transcript', 'file_unique_id'], format: (row) => String(row.transcript ?? row.file_unique_id).slice(0, 60) }, inlines: [{ resource: 'bot_management.voice_files', field: 'voice_id', limit: 1 }] },
+    {
+      title: { columns: ['transcript', 'file_unique_id'], format: (row) => String(row.transcript ?? row.file_unique_id).slice(0, 60) },
+      inlines: [{ resource: 'bot_management.voice_files', field: 'voice_id', limit: 1 }],
+      hooks: { delete: (ctx, ids) => deleteVoices(ctx.tx, ctx.context.settings, { voiceIds: ids }) },
+    },
   ),
   history(
     'voice_files',
@@ -254,6 +258,7 @@ export const botResources: AdminResource[] = [
     { columns: ['created_at', 'voice_id', 'path'], search: [{ field: 'path', mode: 'exact' }], filters: ['created_at'], ordering: { field: 'created_at', direction: 'desc' } },
     {
       title: { columns: ['path'] },
+      hooks: { delete: (ctx, ids) => deleteVoices(ctx.tx, ctx.context.settings, { fileIds: ids }) },
       async extra(_db, row) {
         const href = `${PRIVATE_MEDIA_PREFIX}${String(row.path)}`;
         return (

@@ -1,6 +1,9 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
+import { HttpError } from 'grammy';
+import { WhatsAppError } from './clients.js';
+import { sendOnce } from './processing.js';
 import { BotSender, RetryAfterError } from './sender.js';
 import { makeBot } from './testing/support.js';
 
@@ -30,6 +33,25 @@ describeEachBackend('bot_management sender', (h) => {
     assert.deepEqual(order, ['b1:429', 'r1', 'r2', 'b1', 'b2']);
     const row = await h().system.context.db.kysely.selectFrom('bot_platforms').select('send_paused_until').where('id', '=', platformId).executeTakeFirstOrThrow();
     assert.ok(row.send_paused_until, 'the pause is shared through the platform row');
+  });
+
+  it('sends a call at most once per key: a call interrupted in flight is not repeated, a refused one may be', async () => {
+    const context = h().system.context;
+    const { platformId } = await makeBot(context, 'testbot');
+    const options = (key: string) => ({ platformId, key, updateRowId: null, method: 'sendMessage', priority: 'reply' as const });
+    let calls = 0;
+    const sent = { messageId: '7', date: new Date().toISOString(), text: 'hi', caption: null };
+    assert.deepEqual(await sendOnce(context, options('a'), async () => (calls++, sent)), sent);
+    assert.deepEqual(await sendOnce(context, options('a'), async () => (calls++, sent)), sent, 'the stored result, not a second call');
+    assert.equal(calls, 1);
+    // the network broke during the call: it may have gone out, so it is never sent again
+    await assert.rejects(sendOnce(context, options('b'), async () => Promise.reject(new HttpError('network down', new Error('ECONNRESET')))));
+    assert.equal(await sendOnce(context, options('b'), async () => (calls++, sent)), null);
+    assert.equal(calls, 1);
+    // the platform refused it (an API error): nothing went out, so a retry sends it
+    await assert.rejects(sendOnce(context, options('c'), async () => Promise.reject(new WhatsAppError(400, 'bad'))));
+    assert.deepEqual(await sendOnce(context, options('c'), async () => (calls++, sent)), sent);
+    assert.equal(calls, 2);
   });
 
   it('honours a pause another process wrote, and rejects a call that fails for another reason', async () => {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { Settings } from '../core/config.js';
+import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
+import { privateMediaFile } from '../nadooit_ops/private-media.js';
 import type { PlatformKind } from './models.js';
 import { encryptToken, hashSecret, tokenKey } from './secrets.js';
 
@@ -60,4 +63,22 @@ export async function updatePlatformTokens(tx: Tx, settings: Settings, id: strin
   if (tokens.accessToken) set.access_token_enc = encryptToken(key, tokens.accessToken);
   if (tokens.appSecret) set.app_secret_enc = encryptToken(key, tokens.appSecret);
   if (Object.keys(set).length) await tx.updateTable('bot_platforms').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * Deletes voice messages (or only their stored files) together with the audio under private media. The
+ * files go once the transaction committed, so a rolled-back delete keeps them.
+ */
+export async function deleteVoices(db: Tx, settings: Settings, ids: { voiceIds?: string[]; fileIds?: string[] }): Promise<void> {
+  await transaction(db, async (tx, hooks) => {
+    let files = tx.selectFrom('bot_voice_files').select(['id', 'path']);
+    if (ids.voiceIds) files = files.where('voice_id', 'in', ids.voiceIds.length ? ids.voiceIds : ['']);
+    if (ids.fileIds) files = files.where('id', 'in', ids.fileIds.length ? ids.fileIds : ['']);
+    const paths = (await files.execute()).map((f) => f.path);
+    if (ids.voiceIds?.length) await tx.deleteFrom('bot_voices').where('id', 'in', ids.voiceIds).execute();
+    if (ids.fileIds?.length) await tx.deleteFrom('bot_voice_files').where('id', 'in', ids.fileIds).execute();
+    hooks.afterCommit(async () => {
+      for (const relative of paths) await rm(privateMediaFile(settings, relative), { force: true });
+    });
+  });
 }

@@ -34,6 +34,9 @@ describeEachBackend(
         const [id] = listedIds(list.body);
         if (id) assert.equal((await client.get(`/admin/bot_management/${model}/${id}/`)).statusCode, 200, `${model} detail`);
       }
+      for (const page of ['bots/add', 'platforms/add', `bots/${bot.botId}/change`, `platforms/${bot.platformId}/change`, `bots/${bot.botId}/delete`, `platforms/${bot.platformId}/delete`]) {
+        assert.equal((await client.get(`/admin/bot_management/${page}`)).statusCode, 200, page);
+      }
       const platforms = await client.get('/admin/bot_management/platforms/');
       assert.match(platforms.body, /42/);
       assert.match(platforms.body, /Wrong response from the webhook: 502/);
@@ -74,6 +77,11 @@ describeEachBackend(
     it('creates a platform, stores its token encrypted, sets and rotates the webhook and deletes it', async () => {
       const bot = await makeBot(context(), 'testbot');
       const client = await superuser();
+      const { customer_id } = await context().db.kysely.selectFrom('bot_bots').select('customer_id').where('id', '=', bot.botId).executeTakeFirstOrThrow();
+      const name = botName('admin-made');
+      assert.equal((await client.post('/admin/bot_management/bots/add', { name, code: 'testbot', customer_id })).statusCode, 303);
+      assert.equal((await client.post('/admin/bot_management/bots/add', { name: botName('x'), code: 'no-such-code', customer_id })).statusCode, 422, 'only registered code');
+      assert.equal((await context().db.kysely.selectFrom('bot_bots').select('code').where('name', '=', name).executeTakeFirstOrThrow()).code, 'testbot');
       const created = await client.post('/admin/bot_management/platforms/add', { bot_id: bot.botId, platform: 'telegram', phone_number: '', phone_number_id: '' });
       assert.equal(created.statusCode, 303, created.body);
       const platform = await context().db.kysely.selectFrom('bot_platforms').selectAll().where('bot_id', '=', bot.botId).where('id', '!=', bot.platformId).executeTakeFirstOrThrow();

@@ -67,6 +67,17 @@ registerBot({
   },
 });
 
+const markupBot = botName('markup');
+registerBot({
+  name: markupBot,
+  commands: {
+    async menu(ctx) {
+      const sent = await ctx.reply('Wähle:', { replyMarkup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] } });
+      if (sent) await ctx.editReplyMarkup(sent.messageId, { inline_keyboard: [] });
+    },
+  },
+});
+
 describeEachBackend(
   'bot_management webhooks and processing',
   (h) => {
@@ -159,6 +170,19 @@ describeEachBackend(
         const row = await context().db.kysely.selectFrom('bot_messages').innerJoin('bot_chats', 'bot_chats.id', 'bot_messages.chat_id').select('bot_messages.message_id').where('bot_chats.external_id', '=', String(chatId)).where('direction', '=', 'out').orderBy('bot_messages.created_at').executeTakeFirstOrThrow();
         return row.message_id;
       }
+
+      it('sends a reply markup and edits it (editMessageReplyMarkup on the sent message)', async () => {
+        const bot = await makeBot(context(), markupBot);
+        const update = tgUpdate({ chatId: 45, text: '/menu' });
+        await post(bot, update);
+        await waitFor(async () => (await statusOf(bot.platformId, update.update_id as number))?.status === 'done', '/menu processed');
+        const [sent] = fakes.telegram(bot.token, 'sendMessage', 45);
+        assert.deepEqual(sent!.body.reply_markup, { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] });
+        const edits = fakes.telegram(bot.token, 'editMessageReplyMarkup', 45);
+        assert.equal(edits.length, 1);
+        assert.equal(String(edits[0]!.body.message_id), await firstSentId(45));
+        assert.deepEqual(edits[0]!.body.reply_markup, { inline_keyboard: [] });
+      });
 
       it('/create writes an advert with the chat API, sends it as a photo and edits the caption', async () => {
         const bot = await makeBot(context(), 'testbot');

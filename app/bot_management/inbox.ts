@@ -1,8 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../core/app-module.js';
+import type { DB } from '../core/db/connection.js';
 import { transaction } from '../core/db/transaction.js';
+import type { PlatformKind } from './models.js';
 
 export const PROCESS_UPDATE_TASK = 'bot_management.process_update';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The platform a webhook URL names, with what its check needs; undefined for an unknown or malformed id. */
+export async function webhookPlatform(db: DB, kind: PlatformKind, registerId: string) {
+  // A malformed id is simply unknown (PostgreSQL would refuse to compare it with a uuid column).
+  if (!UUID.test(registerId)) return undefined;
+  const row = await db
+    .selectFrom('bot_platforms')
+    .select(['id', 'platform', 'secret_token_hash', 'app_secret_enc'])
+    .where('register_id', '=', registerId.toLowerCase())
+    .executeTakeFirst();
+  return row?.platform === kind ? row : undefined;
+}
 
 export interface InboxEntry {
   /** Unique per platform: Telegram's update_id, WhatsApp's message id. */

@@ -1,28 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../core/app-module.js';
 import { HttpError } from '../core/http/errors.js';
-import { storeUpdate } from './inbox.js';
+import { storeUpdate, webhookPlatform } from './inbox.js';
 import type { PlatformKind } from './models.js';
 import { decryptToken, hubSignatureValid, secretMatches, tokenKey } from './secrets.js';
 import { isTelegramUpdate, telegramEntry } from './telegram.js';
 import { applyDeliveryStatus, parseWhatsApp } from './whatsapp.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface WebhookParams {
   registerId: string;
 }
 
 async function platformOf(context: AppContext, kind: PlatformKind, registerId: string) {
-  // A malformed id is simply unknown (PostgreSQL would refuse to compare it with a uuid column).
-  const row = UUID.test(registerId)
-    ? await context.db.kysely
-        .selectFrom('bot_platforms')
-        .select(['id', 'platform', 'secret_token_hash', 'app_secret_enc'])
-        .where('register_id', '=', registerId.toLowerCase())
-        .executeTakeFirst()
-    : undefined;
-  if (!row || row.platform !== kind) throw new HttpError(404, 'unknown_bot', 'Unknown bot');
+  const row = await webhookPlatform(context.db.kysely, kind, registerId);
+  if (!row) throw new HttpError(404, 'unknown_bot', 'Unknown bot');
   return row;
 }
 

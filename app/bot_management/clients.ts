@@ -2,7 +2,7 @@ import { Api, GrammyError, HttpError as GrammyHttpError } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Settings } from '../core/config.js';
 import type { BotPlatformsTable } from './models.js';
-import { decryptToken, tokenKey } from './secrets.js';
+import { TokenDecryptionError, decryptToken, tokenKey } from './secrets.js';
 import { RetryAfterError } from './sender.js';
 import { botSettings } from './settings.js';
 
@@ -36,7 +36,8 @@ export function certainlyNotSent(error: unknown): boolean {
   if (error instanceof GrammyError) return true;
   if (error instanceof WhatsAppError) return true;
   if (error instanceof RetryAfterError) return true;
-  return error instanceof UnsupportedOnPlatform;
+  // refused before any request was made (no or unreadable token, a platform that cannot do it)
+  return error instanceof UnsupportedOnPlatform || error instanceof TokenDecryptionError;
 }
 
 type PlatformRow = Pick<BotPlatformsTable, 'id' | 'platform' | 'access_token_enc' | 'phone_number_id'>;

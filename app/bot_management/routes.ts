@@ -3,7 +3,7 @@ import type { AppContext } from '../core/app-module.js';
 import { HttpError } from '../core/http/errors.js';
 import { storeUpdate, webhookPlatform } from './inbox.js';
 import type { PlatformKind } from './models.js';
-import { decryptToken, hubSignatureValid, secretMatches, tokenKey } from './secrets.js';
+import { TokenDecryptionError, decryptToken, hubSignatureValid, secretMatches, tokenKey } from './secrets.js';
 import { isTelegramUpdate, telegramEntry } from './telegram.js';
 import { applyDeliveryStatus, parseWhatsApp } from './whatsapp.js';
 
@@ -22,6 +22,17 @@ function parseJson(raw: Buffer): unknown {
     return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
+  }
+}
+
+/** The WhatsApp app secret; a stored value the current key cannot read is a configuration fault (503), not a 500. */
+function readAppSecret(context: AppContext, stored: string): string {
+  try {
+    return decryptToken(tokenKey(context.settings), stored);
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    context.log.error('bot webhook: the stored WhatsApp app secret cannot be decrypted; enter it again in the admin');
+    throw new HttpError(503, 'bot_credentials_unreadable', 'The bot credentials cannot be read; an administrator must enter them again');
   }
 }
 
@@ -66,7 +77,7 @@ export function botRoutes(app: FastifyInstance, context: AppContext): void {
         const platform = await platformOf(context, 'whatsapp', request.params.registerId);
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const header = request.headers['x-hub-signature-256'];
-        const appSecret = platform.app_secret_enc ? decryptToken(tokenKey(context.settings), platform.app_secret_enc) : null;
+        const appSecret = platform.app_secret_enc ? readAppSecret(context, platform.app_secret_enc) : null;
         if (!appSecret || !hubSignatureValid(appSecret, raw, typeof header === 'string' ? header : undefined)) {
           throw new HttpError(401, 'invalid_signature', 'Missing or wrong X-Hub-Signature-256');
         }

@@ -324,6 +324,11 @@ describeEachBackend(
         }
         const after = await context().db.kysely.selectFrom('bot_messages').select('delivery_status').where('message_id', '=', out.message_id).executeTakeFirstOrThrow();
         assert.equal(after.delivery_status, 'read');
+        // an app secret the current key cannot read (the key changed): a clear 503, not a 500, nothing stored
+        await context().db.kysely.updateTable('bot_platforms').set({ app_secret_enc: 'v1.AAAA.AAAA.AAAA' }).where('id', '=', bot.platformId).execute();
+        const unreadable = await postWa(payload, signature);
+        assert.equal(unreadable.statusCode, 503);
+        assert.equal(unreadable.json().error.code, 'bot_credentials_unreadable');
       });
 
       it('sets the webhook with a fresh secret, checks its health into columns, and manage bots set_webhooks rotates it', async () => {

@@ -3,10 +3,11 @@ import type { Selectable } from 'kysely';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
 import { staffAuthority } from '../nadooit_auth/services/actor.js';
+import { namesOfUsers } from '../nadooit_auth/services/users.js';
 import type { Actor } from '../core/actor.js';
 import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { customersWithRole, hasRole } from '../nadooit_hr/permissions.js';
-import { isUuid } from '../nadooit_hr/services/contracts.js';
+import { isUuid } from '../core/ids.js';
 import { cancelExecution, executionById, setInComplaint } from '../nadooit_api_executions_system/services/index.js';
 import type { Execution, StatusChange } from '../nadooit_api_executions_system/services/index.js';
 import type { ComplaintCommentsTable, ComplaintEventsTable, ComplaintStatus, ComplaintsTable } from './models.js';
@@ -74,6 +75,13 @@ async function recordEvent(tx: Tx, event: Omit<ComplaintEvent, 'id' | 'created_a
  * "Reklamieren": an execution manager of the booking's customer files a complaint. Refused when the
  * booking is already under complaint or cancelled.
  */
+/** The customer a complaint is about, or undefined for an unknown id. No permission check. */
+export async function customerOfComplaint(db: Tx, complaintId: string): Promise<string | undefined> {
+  if (!isUuid(complaintId)) return undefined;
+  const row = await db.selectFrom('cm_complaints').select('customer_id').where('id', '=', complaintId).executeTakeFirst();
+  return row?.customer_id ?? undefined;
+}
+
 export async function fileComplaint(db: Tx, input: Actor & { executionId: string; text: string }): Promise<Complaint> {
   const text = cleanText(input.text, 'Die Reklamation');
   return transaction(db, async (tx) => {
@@ -191,15 +199,9 @@ export async function complaintDetails(db: Tx, input: Actor & { complaintId: str
   const complaint = await complaintById(db, input.complaintId);
   if (!complaint) throw new NotFound('Reklamation nicht gefunden');
   if (!(await maySee(db, input, complaint.customer_id))) throw new PermissionDenied();
-  const names = async (ids: Array<string | null>) => {
-    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    if (!wanted.length) return new Map<string, string>();
-    const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
-    return new Map(rows.map((r) => [r.id, r.display_name || r.user_code]));
-  };
   const events = await db.selectFrom('cm_complaint_events').selectAll().where('complaint_id', '=', complaint.id).execute();
   const comments = await db.selectFrom('cm_complaint_comments').selectAll().where('complaint_id', '=', complaint.id).execute();
-  const who = await names([complaint.author_user_id, ...events.map((e) => e.actor_user_id), ...comments.map((c) => c.author_user_id)]);
+  const who = await namesOfUsers(db, [complaint.author_user_id, ...events.map((e) => e.actor_user_id), ...comments.map((c) => c.author_user_id)]);
   const history: HistoryEntry[] = [
     ...events.map((e) => ({
       kind: 'status' as const,

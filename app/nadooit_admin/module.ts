@@ -28,6 +28,7 @@ export function nadooitAdminApp(_context: () => AppContext): AppModule {
       'nadooit_api_executions_system',
       'nadoo_complaint_management',
       'nadooit_website',
+      'nadooit_questions_and_answers',
       'bot_management',
     ],
     migrations: adminMigrations,

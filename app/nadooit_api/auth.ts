@@ -6,8 +6,9 @@ import { HttpError } from '../core/http/errors.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
 import { safeEqual } from '../core/http/tokens.js';
 import type { Actor } from '../core/actor.js';
-import { parseKeyFromRequest } from '../nadooit_api_key/services.js';
+import { parseKeyFromRequest } from '../nadooit_api_executions_system/legacy/api-keys.js';
 import { verifyPresentedKey } from '../nadooit_api_executions_system/legacy/rate-limit.js';
+import { findUserById } from '../nadooit_auth/services/users.js';
 
 /** Who calls the REST API: the owner of a Bearer API key, or the person of a browser session. */
 export interface Principal {
@@ -57,7 +58,8 @@ export function authenticate(context: AppContext) {
     if (source === 'bearer') {
       const verified = await verifyPresentedKey(context.db.kysely, key);
       if (!verified.ok) throw unauthorized('Invalid API key');
-      const owner = await context.db.kysely.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', verified.userId).executeTakeFirstOrThrow();
+      const owner = await findUserById(context.db.kysely, verified.userId);
+      if (!owner) throw unauthorized('Invalid API key');
       const staff = owner.is_staff || owner.is_superuser ? await staffAccess(context.db.kysely, { id: verified.userId, isSuperuser: owner.is_superuser }) : null;
       request.principal = { userId: verified.userId, via: 'api_key', keyCustomerId: verified.customerId, staff };
       return;

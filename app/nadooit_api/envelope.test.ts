@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from '../../test/support/harness.js';
@@ -33,7 +33,8 @@ describeEachBackend('REST API /api/v1: no-store on every answer, every error in 
     assert.ok(body.error.message.length > 0, what);
   }
 
-  it('setup: a manager of one customer with an API key', async () => {
+  // A manager of one customer with an API key (read by every test below).
+  before(async () => {
     app = await h().app();
     const db = h().system.context.db.kysely;
     const world = await bookingWorld(db, { customerName: 'Kunde Umschlag' });

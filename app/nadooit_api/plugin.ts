@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/app-module.js';
 import { translator } from '../core/ui/i18n.js';
 import { apiRateLimit, keyOrAddressBucket } from '../nadooit_api_executions_system/legacy/rate-limit.js';
-import { parseKeyFromRequest } from '../nadooit_api_key/services.js';
+import { parseKeyFromRequest } from '../nadooit_api_executions_system/legacy/api-keys.js';
 import { authenticate } from './auth.js';
 import { apiErrorHandler, apiNotFound } from './errors.js';
 import { legacyPaths } from './openapi-legacy.js';

@@ -83,6 +83,17 @@ export async function billableSecondsOf(db: Tx, customerProgramId: string): Prom
   return Number(row?.billable_seconds ?? 0);
 }
 
+/** customer program id → its running billable seconds, for a whole list in one query. */
+export async function billableSecondsOfMany(db: Tx, customerProgramIds: readonly string[]): Promise<Map<string, number>> {
+  if (!customerProgramIds.length) return new Map();
+  const rows = await db
+    .selectFrom('ex_customer_program_counters')
+    .select(['customer_program_id', 'billable_seconds'])
+    .where('customer_program_id', 'in', [...customerProgramIds])
+    .execute();
+  return new Map(rows.map((r) => [r.customer_program_id, Number(r.billable_seconds)]));
+}
+
 /** Replaces a customer program's own tier table (an empty list returns it to the default table). */
 export async function setProgramTiers(db: Tx, customerProgramId: string, tiers: readonly Tier[]): Promise<void> {
   if (tiers.length && !tiers.some((t) => t.fromSeconds === 0)) throw new RangeError('a tier table must start at 0 seconds');

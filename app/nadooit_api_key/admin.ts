@@ -1,8 +1,9 @@
 import { createdAt, flag, relation, staffActor, updatedAt } from '../core/admin/fields.js';
 import type { AdminAction, AdminResource, Row } from '../core/admin/types.js';
 import { LinkList } from '../core/admin/views/extras.js';
-import { API_KEY_MANAGER_ABILITIES, appointApiKeyManager, removeApiKeyManagerCustomers, revokeApiKey } from './services.js';
+import { API_KEY_MANAGER_ABILITIES, appointApiKeyManager, removeApiKeyManagerCustomers, revokeApiKey } from './services/index.js';
 import './models.js';
+import { titledByPerson } from '../nadooit_auth/admin.js';
 import { personTitle } from '../nadooit_auth/services/users.js';
 
 const appLabel = { de: 'API-Schlüssel', en: 'API keys' };
@@ -88,19 +89,9 @@ export const apiKeyManagersResource: AdminResource = {
     de: 'Ein API-Key-Verwalter darf für die Kunden seiner Liste Schlüssel erstellen oder widerrufen. Kunden fügen Sie auf der Detailseite hinzu oder entfernen sie dort.',
     en: 'An API key manager may create or revoke keys for the customers on their list. Add or remove customers on the detail page.',
   },
-  title: {
-    columns: ['employee_id'],
-    async load(db, ids) {
-      const rows = await db
-        .selectFrom('api_key_managers as m')
-        .innerJoin('hr_employees as e', 'e.id', 'm.employee_id')
-        .innerJoin('users as u', 'u.id', 'e.user_id')
-        .select(['m.id', 'u.display_name', 'u.user_code'])
-        .where('m.id', 'in', ids)
-        .execute();
-      return new Map(rows.map((r) => [r.id, personTitle(r)]));
-    },
-  },
+  title: titledByPerson('employee_id', (db, ids) =>
+    db.selectFrom('api_key_managers as m').innerJoin('hr_employees as e', 'e.id', 'm.employee_id').select(['m.id', 'e.user_id']).where('m.id', 'in', ids).execute(),
+  ),
   fields: [
     relation('employee_id', { de: 'Mitarbeiter', en: 'Employee' }, 'nadooit_hr.employees', 'cascade', { required: true, createOnly: true }),
     relation('first_customer_id', { de: 'Erster Kunde', en: 'First customer' }, 'nadooit_crm.customers', 'cascade', { virtual: true, createOnly: true }),

@@ -8,7 +8,6 @@ import { roleChanges } from '../nadooit_hr/services/grants.js';
 import { makeCustomer, makeUser } from '../nadooit_hr/testing.js';
 import type { TestUser } from '../nadooit_hr/testing.js';
 import {
-  LEGACY_EXECUTIONS_ERRORS,
   apiKeyManagerOf,
   apiKeyManagersOfCustomer,
   apiKeysManagedBy,
@@ -16,13 +15,13 @@ import {
   createApiKey,
   importLegacyApiKey,
   listApiKeys,
-  parseKeyFromRequest,
   removeApiKeyManagerCustomers,
   revokeAllOwnApiKeys,
   revokeApiKey,
   verifyApiKey,
-} from './services.js';
-import type { ApiKeyManagerAbility } from './services.js';
+} from './services/index.js';
+import type { ApiKeyManagerAbility } from './services/index.js';
+import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest } from '../nadooit_api_executions_system/legacy/api-keys.js';
 
 describeEachBackend('API keys and API-key managers', (h) => {
   const db = () => h().system.context.db.kysely;

@@ -5,12 +5,28 @@ import { SECURITY_EVENTS } from './services/audit.js';
 import { deleteCredential, setCredentialEnabled } from './services/credentials.js';
 import { AuthRefused } from './services/errors.js';
 import { resetAuthenticatorApp } from './services/second-factor-reset.js';
-import { revokeAllUserSessions } from './services/sessions.js';
+import { revokeAllUserSessions } from '../core/http/sessions.js';
 import { hashPassword, passwordProblem } from './services/passwords.js';
-import { createUser, userLabel } from './services/users.js';
+import { createUser, personTitlesOf, userLabel } from './services/users.js';
+import type { DB } from '../core/db/connection.js';
 import './models.js';
 
 const appLabel = { de: 'Authentifizierung', en: 'Authentication' };
+
+/**
+ * The admin title of a role row that belongs to one person: "Name (CODE)". `ownersOf` maps the page's row
+ * ids to their people's user ids (a query on the role's own table); the names come from the accounts.
+ */
+export function titledByPerson(column: string, ownersOf: (db: DB, ids: string[]) => Promise<Array<{ id: string; user_id: string }>>): AdminResource['title'] {
+  return {
+    columns: [column],
+    async load(db, ids) {
+      const owners = await ownersOf(db, ids);
+      const titles = await personTitlesOf(db, owners.map((o) => o.user_id));
+      return new Map(owners.map((o) => [o.id, titles.get(o.user_id) ?? o.user_id]));
+    },
+  };
+}
 
 /** Staff accounts (and their keys) are changed by superusers only: nobody widens or removes power above their own. */
 export async function assertMayManage(ctx: WriteContext, userIds: string[]): Promise<void> {

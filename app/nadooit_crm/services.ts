@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { transaction } from '../core/db/transaction.js';
 import type { Tx } from '../core/db/transaction.js';
 import { isValidTimeZone } from '../core/time/periods.js';
+import { isUuid } from '../core/ids.js';
 import type { AddressesTable, CustomersTable } from './models.js';
 import './models.js';
 
@@ -138,6 +139,11 @@ export async function updateCustomer(db: Tx, id: string, patch: Partial<Customer
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A customer by id (undefined for unknown or malformed ids). */
+export async function customerExists(db: Tx, customerId: string): Promise<boolean> {
+  if (!isUuid(customerId)) return false;
+  return (await db.selectFrom('crm_customers').select('id').where('id', '=', customerId).executeTakeFirst()) !== undefined;
+}
+
 export async function getCustomer(db: Tx, id: string): Promise<Customer | undefined> {
   if (!UUID.test(id)) return undefined;
   return db.selectFrom('crm_customers').selectAll().where('id', '=', id).executeTakeFirst();

@@ -76,6 +76,22 @@ export function usersEmployedAt(db: Tx, customerIds: readonly string[]) {
   return activeContracts(db).where('c.customer_id', 'in', [...customerIds]).select('e.user_id');
 }
 
+/** True when both people have a contract with one customer, the caller's being active (or it is the caller). */
+export async function sharesCustomer(db: Tx, callerUserId: string, otherUserId: string): Promise<boolean> {
+  if (callerUserId === otherUserId) return true;
+  const row = await db
+    .selectFrom('hr_employee_contracts as mine')
+    .innerJoin('hr_employees as me', 'me.id', 'mine.employee_id')
+    .innerJoin('hr_employee_contracts as theirs', 'theirs.customer_id', 'mine.customer_id')
+    .innerJoin('hr_employees as them', 'them.id', 'theirs.employee_id')
+    .where('me.user_id', '=', callerUserId)
+    .where('mine.is_active', '=', true)
+    .where('them.user_id', '=', otherUserId)
+    .select('mine.id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** True when the user works on an active contract for at least one of `customerIds`. */
 export async function isEmployedAt(db: Tx, userId: string, customerIds: readonly string[]): Promise<boolean> {
   return (await activeCustomersOf(db, userId, customerIds)).length > 0;

@@ -7,7 +7,7 @@ import { transaction } from '../core/db/transaction.js';
 import { createUser } from '../nadooit_auth/services/users.js';
 import { person } from '../nadooit_api_executions_system/testing/fixtures.js';
 import type { Person } from '../nadooit_api_executions_system/testing/fixtures.js';
-import { apiKeyManagerOf, apiKeysManagedBy, appointApiKeyManager, createApiKey } from '../nadooit_api_key/services.js';
+import { apiKeyManagerOf, apiKeysManagedBy, appointApiKeyManager, createApiKey } from '../nadooit_api_key/services/index.js';
 import { grantKeyManager, listPeople } from '../nadooit_key/services.js';
 import { paths } from '../nadooit_os/paths.js';
 import { clientAs } from '../nadooit_os/testing/session.js';

@@ -1,14 +1,15 @@
 import { createdAt, flag, relation, updatedAt } from '../core/admin/fields.js';
 import { ActionError } from '../core/admin/types.js';
 import type { AdminResource, Row, WriteContext } from '../core/admin/types.js';
-import { refusals, usersResource } from '../nadooit_auth/admin.js';
+import { refusals, titledByPerson, usersResource } from '../nadooit_auth/admin.js';
 import { deleteAllCredentials } from '../nadooit_auth/services/credentials.js';
-import { revokeAllUserSessions } from '../nadooit_auth/services/sessions.js';
+import { revokeAllUserSessions } from '../core/http/sessions.js';
 import { enrolmentPath, issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
 import { grantKeyManager, KEY_ABILITIES, newEnrolmentLink, recordEnrolmentLink, removeKeyManager, resetPersonKeys } from './services.js';
 import type { KeyAbilities } from './services.js';
 import './models.js';
-import { personTitle } from '../nadooit_auth/services/users.js';
+import { findUserById } from '../nadooit_auth/services/users.js';
+import { NotFound } from '../core/errors.js';
 
 const ABILITY_LABELS: Record<string, { de: string; en: string }> = {
   can_create_keys: { de: 'Darf Personen registrieren', en: 'May register people' },
@@ -32,18 +33,7 @@ export const keyManagersResource: AdminResource = {
     de: 'Schlüsselverwalter registrieren Personen und verwalten deren Sicherheitsschlüssel im NADOOIT OS.',
     en: 'Key managers register people and manage their security keys in NADOOIT OS.',
   },
-  title: {
-    columns: ['user_id'],
-    async load(db, ids) {
-      const rows = await db
-        .selectFrom('key_managers as k')
-        .innerJoin('users as u', 'u.id', 'k.user_id')
-        .select(['k.id', 'u.display_name', 'u.user_code'])
-        .where('k.id', 'in', ids)
-        .execute();
-      return new Map(rows.map((r) => [r.id, personTitle(r)]));
-    },
-  },
+  title: titledByPerson('user_id', (db, ids) => db.selectFrom('key_managers').select(['id', 'user_id']).where('id', 'in', ids).execute()),
   fields: [
     relation('user_id', { de: 'Person', en: 'Person' }, 'nadooit_auth.users', 'cascade', { required: true, createOnly: true }),
     ...KEY_ABILITIES.map((a) => flag(a, ABILITY_LABELS[a]!)),
@@ -75,7 +65,8 @@ export const keyManagersResource: AdminResource = {
  * service leaves to the admin) only by superusers.
  */
 async function resetKeys(ctx: WriteContext, userId: string): Promise<string> {
-  const target = await ctx.tx.selectFrom('users').select(['is_staff', 'is_superuser']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const target = await findUserById(ctx.tx, userId);
+  if (!target) throw new NotFound();
   if (!target.is_staff && !target.is_superuser) {
     return refusals(ctx, async () => {
       await resetPersonKeys(ctx.tx, ctx.actor, userId);

@@ -6,16 +6,19 @@ import type { RequestOrigin } from '../nadooit_auth/services/audit.js';
 import { deleteAllCredentials, deleteCredential, listCredentials, renameCredential, setCredentialEnabled } from '../nadooit_auth/services/credentials.js';
 import type { Credential } from '../nadooit_auth/services/credentials.js';
 import { AuthRefused } from '../nadooit_auth/services/errors.js';
-import { revokeAllUserSessions } from '../nadooit_auth/services/sessions.js';
+import { revokeAllUserSessions } from '../core/http/sessions.js';
 import { issueEnrolmentToken } from '../nadooit_auth/services/tokens.js';
 import type { IssuedToken } from '../nadooit_auth/services/tokens.js';
 import { createUser, findUserByCode, findUserById, renameUser } from '../nadooit_auth/services/users.js';
 import type { User } from '../nadooit_auth/services/users.js';
 import { activeCustomersOf, isEmployedAt, usersEmployedAt } from '../nadooit_hr/permissions.js';
-import { customerExists, ensureContract } from '../nadooit_hr/services/contracts.js';
+import { ensureContract } from '../nadooit_hr/services/contracts.js';
+import { customerExists } from '../nadooit_crm/services.js';
 import { getOrCreateEmployee } from '../nadooit_hr/services/employees.js';
 import { KEY_ABILITIES } from './models.js';
 import type { KeyManagersTable } from './models.js';
+import { listPeopleWithKeyCounts } from '../nadooit_auth/services/people.js';
+import type { PeopleFilter, PersonRow } from '../nadooit_auth/services/people.js';
 
 export { KEY_ABILITIES };
 export type KeyAbility = (typeof KEY_ABILITIES)[number];
@@ -187,50 +190,12 @@ export async function resetPersonKeys(tx: Tx, actor: KeyActor, personId: string)
   return removed;
 }
 
-export interface PersonRow {
-  id: string;
-  user_code: string;
-  display_name: string;
-  is_active: boolean;
-  created_at: string;
-  last_login: string | null;
-  keys: number;
-}
-
 /** The people (not staff) the actor reaches, for the key managers' list, searched by code or name. */
-export async function listPeople(db: Tx, actor: KeyActor, options: { search?: string; limit?: number; offset?: number } = {}): Promise<PersonRow[]> {
+export async function listPeople(db: Tx, actor: KeyActor, options: Omit<PeopleFilter, 'among'> = {}): Promise<PersonRow[]> {
   const reach = await reachOf(db, actor);
-  if (!reach.everyone && !reach.customerIds.length) return [];
-  let query = db
-    .selectFrom('users')
-    .leftJoin('auth_credentials', 'auth_credentials.user_id', 'users.id')
-    .select((eb) => [
-      'users.id',
-      'users.user_code',
-      'users.display_name',
-      'users.is_active',
-      'users.created_at',
-      'users.last_login',
-      eb.fn.count<number>('auth_credentials.id').as('keys'),
-    ])
-    .where('users.is_staff', '=', false)
-    .where('users.is_superuser', '=', false)
-    .groupBy(['users.id', 'users.user_code', 'users.display_name', 'users.is_active', 'users.created_at', 'users.last_login']);
-  if (!reach.everyone) query = query.where('users.id', 'in', usersEmployedAt(db, reach.customerIds));
-  const search = options.search?.trim();
-  if (search) {
-    // Wildcards are dropped rather than escaped (LIKE escaping differs between SQLite and PostgreSQL).
-    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, '')}%`;
-    query = query.where((eb) =>
-      eb.or([eb('users.user_code', '=', search.toUpperCase()), eb('users.user_code', '=', search), eb(eb.fn('lower', ['users.display_name']), 'like', pattern)]),
-    );
-  }
-  const rows = await query
-    .orderBy('users.created_at', 'desc')
-    .limit(Math.min(options.limit ?? 50, 200))
-    .offset(options.offset ?? 0)
-    .execute();
-  return rows.map((r) => ({ ...r, keys: Number(r.keys) }));
+  if (reach.everyone) return listPeopleWithKeyCounts(db, options);
+  if (!reach.customerIds.length) return [];
+  return listPeopleWithKeyCounts(db, { ...options, among: usersEmployedAt(db, reach.customerIds) });
 }
 
 export async function personWithKeys(db: Tx, actor: KeyActor, personId: string): Promise<{ person: User; keys: Credential[] }> {

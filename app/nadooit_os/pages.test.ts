@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { useFixedClock } from '../../test/support/clock.js';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { sha256Hex } from '../core/http/tokens.js';
-import { appointApiKeyManager, verifyApiKey } from '../nadooit_api_key/services.js';
+import { appointApiKeyManager, verifyApiKey } from '../nadooit_api_key/services/index.js';
 import { person } from '../nadooit_api_executions_system/testing/fixtures.js';
 import { hasRole } from '../nadooit_hr/permissions.js';
 import { contractOf } from '../nadooit_hr/services/contracts.js';

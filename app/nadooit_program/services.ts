@@ -56,6 +56,14 @@ export async function getProgram(db: Tx, id: string): Promise<Program | undefine
   return db.selectFrom('program_programs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Programs by name (ties by id): all, or those with the given ids; at most `limit`. */
+export async function programsByName(db: Tx, filter: { ids?: readonly string[]; limit?: number } = {}): Promise<Program[]> {
+  if (filter.ids && !filter.ids.length) return [];
+  let query = db.selectFrom('program_programs').selectAll().orderBy('name').orderBy('id').limit(filter.limit ?? 1000);
+  if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
+  return query.execute();
+}
+
 /** All programs by name. */
 export async function listPrograms(db: Tx): Promise<Program[]> {
   return db.selectFrom('program_programs').selectAll().orderBy('name').orderBy('id').execute();

@@ -6,7 +6,8 @@ import { staffAuthority } from '../nadooit_auth/services/actor.js';
 import type { Actor } from '../core/actor.js';
 import { InvalidCustomer, InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { hasRole } from '../nadooit_hr/permissions.js';
-import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
+import { customerExists } from '../nadooit_crm/services.js';
+import { isUuid } from '../core/ids.js';
 import { getProgram } from '../nadooit_program/services.js';
 import { timeAccountBelongsTo } from '../nadooit_time_account/services.js';
 import type { CustomerProgramsTable, PricingMode, ProgramSharesTable } from './models.js';
@@ -171,6 +172,47 @@ export async function customerProgramsOf(db: Tx, customerId: string, options: { 
   if (options.activeOnly) query = query.where('cp.is_active', '=', true);
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, pricePerRunMicros: pricePerRun(r) }));
+}
+
+/**
+ * Customer programs with their program's name, newest first: of `customerIds` ('all' for every customer),
+ * optionally one by id; at most `limit`.
+ */
+export async function customerProgramsWithNames(
+  db: Tx,
+  filter: { customerIds: 'all' | readonly string[]; id?: string; limit?: number },
+): Promise<Array<CustomerProgram & { program_name: string | null }>> {
+  if (filter.customerIds !== 'all' && !filter.customerIds.length) return [];
+  if (filter.id !== undefined && !isUuid(filter.id)) return [];
+  let query = db
+    .selectFrom('pos_customer_programs as cp')
+    .leftJoin('program_programs as p', 'p.id', 'cp.program_id')
+    .selectAll('cp')
+    .select('p.name as program_name')
+    .orderBy('cp.created_at', 'desc')
+    .orderBy('cp.id')
+    .limit(filter.limit ?? 1000);
+  if (filter.customerIds !== 'all') query = query.where('cp.customer_id', 'in', [...filter.customerIds]);
+  if (filter.id !== undefined) query = query.where('cp.id', '=', filter.id);
+  return query.execute();
+}
+
+/** Ids of the programs licensed to any of `customerIds`. */
+export async function programIdsLicensedTo(db: Tx, customerIds: readonly string[]): Promise<string[]> {
+  if (!customerIds.length) return [];
+  const rows = await db.selectFrom('pos_customer_programs').select('program_id').distinct().where('customer_id', 'in', [...customerIds]).execute();
+  return rows.map((r) => r.program_id).filter((id): id is string => id !== null);
+}
+
+/** (time account, customer) pairs of customer programs that draw from `timeAccountIds`, or of `customerIds`. */
+export async function programTimeAccountLinks(
+  db: Tx,
+  filter: { timeAccountIds?: readonly string[]; customerIds?: readonly string[] },
+): Promise<Array<{ time_account_id: string; customer_id: string }>> {
+  let query = db.selectFrom('pos_customer_programs').select(['time_account_id', 'customer_id']).where('time_account_id', 'is not', null).where('customer_id', 'is not', null);
+  if (filter.timeAccountIds) query = filter.timeAccountIds.length ? query.where('time_account_id', 'in', [...filter.timeAccountIds]) : query.where('id', 'is', null);
+  if (filter.customerIds) query = filter.customerIds.length ? query.where('customer_id', 'in', [...filter.customerIds]) : query.where('id', 'is', null);
+  return (await query.execute()) as Array<{ time_account_id: string; customer_id: string }>;
 }
 
 /** Records a share of a program (the original's ProgramShare; no further behaviour). */

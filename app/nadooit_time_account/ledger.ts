@@ -47,7 +47,7 @@ async function applyDelta(tx: Tx, timeAccountId: string, delta: number): Promise
 
 async function writeEntry(
   tx: Tx,
-  entry: { timeAccountId: string; kind: LedgerEntryKind; seconds: number; balanceAfter: number } & Partial<
+  entry: { timeAccountId: string; kind: LedgerEntryKind; seconds: number; balanceAfter: number; at?: Date } & Partial<
     Pick<LedgerEntry, 'note' | 'reference' | 'execution_id' | 'author_user_id'>
   >,
 ): Promise<LedgerChange> {
@@ -71,10 +71,17 @@ async function writeEntry(
       reference: entry.reference ?? null,
       execution_id: entry.execution_id ?? null,
       author_user_id: entry.author_user_id ?? null,
-      created_at: new Date().toISOString(),
+      created_at: (entry.at ?? new Date()).toISOString(),
     })
     .execute();
   return { entryId: id, balanceAfter: entry.balanceAfter };
+}
+
+/** True for an existing account that takes bookings. */
+export async function timeAccountIsActive(db: Tx, timeAccountId: string): Promise<boolean> {
+  if (!isUuid(timeAccountId)) return false;
+  const row = await db.selectFrom('ta_time_accounts').select('is_active').where('id', '=', timeAccountId).executeTakeFirst();
+  return Boolean(row?.is_active);
 }
 
 /** The current balance in seconds; throws NotFound for an unknown account. */
@@ -92,7 +99,16 @@ export async function balanceOf(db: Tx, timeAccountId: string): Promise<number> 
  */
 export async function createTimeAccount(
   db: Tx,
-  input: { name: string | null; openingBalanceSeconds?: number; authorUserId?: string | null; note?: string; lowBalanceThresholdSeconds?: number | null; isActive?: boolean },
+  input: {
+    name: string | null;
+    openingBalanceSeconds?: number;
+    authorUserId?: string | null;
+    note?: string;
+    lowBalanceThresholdSeconds?: number | null;
+    isActive?: boolean;
+    /** When the opening entry happened (imports and demo history); now by default. */
+    openedAt?: Date;
+  },
 ): Promise<{ id: string; balanceSeconds: number }> {
   const opening = input.openingBalanceSeconds ?? 0;
   if (!Number.isSafeInteger(opening) || opening < 0) throw new InvalidInput('Der Anfangsstand muss eine ganze Zahl ≥ 0 sein.');
@@ -112,7 +128,15 @@ export async function createTimeAccount(
       })
       .execute();
     if (opening > 0) {
-      await writeEntry(tx, { timeAccountId: id, kind: 'opening', seconds: opening, balanceAfter: opening, note: input.note ?? 'Anfangsstand', author_user_id: input.authorUserId });
+      await writeEntry(tx, {
+        timeAccountId: id,
+        kind: 'opening',
+        seconds: opening,
+        balanceAfter: opening,
+        note: input.note ?? 'Anfangsstand',
+        author_user_id: input.authorUserId,
+        at: input.openedAt,
+      });
     }
     return { id, balanceSeconds: opening };
   });
@@ -121,12 +145,21 @@ export async function createTimeAccount(
 /** Credits purchased/prepaid seconds (seconds > 0) with an optional note and external reference. */
 export async function topUp(
   db: Tx,
-  input: { timeAccountId: string; seconds: number; note?: string | null; reference?: string | null; authorUserId: string | null },
+  input: { timeAccountId: string; seconds: number; note?: string | null; reference?: string | null; authorUserId: string | null; at?: Date },
 ): Promise<LedgerChange> {
   const amount = seconds(input.seconds, 'Die Aufladung', { positive: true });
   return transaction(db, async (tx) => {
     const balanceAfter = (await applyDelta(tx, input.timeAccountId, amount))!;
-    return writeEntry(tx, { timeAccountId: input.timeAccountId, kind: 'top_up', seconds: amount, balanceAfter, note: input.note, reference: input.reference, author_user_id: input.authorUserId });
+    return writeEntry(tx, {
+      timeAccountId: input.timeAccountId,
+      kind: 'top_up',
+      seconds: amount,
+      balanceAfter,
+      note: input.note,
+      reference: input.reference,
+      author_user_id: input.authorUserId,
+      at: input.at,
+    });
   });
 }
 
@@ -154,7 +187,7 @@ export interface DrawResult {
  * Draws up to `seconds` for a booking: takes min(balance, seconds) atomically (a concurrent draw can never
  * make two bookings spend the same seconds) and writes a `booking` entry for the execution.
  */
-export async function drawForBooking(db: Tx, input: { timeAccountId: string; seconds: number; executionId: string }): Promise<DrawResult> {
+export async function drawForBooking(db: Tx, input: { timeAccountId: string; seconds: number; executionId: string; at?: Date }): Promise<DrawResult> {
   if (!Number.isSafeInteger(input.seconds) || input.seconds < 0) throw new InvalidInput('Die Sekunden müssen eine ganze Zahl ≥ 0 sein.');
   return transaction(db, async (tx) => {
     let want = input.seconds;
@@ -162,7 +195,7 @@ export async function drawForBooking(db: Tx, input: { timeAccountId: string; sec
       if (want === 0) return { drawnSeconds: 0, balanceAfter: await balanceOf(tx, input.timeAccountId), entryId: null };
       const balanceAfter = await applyDelta(tx, input.timeAccountId, -want);
       if (balanceAfter !== undefined) {
-        const { entryId } = await writeEntry(tx, { timeAccountId: input.timeAccountId, kind: 'booking', seconds: -want, balanceAfter, execution_id: input.executionId });
+        const { entryId } = await writeEntry(tx, { timeAccountId: input.timeAccountId, kind: 'booking', seconds: -want, balanceAfter, execution_id: input.executionId, at: input.at });
         return { drawnSeconds: want, balanceAfter, entryId };
       }
       // Not enough left: retry with what is there now (it may have changed since; the UPDATE re-checks).

@@ -5,7 +5,8 @@ import { staffAuthority } from '../nadooit_auth/services/actor.js';
 import type { Actor } from '../core/actor.js';
 import { InvalidCustomer, InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { hasRole } from '../nadooit_hr/permissions.js';
-import { customerExists, isUuid } from '../nadooit_hr/services/contracts.js';
+import { customerExists } from '../nadooit_crm/services.js';
+import { isUuid } from '../core/ids.js';
 import { createTimeAccount } from './ledger.js';
 import './models.js';
 
@@ -27,7 +28,7 @@ export interface CustomerTimeAccountView {
  */
 export async function createCustomerTimeAccount(
   db: Tx,
-  input: Actor & { customerId: string; name: string; openingBalanceSeconds?: number; lowBalanceThresholdSeconds?: number | null },
+  input: Actor & { customerId: string; name: string; openingBalanceSeconds?: number; lowBalanceThresholdSeconds?: number | null; openedAt?: Date },
 ): Promise<CustomerTimeAccountView> {
   const name = input.name?.trim();
   if (!name) throw new InvalidInput('Bitte geben Sie einen Kontonamen ein.');
@@ -45,6 +46,7 @@ export async function createCustomerTimeAccount(
       openingBalanceSeconds: input.openingBalanceSeconds,
       authorUserId: input.actorUserId,
       lowBalanceThresholdSeconds: input.lowBalanceThresholdSeconds,
+      openedAt: input.openedAt,
     });
     const now = new Date().toISOString();
     const id = randomUUID();
@@ -156,6 +158,50 @@ export async function setLowBalanceThreshold(
       .execute();
     return { ...account, lowBalanceThresholdSeconds: seconds };
   });
+}
+
+export interface TimeAccountSummary {
+  id: string;
+  name: string | null;
+  balanceSeconds: number;
+  isActive: boolean;
+  lowBalanceThresholdSeconds: number | null;
+  /** Customers the account is labelled for (customer time accounts). */
+  customerIds: string[];
+}
+
+/** Time accounts by name (ties by id): all, or those with the given ids; at most `limit`, with their customers. */
+export async function timeAccountSummaries(db: Tx, filter: { ids?: readonly string[]; limit?: number } = {}): Promise<TimeAccountSummary[]> {
+  if (filter.ids && !filter.ids.length) return [];
+  let query = db
+    .selectFrom('ta_time_accounts')
+    .select(['id', 'name', 'balance_seconds', 'is_active', 'low_balance_threshold_seconds'])
+    .orderBy('name')
+    .orderBy('id')
+    .limit(filter.limit ?? 1000);
+  if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
+  const accounts = await query.execute();
+  if (!accounts.length) return [];
+  const links = await db
+    .selectFrom('ta_customer_time_accounts')
+    .select(['time_account_id', 'customer_id'])
+    .where('time_account_id', 'in', accounts.map((a) => a.id))
+    .execute();
+  return accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    balanceSeconds: Number(a.balance_seconds),
+    isActive: a.is_active,
+    lowBalanceThresholdSeconds: a.low_balance_threshold_seconds === null ? null : Number(a.low_balance_threshold_seconds),
+    customerIds: links.filter((l) => l.time_account_id === a.id).map((l) => l.customer_id),
+  }));
+}
+
+/** Ids of the time accounts labelled for any of `customerIds`. */
+export async function timeAccountIdsOfCustomers(db: Tx, customerIds: readonly string[]): Promise<string[]> {
+  if (!customerIds.length) return [];
+  const rows = await db.selectFrom('ta_customer_time_accounts').select('time_account_id').where('customer_id', 'in', [...customerIds]).execute();
+  return rows.map((r) => r.time_account_id);
 }
 
 /** True when the TimeAccount is labelled for the customer (a customer-side user may only use their own accounts). */

@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { orderPluginIds, orderSectionIds } from './services/content.js';
@@ -16,7 +16,8 @@ describeEachBackend('website endless scroll: next best section, extended orders 
   const orderCount = async () => Number((await db().selectFrom('web_section_orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const scroll = async (v: Visit, sectionId: string) => sendSignal(await h().app(), `/end_of_session_sections/${v.sessionId}/${sectionId}`, v.token, {});
 
-  it('setup: one start section; two candidates in the fast, not engaged category, one scored higher', async () => {
+  // One start section; two candidates in the fast, not engaged category, one scored higher (read by every test below).
+  before(async () => {
     first = await section(db(), 'Start', { signals: ['revealed'] });
     best = await section(db(), 'Bester', { html: '<section><h2>Bester Abschnitt</h2></section>', categories: ['fast_and_not_engaged'], signals: ['click'] });
     other = await section(db(), 'Anderer', { categories: ['fast_and_not_engaged'] });

@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { CONTENT_SECURITY_POLICY } from '../core/http/server.js';
@@ -47,7 +47,7 @@ describeEachBackend('website: page assembly from section orders', (h) => {
   let orderOne: string;
   let orderTwo: string;
 
-  it('setup', async () => {
+  before(async () => {
     a = await section(db(), 'Erster Abschnitt', { html: '<section><h2>Eins</h2><p data-s="{{ session_id }}">{% url \'nadooit_website:missing\' %}</p></section>', signals: ['revealed', 'click', 'vote'] });
     b = await section(db(), 'Zweiter', { html: "<section><h2>Zwei</h2>{% include 'x.html' %}<b>{{ video|safe }}</b></section>", signals: ['mouseleave', 'mouseenter_once'] });
     orderOne = await order(db(), 'Eins-Zwei', [a, b], { plugins: [{ name: 'Nach oben', html: '<a class="plugin-up" href="#">hoch</a>' }] });

@@ -7,7 +7,7 @@ import { rateLimit } from '../core/http/rate-limit.js';
 import { pageContext } from '../core/ui/page-context.js';
 import { staffRequired } from '../nadooit_auth/guards.js';
 import { SIGNAL_TYPES } from './models.js';
-import { hashIp, loadOrderContent, loadSections, startSession } from './services/pages.js';
+import { hashIp, loadOrderContent, loadSections, sectionOrderExists, startSession } from './services/pages.js';
 import { authorizeSignal, isBotRequest, parse, uuid, visitorEndpoints } from './protection.js';
 import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, signalToken } from './services/signals.js';
 import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
@@ -42,8 +42,7 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
   // Staff see an order as visitors would, without a session and without tracking.
   app.get('/website/preview/:order', { preHandler: staffRequired }, async (request, reply) => {
     const { order } = parse(z.object({ order: uuid }), request.params, 'order id');
-    const exists = await db().selectFrom('web_section_orders').select('id').where('id', '=', order).executeTakeFirst();
-    if (!exists) throw new HttpError(404, 'not_found', 'No such section order');
+    if (!(await sectionOrderExists(db(), order))) throw new HttpError(404, 'not_found', 'No such section order');
     const content = await loadOrderContent(db(), order);
     const ctx = await pageContext(request);
     return reply.html(<HomePage ctx={ctx} content={content} preview />);

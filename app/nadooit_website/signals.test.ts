@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { heartbeat, recordSignal, signalToken, visitorCategory } from './services/signals.js';
@@ -23,7 +23,7 @@ describeEachBackend('website signals: score effects, protection, bots', (h) => {
       .app()
       .then((app) => sendSignal(app, `/signal/${v.sessionId}/${sectionId}/${type}/`, v.token, payload, headers));
 
-  it('setup', async () => {
+  before(async () => {
     a = await section(db(), 'A', { signals: ['revealed', 'click', 'vote'] });
     b = await section(db(), 'B', { signals: ['mouseleave', 'mouseenter_once'] });
     outside = await section(db(), 'Nicht auf der Seite');

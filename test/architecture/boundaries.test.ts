@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { installedApps } from '../../app/nadooit/apps.js';
-import { boundaryViolations, importsOf } from './boundaries.js';
+import { boundaryViolations, foreignTableStatements, importsOf, sqlInRoutes, tableOwners } from './boundaries.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -30,6 +30,15 @@ describe('app boundaries (docs/architecture.md)', () => {
     assert.deepEqual(boundaryViolations(repoRoot, declaredByInstalledApps()), []);
   });
 
+  it("no app reads or writes another app's table: it calls the owner's functions (read-only joins excepted)", () => {
+    assert.ok(tableOwners(repoRoot).size > 40, 'the migrations name the tables');
+    assert.deepEqual(foreignTableStatements(repoRoot), []);
+  });
+
+  it('route files hold no SQL (parse → call a service → render)', () => {
+    assert.deepEqual(sqlInRoutes(repoRoot), []);
+  });
+
   it('names the offending import when an app reaches into an undeclared app, core into an app, or code into tests', () => {
     const root = scratchTree({
       'app/core/db.ts': "import { customers } from '../crm/services.js';\n",
@@ -47,6 +56,23 @@ describe('app boundaries (docs/architecture.md)', () => {
         "app/hr/helper.ts imports '../../test/support/harness.js': production code may not import anything outside app/ (test code included)",
       ]);
       assert.match(boundaryViolations(root, new Map([['crm', ['hr']], ['hr', ['crm']]]))[0]!, /cycle: crm → hr → crm/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names a statement on a foreign table and SQL in a route file', () => {
+    const root = scratchTree({
+      'app/crm/migrations/0001.ts': "await db.schema.createTable('crm_customers').execute();\n",
+      'app/hr/migrations/0001.ts': "await db.schema.createTable('hr_employees').execute();\n",
+      'app/hr/services.ts': "db.selectFrom('hr_employees as e').innerJoin('crm_customers as c', 'c.id', 'e.customer_id');\ndb.updateTable('crm_customers').set({});\n",
+      'app/hr/routes.ts': "db.selectFrom('hr_employees').selectAll();\n",
+    });
+    try {
+      assert.deepEqual(foreignTableStatements(root), [
+        "app/hr/services.ts: updateTable('crm_customers') — crm_customers belongs to crm; call a function of app/crm instead",
+      ]);
+      assert.deepEqual(sqlInRoutes(root), ['app/hr/routes.ts: selectFrom in a route file — move the query into the app\'s services']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

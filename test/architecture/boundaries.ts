@@ -16,7 +16,7 @@ const SOURCE = /\.(ts|tsx)$/;
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]|(?:^|[\s;(])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[\s;])import\s+['"]([^'"]+)['"]/g;
 
 function isTestCode(relative: string): boolean {
-  return /\.test\.tsx?$/.test(relative) || relative.split(path.sep).includes('testing');
+  return /\.test\.tsx?$/.test(relative) || /(^|\/)testing(\/|\.tsx?$)/.test(relative);
 }
 
 function sourceFiles(dir: string): string[] {
@@ -100,4 +100,66 @@ export function boundaryViolations(repoRoot: string, declared: DeclaredDependenc
     }
   }
   return [...new Set(problems)];
+}
+
+const CREATE_TABLE = /createTable\(\s*['"]([a-z0-9_]+)['"]/g;
+/** Statements that read or write a table as their subject (joins are read-only and allowed, see docs/architecture.md). */
+const TABLE_STATEMENT = /(?<!eb\.)\b(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(\s*['"]([a-z0-9_]+)(?: as [a-z0-9_]+)?['"]/g;
+const RAW_SQL = /sql`[^`]*?\b(?:from|into|update|join)\s+"?([a-z0-9_]+)/gi;
+
+/** table → the app whose migrations create it. */
+export function tableOwners(repoRoot: string): Map<string, string> {
+  const appRoot = path.join(repoRoot, 'app');
+  const owners = new Map<string, string>();
+  for (const app of readdirSync(appRoot)) {
+    const migrations = path.join(appRoot, app, app === 'core' ? 'migrations' : 'migrations');
+    let files: string[] = [];
+    try {
+      files = sourceFiles(migrations);
+    } catch {
+      continue;
+    }
+    for (const file of files) for (const match of readFileSync(file, 'utf8').matchAll(CREATE_TABLE)) owners.set(match[1]!, app);
+  }
+  return owners;
+}
+
+/**
+ * Every statement of production code whose subject is another app's table. A table's SQL lives in the app
+ * that owns it; other apps call the owner's functions. Read-only joins inside a query on one's own table
+ * are not listed (docs/architecture.md says when they are the right choice).
+ */
+export function foreignTableStatements(repoRoot: string): string[] {
+  const appRoot = path.join(repoRoot, 'app');
+  const owners = tableOwners(repoRoot);
+  const problems: string[] = [];
+  for (const file of sourceFiles(appRoot)) {
+    if (isTestCode(path.relative(appRoot, file))) continue;
+    const app = appOf(appRoot, file)!;
+    if (app === PROJECT_MODULE) continue;
+    const source = readFileSync(file, 'utf8');
+    const statements = [...source.matchAll(TABLE_STATEMENT)].map((m) => [m[1]!, m[2]!] as const);
+    const raw = [...source.matchAll(RAW_SQL)].map((m) => ['sql', m[1]!.toLowerCase()] as const);
+    for (const [verb, table] of [...statements, ...raw]) {
+      const owner = owners.get(table);
+      if (owner && owner !== app) {
+        problems.push(`${path.relative(repoRoot, file)}: ${verb}('${table}') — ${table} belongs to ${owner}; call a function of app/${owner} instead`);
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** Route files parse, call a service and render: SQL in them is a service waiting to be written. */
+export function sqlInRoutes(repoRoot: string): string[] {
+  const appRoot = path.join(repoRoot, 'app');
+  const problems: string[] = [];
+  for (const file of sourceFiles(appRoot)) {
+    const relative = path.relative(appRoot, file);
+    if (isTestCode(relative) || !/(^|\/)routes(\/|\.tsx?$)/.test(relative)) continue;
+    const source = readFileSync(file, 'utf8');
+    const match = /\b(selectFrom|insertInto|updateTable|deleteFrom)\(|sql`/.exec(source);
+    if (match) problems.push(`${path.relative(repoRoot, file)}: ${match[1] ?? 'sql`'} in a route file — move the query into the app's services`);
+  }
+  return problems;
 }

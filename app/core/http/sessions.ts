@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Settings } from '../config.js';
 import type { DB } from '../db/connection.js';
+import type { Tx } from '../db/transaction.js';
 import { hmac, randomToken, sha256Hex } from './tokens.js';
 
 export const SESSION_COOKIE = 'nadooit_session';
@@ -133,5 +134,30 @@ export async function deleteExpiredSessions(db: DB, settings: Settings, now = ne
     .deleteFrom('core_sessions')
     .where((eb) => eb.or([eb('expires_at', '<=', now.toISOString()), eb('last_seen_at', '<', idleCutoff)]))
     .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The user's sessions that have not expired, most recently used first. */
+export async function liveSessionsOfUser(db: Tx, userId: string, now = new Date()) {
+  return db
+    .selectFrom('core_sessions')
+    .select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+/** Deletes one of the user's sessions; the next request with that cookie is anonymous. */
+export async function revokeUserSession(db: Tx, userId: string, sessionId: string): Promise<boolean> {
+  const result = await db.deleteFrom('core_sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Signs a person out everywhere (optionally keeping one session, e.g. the current one). */
+export async function revokeAllUserSessions(db: Tx, userId: string, keepSessionId?: string): Promise<number> {
+  let query = db.deleteFrom('core_sessions').where('user_id', '=', userId);
+  if (keepSessionId) query = query.where('id', '!=', keepSessionId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }

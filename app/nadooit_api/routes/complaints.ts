@@ -1,7 +1,7 @@
 import type { AppContext } from '../../core/app-module.js';
 import { PermissionDenied } from '../../core/errors.js';
 import { executionById } from '../../nadooit_api_executions_system/services/index.js';
-import { addComment, complaintDetails, decideComplaint, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
+import { addComment, complaintDetails, customerOfComplaint, decideComplaint, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
 import { actorOf, principalOf } from '../auth.js';
 import { Comment, CommentCreate, Complaint, ComplaintCreate, ComplaintDetails, ComplaintQuery, ComplaintTransition, IdParams, errors, items } from '../schemas.js';
 import { AREAS, COMPLAINT_DECISIONS, STAFF_ACTIONS, sees, staffMay, staffMayRun } from '../scope.js';
@@ -17,8 +17,7 @@ export function complaintRoutes(api: Api, { db }: AppContext): void {
     if (bound && customer !== undefined && customer !== bound) throw new PermissionDenied();
     return bound ?? customer ?? undefined;
   };
-  const complaintCustomer = async (id: string) =>
-    (await k.selectFrom('cm_complaints').select('customer_id').where('id', '=', id).executeTakeFirst())?.customer_id;
+  const complaintCustomer = (id: string) => customerOfComplaint(k, id);
 
   api.get(
     '/complaints',

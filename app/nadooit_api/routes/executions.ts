@@ -5,6 +5,7 @@ import { notFound } from '../../core/http/errors.js';
 import { PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+import { getProgram } from '../../nadooit_program/services.js';
 import {
   bookExecution,
   bookingBody,
@@ -119,9 +120,7 @@ export function executionRoutes(api: Api, context: AppContext): void {
     async (request) => {
       const principal = principalOf(request);
       const execution = await visibleExecution(principal, request.params.id);
-      const program = execution.program_id
-        ? await db.selectFrom('program_programs').select('name').where('id', '=', execution.program_id).executeTakeFirst()
-        : undefined;
+      const program = execution.program_id ? await getProgram(db, execution.program_id) : undefined;
       const history = (await sees(db, principal, AREAS.statusHistory, execution.customer_id)) ? await statusHistory(db, execution.id) : null;
       return {
         ...executionOut({ ...execution, program_name: program?.name ?? null }),

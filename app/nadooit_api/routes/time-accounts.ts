@@ -3,6 +3,8 @@ import type { AppContext } from '../../core/app-module.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { forbidden, notFound } from '../../core/http/errors.js';
 import { ledgerEntries, topUp } from '../../nadooit_time_account/ledger.js';
+import { timeAccountIdsOfCustomers, timeAccountSummaries } from '../../nadooit_time_account/services.js';
+import { programTimeAccountLinks } from '../../nadooit_program_ownership_system/services.js';
 import { principalOf } from '../auth.js';
 import { CustomerFilter, IdParams, LedgerEntry, LedgerQuery, TimeAccount, TopUpBody, errors, items } from '../schemas.js';
 import { AREAS, STAFF_ACTIONS, staffMayRun, visibleCustomers } from '../scope.js';
@@ -13,39 +15,26 @@ import type { Api } from '../types.js';
 
 /**
  * Accounts a scope may see: labelled for one of its customers, or drawn from by one of its customers'
- * programs. Returns them with the customers they belong to.
+ * programs. Returns them with the customers they belong to (within the scope).
  */
 async function visibleAccounts(db: Tx, scope: CustomerScope, only?: string) {
-  let query = db
-    .selectFrom('ta_time_accounts as a')
-    .select(['a.id', 'a.name', 'a.balance_seconds', 'a.is_active', 'a.low_balance_threshold_seconds'])
-    .orderBy('a.name')
-    .orderBy('a.id')
-    .limit(1000);
-  if (only) query = query.where('a.id', '=', only);
+  let ids: string[] | undefined = only ? [only] : undefined;
   if (scope !== 'all') {
-    if (!scope.length) return [];
-    query = query.where((eb) =>
-      eb.or([
-        eb.exists(eb.selectFrom('ta_customer_time_accounts as l').select('l.id').whereRef('l.time_account_id', '=', 'a.id').where('l.customer_id', 'in', scope)),
-        eb.exists(eb.selectFrom('pos_customer_programs as cp').select('cp.id').whereRef('cp.time_account_id', '=', 'a.id').where('cp.customer_id', 'in', scope)),
-      ]),
-    );
+    const reachable = new Set([
+      ...(await timeAccountIdsOfCustomers(db, scope)),
+      ...(await programTimeAccountLinks(db, { customerIds: scope })).map((l) => l.time_account_id),
+    ]);
+    ids = (ids ?? [...reachable]).filter((id) => reachable.has(id));
   }
-  const accounts = await query.execute();
-  if (!accounts.length) return [];
-  const ids = accounts.map((a) => a.id);
-  const links = [
-    ...(await db.selectFrom('ta_customer_time_accounts').select(['time_account_id', 'customer_id']).where('time_account_id', 'in', ids).execute()),
-    ...(await db.selectFrom('pos_customer_programs').select(['time_account_id', 'customer_id']).where('time_account_id', 'in', ids).execute()),
-  ];
+  const accounts = await timeAccountSummaries(db, { ids });
+  const programLinks = await programTimeAccountLinks(db, { timeAccountIds: accounts.map((a) => a.id) });
   return accounts.map((a) => ({
     id: a.id,
     name: a.name,
-    balance_seconds: Number(a.balance_seconds),
-    is_active: a.is_active,
-    low_balance_threshold_seconds: a.low_balance_threshold_seconds === null ? null : Number(a.low_balance_threshold_seconds),
-    customer_ids: [...new Set(links.filter((l) => l.time_account_id === a.id && l.customer_id).map((l) => l.customer_id!))].filter(
+    balance_seconds: a.balanceSeconds,
+    is_active: a.isActive,
+    low_balance_threshold_seconds: a.lowBalanceThresholdSeconds,
+    customer_ids: [...new Set([...a.customerIds, ...programLinks.filter((l) => l.time_account_id === a.id).map((l) => l.customer_id)])].filter(
       (c) => scope === 'all' || scope.includes(c),
     ),
   }));

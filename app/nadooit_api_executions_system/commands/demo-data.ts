@@ -3,7 +3,7 @@ import { transaction } from '../../core/db/transaction.js';
 import type { DB } from '../../core/db/connection.js';
 import { createUser, findUserByUsername } from '../../nadooit_auth/services/users.js';
 import { enrolmentPath, issueEnrolmentToken } from '../../nadooit_auth/services/tokens.js';
-import { appointApiKeyManager, createApiKey, revokeApiKey } from '../../nadooit_api_key/services.js';
+import { appointApiKeyManager, createApiKey, listApiKeys, revokeApiKey } from '../../nadooit_api_key/services/index.js';
 import { listCustomers } from '../../nadooit_crm/services.js';
 import { createCustomerWithManagers } from '../../nadooit_hr/services/onboarding.js';
 import { ensureContract, getOrCreateEmployee } from '../../nadooit_hr/services/index.js';
@@ -11,7 +11,7 @@ import { MANAGER_ROLES, MANAGER_ROLE_NAMES } from '../../nadooit_hr/roles.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import { createProgram } from '../../nadooit_program/services.js';
 import { createCustomerProgram, customerProgramsOf } from '../../nadooit_program_ownership_system/services.js';
-import { topUp } from '../../nadooit_time_account/ledger.js';
+import { balanceOf, topUp } from '../../nadooit_time_account/ledger.js';
 import { createCustomerTimeAccount, customerTimeAccounts } from '../../nadooit_time_account/services.js';
 import { bookExecution } from '../services/booking.js';
 import { applyPaymentStatus } from '../services/payment.js';
@@ -86,8 +86,14 @@ export async function seedDemo(context: AppContext, options: { newKey?: boolean;
   const start = new Date(now.getTime() - 120 * 86_400_000);
   let account = (await customerTimeAccounts(db, customer.id))[0];
   if (!account) {
-    account = await createCustomerTimeAccount(db, { ...SYSTEM, customerId: customer.id, name: 'Demo Hauptkonto', openingBalanceSeconds: 10 * 3600, lowBalanceThresholdSeconds: 3600 });
-    await db.updateTable('ta_ledger_entries').set({ created_at: start.toISOString() }).where('time_account_id', '=', account.timeAccountId).execute();
+    account = await createCustomerTimeAccount(db, {
+      ...SYSTEM,
+      customerId: customer.id,
+      name: 'Demo Hauptkonto',
+      openingBalanceSeconds: 10 * 3600,
+      lowBalanceThresholdSeconds: 3600,
+      openedAt: start,
+    });
   }
 
   const existing = await customerProgramsOf(db, customer.id);
@@ -111,7 +117,7 @@ export async function seedDemo(context: AppContext, options: { newKey?: boolean;
     programIds.push(cp.id);
   }
 
-  const keys = await db.selectFrom('api_keys').select(['id']).where('user_id', '=', bot.id).where('name', '=', KEY_NAME).where('is_active', '=', true).execute();
+  const keys = (await listApiKeys(db, bot.id)).filter((key) => key.name === KEY_NAME && key.is_active);
   let apiKey: string | null = null;
   let apiKeyId = keys[0]?.id;
   if (!apiKeyId || options.newKey) {
@@ -126,7 +132,7 @@ export async function seedDemo(context: AppContext, options: { newKey?: boolean;
 
   const enrolment = created ? await transaction(db, (tx) => issueEnrolmentToken(tx, manager.id, null, now)) : null;
   const totals = await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
-  const balance = await db.selectFrom('ta_time_accounts').select('balance_seconds').where('id', '=', account.timeAccountId).executeTakeFirstOrThrow();
+  const balanceSeconds = await balanceOf(db, account.timeAccountId);
   return {
     created,
     customerId: customer.id,
@@ -137,7 +143,7 @@ export async function seedDemo(context: AppContext, options: { newKey?: boolean;
     apiKey,
     apiKeyId: apiKeyId!,
     executions: Number(totals.n),
-    balanceSeconds: Number(balance.balance_seconds),
+    balanceSeconds,
   };
 }
 
@@ -167,13 +173,11 @@ async function bookDemoHistory(
   for (const [i, time] of times.entries()) {
     if (topUps.length && time > input.start.getTime() + span * topUps[0]!.at) {
       const { hours, reference } = topUps.shift()!;
-      const entry = await topUp(db, { timeAccountId: input.timeAccountId, seconds: hours * 3600, note: `Zeitpaket ${hours} h (Demo)`, reference, authorUserId: null });
-      await db.updateTable('ta_ledger_entries').set({ created_at: new Date(time - 3_600_000).toISOString() }).where('id', '=', entry.entryId).execute();
+      await topUp(db, { timeAccountId: input.timeAccountId, seconds: hours * 3600, note: `Zeitpaket ${hours} h (Demo)`, reference, authorUserId: null, at: new Date(time - 3_600_000) });
     }
     const programId = input.programIds[i % 3 === 2 ? 1 : 0]!;
     const seconds = Math.round((i % 3 === 2 ? 180 : 300) * (0.6 + next() * 0.8));
     const { execution } = await bookExecution(db, { customerProgramId: programId, timeSavedSeconds: seconds, maxTimeSavedSeconds: context.settings.maxTimeSavedSeconds, userId: input.botId, at: new Date(time) });
-    await db.updateTable('ta_ledger_entries').set({ created_at: execution.created_at }).where('execution_id', '=', execution.id).execute();
     if (execution.payment_status === 'NOT_PAID' && input.now.getTime() - time > 30 * 86_400_000) {
       await applyPaymentStatus(db, { executionId: execution.id, to: 'PAID', actorUserId: null, note: 'Demo: bezahlt' });
     }

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import type { CommandIO } from '../../core/cli/registry.js';
-import { verifyApiKey } from '../../nadooit_api_key/services.js';
+import { verifyApiKey } from '../../nadooit_api_key/services/index.js';
 import { holdsRoleAnywhere } from '../../nadooit_hr/permissions.js';
 import { verifyLedger } from '../../nadooit_time_account/ledger.js';
 import { demoCommand } from './demo.js';

@@ -1,7 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
-import { revokeApiKey } from '../../nadooit_api_key/services.js';
+import { revokeApiKey } from '../../nadooit_api_key/services/index.js';
 import { bookingWorld, legacyForm, person, apiKeyFor } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import type { DB } from '../../core/db/connection.js';
 import { createUser } from '../../nadooit_auth/services/users.js';
-import { importLegacyApiKey } from '../../nadooit_api_key/services.js';
+import { importLegacyApiKey } from '../../nadooit_api_key/services/index.js';
 import { createCustomer } from '../../nadooit_crm/services.js';
 import { ensureContract, getOrCreateEmployee } from '../../nadooit_hr/services/index.js';
 import { createProgram } from '../../nadooit_program/services.js';

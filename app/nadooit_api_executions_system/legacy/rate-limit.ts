@@ -3,8 +3,8 @@ import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { Settings } from '../../core/config.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { sha256Hex } from '../../core/http/tokens.js';
-import { verifyApiKey } from '../../nadooit_api_key/services.js';
-import type { ApiKeyVerification } from '../../nadooit_api_key/services.js';
+import { verifyApiKey } from '../../nadooit_api_key/services/index.js';
+import type { ApiKeyVerification } from '../../nadooit_api_key/services/index.js';
 
 /**
  * Route config for @fastify/rate-limit, counted after the body is parsed so the key can be the caller's.

@@ -2,8 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import type { AppContext } from '../../core/app-module.js';
 import { HttpError } from '../../core/http/errors.js';
-import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest } from '../../nadooit_api_key/services.js';
+import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest } from './api-keys.js';
 import { BookingRefused } from '../errors.js';
+import { isEmployedAt } from '../../nadooit_hr/permissions.js';
+import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { bookExecution } from '../services/booking.js';
 import { bookingBody } from '../services/responses.js';
 import { canonicalUuid, legacyField, legacyString, parseTimeSaved } from './fields.js';
@@ -15,19 +17,6 @@ const LEGACY_PATHS = ['/api/executions', '/api/users/check'];
 const invalidRequest = (reply: FastifyReply, detail?: string) =>
   reply.code(400).send(detail ? { error: 'Invalid request', detail } : { error: 'Invalid request' });
 
-/** True when the key owner has an active employee contract with the customer (legacy-core §5.1 check 7). */
-async function isEmployeeOf(context: AppContext, userId: string, customerId: string | null): Promise<boolean> {
-  if (!customerId) return false;
-  const row = await context.db.kysely
-    .selectFrom('hr_employee_contracts as c')
-    .innerJoin('hr_employees as e', 'e.id', 'c.employee_id')
-    .where('e.user_id', '=', userId)
-    .where('c.customer_id', '=', customerId)
-    .where('c.is_active', '=', true)
-    .select('c.id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 /**
  * POST /api/executions — wire-compatible with the original (legacy-core §5.1): the same checks in the same
@@ -46,13 +35,9 @@ async function createExecution(context: AppContext, request: FastifyRequest, rep
   }
   const programId = canonicalUuid(legacyField(request, 'program_id'));
   if (!programId) return invalidRequest(reply); // 5
-  const program = await db.kysely
-    .selectFrom('pos_customer_programs')
-    .select(['id', 'customer_id', 'is_active'])
-    .where('id', '=', programId)
-    .executeTakeFirst();
+  const program = await getCustomerProgram(db.kysely, programId);
   if (!program) return reply.code(400).send({ error: 'Program does not exist' }); // 6
-  if (!(await isEmployeeOf(context, verified.userId, program.customer_id))) {
+  if (!program.customer_id || !(await isEmployedAt(db.kysely, verified.userId, [program.customer_id]))) {
     return reply.code(400).send({ error: 'User is not an employee of the company' }); // 7
   }
   if (verified.customerId && verified.customerId !== program.customer_id) {

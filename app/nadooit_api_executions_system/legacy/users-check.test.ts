@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { createUser } from '../../nadooit_auth/services/users.js';
-import { revokeApiKey } from '../../nadooit_api_key/services.js';
+import { revokeApiKey } from '../../nadooit_api_key/services/index.js';
 import { bookingWorld, person } from '../testing/fixtures.js';
 
 describeEachBackend('POST /api/users/check (legacy-core §5.2, scoped to shared customers)', (h) => {

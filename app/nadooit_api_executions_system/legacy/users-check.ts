@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
-import type { Tx } from '../../core/db/transaction.js';
-import { parseKeyFromRequest } from '../../nadooit_api_key/services.js';
+import { parseKeyFromRequest } from './api-keys.js';
 import { verifyPresentedKey } from './rate-limit.js';
-import type { ApiKeyFailure } from '../../nadooit_api_key/services.js';
+import type { ApiKeyFailure } from '../../nadooit_api_key/services/index.js';
 import { legacyString } from './fields.js';
+import { findUserByExactCode } from '../../nadooit_auth/services/users.js';
+import { sharesCustomer } from '../../nadooit_hr/permissions.js';
 
 /** The original's bodies for a failed caller check (legacy-core §5.2; note 400 for an unknown key). */
 const CALLER_ERRORS: Record<ApiKeyFailure, { status: number; error: string }> = {
@@ -17,21 +18,6 @@ const CALLER_ERRORS: Record<ApiKeyFailure, { status: number; error: string }> = 
   user_inactive: { status: 403, error: 'Your User is not active' },
 };
 
-/** True when both people have a contract with one customer, the caller's being active (or it is the caller). */
-export async function sharesCustomer(db: Tx, callerUserId: string, otherUserId: string): Promise<boolean> {
-  if (callerUserId === otherUserId) return true;
-  const row = await db
-    .selectFrom('hr_employee_contracts as mine')
-    .innerJoin('hr_employees as me', 'me.id', 'mine.employee_id')
-    .innerJoin('hr_employee_contracts as theirs', 'theirs.customer_id', 'mine.customer_id')
-    .innerJoin('hr_employees as them', 'them.id', 'theirs.employee_id')
-    .where('me.user_id', '=', callerUserId)
-    .where('mine.is_active', '=', true)
-    .where('them.user_id', '=', otherUserId)
-    .select('mine.id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 /**
  * POST /api/users/check (legacy-core §5.2). Unlike the original, a caller learns about a user code only
@@ -46,7 +32,7 @@ export async function checkUser(context: AppContext, request: FastifyRequest, re
     return reply.code(failure.status).send({ error: failure.error });
   }
   const code = legacyString(request, 'NADOOIT__USER_CODE_TO_CHECK');
-  const target = code ? await db.selectFrom('users').select(['id', 'is_active']).where('user_code', '=', code).executeTakeFirst() : undefined;
+  const target = code ? await findUserByExactCode(db, code) : undefined;
   if (!target || !(await sharesCustomer(db, verified.userId, target.id))) {
     return reply.code(400).send({ error: 'User does not exist' });
   }

@@ -4,8 +4,9 @@ import type { Selectable } from 'kysely';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { sha256Hex } from '../../core/http/tokens.js';
-import { isUuid } from '../../nadooit_hr/services/contracts.js';
-import { drawForBooking } from '../../nadooit_time_account/ledger.js';
+import { isUuid } from '../../core/ids.js';
+import { drawForBooking, timeAccountIsActive } from '../../nadooit_time_account/ledger.js';
+import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { BookingRefused } from '../errors.js';
 import type { ExecutionsTable } from '../models.js';
 import { quote, tiersOf } from '../pricing.js';
@@ -99,9 +100,7 @@ export async function bookExecution(db: Tx, input: BookExecutionInput): Promise<
         const existing = await findByIdempotencyKey(tx, input.userId!, scopedKey);
         if (existing) return replay(existing, print);
       }
-      const program = isUuid(input.customerProgramId)
-        ? await tx.selectFrom('pos_customer_programs').selectAll().where('id', '=', input.customerProgramId).executeTakeFirst()
-        : undefined;
+      const program = await getCustomerProgram(tx, input.customerProgramId);
       if (!program) throw new BookingRefused('program_not_found', 'Program does not exist');
       if (!program.is_active) throw new BookingRefused('program_inactive', 'Program is not active');
       if (!program.customer_id) throw new BookingRefused('program_without_customer', 'Program has no customer');
@@ -112,14 +111,11 @@ export async function bookExecution(db: Tx, input: BookExecutionInput): Promise<
       let covered = 0;
       let balanceAfter: number | null = null;
       let timeAccountId: string | null = null;
-      if (program.time_account_id) {
-        const account = await tx.selectFrom('ta_time_accounts').select(['id', 'is_active']).where('id', '=', program.time_account_id).executeTakeFirst();
-        if (account?.is_active) {
-          const draw = await drawForBooking(tx, { timeAccountId: account.id, seconds: charged, executionId: id });
-          covered = draw.drawnSeconds;
-          balanceAfter = draw.balanceAfter;
-          timeAccountId = account.id;
-        }
+      if (program.time_account_id && (await timeAccountIsActive(tx, program.time_account_id))) {
+        const draw = await drawForBooking(tx, { timeAccountId: program.time_account_id, seconds: charged, executionId: id, at: input.at });
+        covered = draw.drawnSeconds;
+        balanceAfter = draw.balanceAfter;
+        timeAccountId = program.time_account_id;
       }
       const billable = charged - covered;
       const before = await countBooking(tx, program.id, billable, now);

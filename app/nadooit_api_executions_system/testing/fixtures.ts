@@ -1,6 +1,6 @@
 import type { DB } from '../../core/db/connection.js';
 import { createUser } from '../../nadooit_auth/services/users.js';
-import { createApiKey } from '../../nadooit_api_key/services.js';
+import { createApiKey } from '../../nadooit_api_key/services/index.js';
 import { createCustomer } from '../../nadooit_crm/services.js';
 import { ensureContract, getOrCreateEmployee, grantRole } from '../../nadooit_hr/services/index.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';

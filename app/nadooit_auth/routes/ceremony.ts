@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { AppContext } from '../../core/app-module.js';
 import type { Tx } from '../../core/db/transaction.js';
-import { KEY_NAME_MAX, addCredential, defaultKeyName, listCredentials } from '../services/credentials.js';
+import { KEY_NAME_MAX, addCredential, defaultKeyName, hasEnabledKey, listCredentials } from '../services/credentials.js';
 import type { Credential } from '../services/credentials.js';
 import { hasTotp } from '../services/totp.js';
 import type { User } from '../services/users.js';
@@ -63,7 +63,5 @@ export async function finishRegistration(
 /** Staff need a second factor: an authenticator app or at least one enabled key. */
 export async function hasSecondFactor(context: AppContext, userId: string): Promise<boolean> {
   const db = context.db.kysely;
-  if (await hasTotp(db, userId)) return true;
-  const key = await db.selectFrom('auth_credentials').select('id').where('user_id', '=', userId).where('is_enabled', '=', true).limit(1).executeTakeFirst();
-  return Boolean(key);
+  return (await hasTotp(db, userId)) || (await hasEnabledKey(db, userId));
 }

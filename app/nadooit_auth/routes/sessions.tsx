@@ -3,7 +3,8 @@ import type { AppContext } from '../../core/app-module.js';
 import { destroySession } from '../../core/http/sessions.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { requireUser } from '../guards.js';
-import { listUserSessions, revokeAllUserSessions, revokeUserSession } from '../services/sessions.js';
+import { listUserSessions } from '../services/sessions.js';
+import { revokeAllUserSessions, revokeUserSession } from '../../core/http/sessions.js';
 import { SessionsPage } from '../views/sessions.js';
 import { audit } from './respond.js';
 

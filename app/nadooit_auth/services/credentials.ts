@@ -15,6 +15,11 @@ export async function findCredentialById(db: Tx, credentialId: string): Promise<
   return db.selectFrom('auth_credentials').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
 }
 
+export async function hasEnabledKey(db: Tx, userId: string): Promise<boolean> {
+  const key = await db.selectFrom('auth_credentials').select('id').where('user_id', '=', userId).where('is_enabled', '=', true).limit(1).executeTakeFirst();
+  return key !== undefined;
+}
+
 export async function enabledCredentials(db: Tx, userId: string): Promise<Credential[]> {
   return db
     .selectFrom('auth_credentials')

@@ -3,7 +3,7 @@ import { transaction } from '../../core/db/transaction.js';
 import { recordSecurityEvent } from './audit.js';
 import type { RequestOrigin } from './audit.js';
 import { AuthRefused } from './errors.js';
-import { revokeAllUserSessions } from './sessions.js';
+import { revokeAllUserSessions } from '../../core/http/sessions.js';
 
 export interface ResetActor {
   id: string;

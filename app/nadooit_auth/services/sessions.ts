@@ -1,4 +1,5 @@
 import type { Tx } from '../../core/db/transaction.js';
+import { liveSessionsOfUser } from '../../core/http/sessions.js';
 
 export interface UserSession {
   id: string;
@@ -30,26 +31,6 @@ export function describeDevice(userAgent: string | null): string {
 }
 
 export async function listUserSessions(db: Tx, userId: string, now = new Date()): Promise<UserSession[]> {
-  const rows = await db
-    .selectFrom('core_sessions')
-    .select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
-    .where('user_id', '=', userId)
-    .where('expires_at', '>', now.toISOString())
-    .orderBy('last_seen_at', 'desc')
-    .execute();
+  const rows = await liveSessionsOfUser(db, userId, now);
   return rows.map((r) => ({ id: r.id, ip: r.ip, device: describeDevice(r.user_agent), createdAt: r.created_at, lastSeenAt: r.last_seen_at }));
-}
-
-/** Deletes one of the user's sessions; the next request with that cookie is anonymous. */
-export async function revokeUserSession(db: Tx, userId: string, sessionId: string): Promise<boolean> {
-  const result = await db.deleteFrom('core_sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
-}
-
-/** Signs a person out everywhere (optionally keeping one session, e.g. the current one). */
-export async function revokeAllUserSessions(db: Tx, userId: string, keepSessionId?: string): Promise<number> {
-  let query = db.deleteFrom('core_sessions').where('user_id', '=', userId);
-  if (keepSessionId) query = query.where('id', '!=', keepSessionId);
-  const result = await query.executeTakeFirst();
-  return Number(result.numDeletedRows);
 }

@@ -35,6 +35,29 @@ export async function findUserById(db: Tx, id: string): Promise<User | undefined
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The user with exactly this code (case-sensitive, any length — imported codes stay valid), or undefined. */
+export async function findUserByExactCode(db: Tx, userCode: string): Promise<User | undefined> {
+  const code = userCode.trim();
+  if (!code || code.length > 64) return undefined;
+  return db.selectFrom('users').selectAll().where('user_code', '=', code).executeTakeFirst();
+}
+
+/** user id → "Name (CODE)" (personTitle), for the ids that exist; one query for a whole page. */
+export async function personTitlesOf(db: Tx, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, personTitle(r)]));
+}
+
+/** id → how the person is named (display name, else code), for the ids that exist; one query for a whole list. */
+export async function namesOfUsers(db: Tx, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name || r.user_code]));
+}
+
 export async function findUserByUsername(db: Tx, username: string): Promise<User | undefined> {
   const name = username.trim();
   if (!name || name.length > 150) return undefined;

@@ -9,6 +9,7 @@ import { ADD_EMPLOYEE_DENIED, InvalidCustomer, InvalidUserCode, NotFound, Permis
 import { hasRole } from '../permissions.js';
 import { isUuid } from '../../core/ids.js';
 import { employeeByUserCode } from './employees.js';
+import { customerExists } from '../../nadooit_crm/services.js';
 
 export type EmployeeContract = Selectable<EmployeeContractsTable>;
 
@@ -56,12 +57,6 @@ export async function ensureContract(db: Tx, employeeId: string, customerId: str
   return { contract, created: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
-export async function customerExists(db: Tx, customerId: string): Promise<boolean> {
-  if (!isUuid(customerId)) return false;
-  return (await db.selectFrom('crm_customers').select('id').where('id', '=', customerId).executeTakeFirst()) !== undefined;
-}
-
-export { isUuid };
 
 export type AddEmployeeOutcome = 'created' | 'exists' | 'reactivated';
 

@@ -4,16 +4,11 @@ import type { Tx } from '../../core/db/transaction.js';
 import type { UsersTable } from '../../nadooit_auth/models.js';
 import type { EmployeesTable } from '../models.js';
 import '../models.js';
+import { findUserByExactCode, findUserById } from '../../nadooit_auth/services/users.js';
 
 export type Employee = Selectable<EmployeesTable>;
 export type UserRow = Selectable<UsersTable>;
 
-/** The user with exactly this code (case-sensitive, any length — imported codes stay valid), or undefined. */
-export async function findUserByCode(db: Tx, userCode: string): Promise<UserRow | undefined> {
-  const code = userCode.trim();
-  if (!code) return undefined;
-  return db.selectFrom('users').selectAll().where('user_code', '=', code).executeTakeFirst();
-}
 
 /** The Employee row of a user, or undefined when none exists yet. */
 export async function employeeOfUser(db: Tx, userId: string): Promise<Employee | undefined> {
@@ -35,7 +30,7 @@ export async function getOrCreateEmployee(db: Tx, userId: string): Promise<Emplo
 
 /** The employee (auto-created) and user for a user code; undefined when no user has that code. */
 export async function employeeByUserCode(db: Tx, userCode: string): Promise<{ employee: Employee; user: UserRow } | undefined> {
-  const user = await findUserByCode(db, userCode);
+  const user = await findUserByExactCode(db, userCode);
   if (!user) return undefined;
   return { employee: await getOrCreateEmployee(db, user.id), user };
 }
@@ -44,7 +39,8 @@ export async function employeeByUserCode(db: Tx, userCode: string): Promise<{ em
 export async function employeeWithUser(db: Tx, employeeId: string): Promise<{ employee: Employee; user: UserRow } | undefined> {
   const employee = await db.selectFrom('hr_employees').selectAll().where('id', '=', employeeId).executeTakeFirst();
   if (!employee) return undefined;
-  const user = await db.selectFrom('users').selectAll().where('id', '=', employee.user_id).executeTakeFirstOrThrow();
+  const user = await findUserById(db, employee.user_id);
+  if (!user) throw new Error(`employee ${employee.id} has no user`);
   return { employee, user };
 }
 

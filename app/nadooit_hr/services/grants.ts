@@ -7,7 +7,9 @@ import { InvalidCustomer, InvalidInput, InvalidUserCode, PermissionDenied } from
 import { abilitiesFor } from '../permissions.js';
 import { MANAGER_ROLES, isAbilityOf } from '../roles.js';
 import type { ManagerRole } from '../roles.js';
-import { contractOf, customerExists, ensureContract, isUuid } from './contracts.js';
+import { contractOf, ensureContract } from './contracts.js';
+import { customerExists } from '../../nadooit_crm/services.js';
+import { isUuid } from '../../core/ids.js';
 import { employeeByUserCode, employeeWithUser } from './employees.js';
 
 /** The person a grant or revocation is about: by user code (as typed in the forms) or by employee id. */

@@ -5,7 +5,8 @@ import type { Credential } from '../../nadooit_auth/services/credentials.js';
 import type { User } from '../../nadooit_auth/services/users.js';
 import { formatDateTime } from '../../nadooit_auth/views/format.js';
 import { KeyActions, KeyRenameForm } from '../../nadooit_auth/views/keys.js';
-import type { KeyAbilities, PersonRow } from '../services.js';
+import type { PersonRow } from '../../nadooit_auth/services/people.js';
+import type { KeyAbilities } from '../services.js';
 import { KeyPage } from './layout.js';
 
 export interface PeoplePageProps {

@@ -11,15 +11,15 @@ import {
   removeApiKeyManagerCustomers,
   revokeAllOwnApiKeys,
   revokeApiKey,
-} from '../../nadooit_api_key/services.js';
+} from '../../nadooit_api_key/services/index.js';
 import { listCustomers } from '../../nadooit_crm/services.js';
 import { customerProgramsOf } from '../../nadooit_program_ownership_system/services.js';
-import { badRequest } from '../../core/http/errors.js';
-import { formList } from '../../core/ui/forms.js';
 import { paths } from '../paths.js';
 import { GrantPage } from '../views/grants.js';
 import { ApiKeysPage, CreateApiKeyPage, CreatedApiKeyPage, RevokeAllPage } from '../views/api-keys.js';
 import { dashboardPage, replyNoRole, submitForm, uuidParam } from './context.js';
+import { grantFormRoutes } from './grant-form.js';
+import type { GrantValues } from './grant-form.js';
 
 /** "NADOOIT API KEY": list, create (secret shown once), revoke one or all — on the API-key services. */
 export function apiKeyRoutes(scope: FastifyInstance, app: AppContext): void {
@@ -88,9 +88,8 @@ export function apiKeyRoutes(scope: FastifyInstance, app: AppContext): void {
 function apiKeyManagerGrantRoutes(scope: FastifyInstance, app: AppContext): void {
   const db = app.db.kysely;
   const path = paths.apiKeyManagerGrant;
-  const relative = path.replace(/^\/nadooit-os/, '');
 
-  async function render(request: FastifyRequest, extra: { values?: { customers: string; user_code: string; role: string[] }; error?: string } = {}) {
+  async function render(request: FastifyRequest, extra: { values?: GrantValues; error?: string } = {}) {
     const { ctx, viewer } = await dashboardPage(request, app);
     const manager = viewer.apiKeyManager;
     const allowed = manager?.abilities.includes('can_give_manager_role') ?? false;
@@ -112,36 +111,17 @@ function apiKeyManagerGrantRoutes(scope: FastifyInstance, app: AppContext): void
     return { ctx, viewer, allowed, page };
   }
 
-  scope.get(relative, async (request, reply) => {
-    const { ctx, viewer, allowed, page } = await render(request);
-    if (!allowed) return replyNoRole(reply, ctx, viewer, ctx.t('os.grant.title.api_key_manager'));
-    return reply.html(page);
-  });
-
-  scope.post(relative, async (request, reply) => {
-    const values = { customers: formString(request.body, 'customers'), user_code: formString(request.body, 'user_code'), role: formList(request.body, 'role') };
-    return submitForm(
-      reply,
-      async () => {
-        await appointApiKeyManager(db, {
-          actorUserId: requireUser(request).id,
-          targetUserCode: values.user_code,
-          customerIds: [values.customers],
-          abilities: values.role,
-        });
-        await request.flash('success', request.t('os.grant.done'));
-        return reply.redirect(`${path}?submitted=True`, 303);
-      },
-      async (error) => (await render(request, { values, error })).page,
-    );
-  });
-
-  scope.post(`${relative}/revoke`, async (request, reply) => {
-    const customerId = formString(request.body, 'customer_id');
-    const employeeId = formString(request.body, 'employee_id');
-    if (!customerId || !employeeId) throw badRequest('customer_id and employee_id are required');
-    await removeApiKeyManagerCustomers(db, { actorUserId: requireUser(request).id, targetEmployeeId: employeeId, customerIds: [customerId] });
-    await request.flash('success', request.t('os.grant.revoked'));
-    return reply.redirect(`${path}#holders-${customerId}`, 303);
+  grantFormRoutes(scope, {
+    path,
+    titleKey: 'os.grant.title.api_key_manager',
+    render,
+    async grant(request, actorUserId, values) {
+      await appointApiKeyManager(db, { actorUserId, targetUserCode: values.user_code, customerIds: [values.customers], abilities: values.role });
+      await request.flash('success', request.t('os.grant.done'));
+    },
+    async revoke({ actorUserId, employeeId, customerId }) {
+      await removeApiKeyManagerCustomers(db, { actorUserId, targetEmployeeId: employeeId, customerIds: [customerId] });
+      return 'os.grant.revoked';
+    },
   });
 }

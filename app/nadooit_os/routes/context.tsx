@@ -9,7 +9,7 @@ import type { Customer } from '../../nadooit_crm/services.js';
 import { assertRole, customersWithRole } from '../../nadooit_hr/permissions.js';
 import type { Ability } from '../../nadooit_hr/permissions.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
-import { isUuid } from '../../nadooit_hr/services/contracts.js';
+import { isUuid } from '../../core/ids.js';
 import { DomainError } from '../../core/errors.js';
 import { NoRolePage } from '../views/common.js';
 import { viewerOf } from '../access.js';

@@ -1,7 +1,7 @@
 import type { DB } from '../../core/db/connection.js';
 import { fileComplaint } from '../../nadoo_complaint_management/services.js';
-import { createApiKey } from '../../nadooit_api_key/services.js';
-import { appointApiKeyManager } from '../../nadooit_api_key/services.js';
+import { createApiKey } from '../../nadooit_api_key/services/index.js';
+import { appointApiKeyManager } from '../../nadooit_api_key/services/index.js';
 import { bookingWorld, person } from '../../nadooit_api_executions_system/testing/fixtures.js';
 import type { BookingWorld, Person } from '../../nadooit_api_executions_system/testing/fixtures.js';
 import { createProgram } from '../../nadooit_program/services.js';

@@ -1,6 +1,6 @@
 import { CsrfField, EmptyState, Field, Select } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
-import type { ApiKeyInfo, CreatedApiKey } from '../../nadooit_api_key/services.js';
+import type { ApiKeyInfo, CreatedApiKey } from '../../nadooit_api_key/services/index.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { Viewer } from '../access.js';
 import { formatDateTime } from '../format.js';

@@ -133,6 +133,11 @@ export interface PageContent {
 }
 
 /** Everything an order shows: its sections in position order (repeats allowed) and its plugins. */
+/** True when a section order with this id exists. */
+export async function sectionOrderExists(db: Tx, orderId: string): Promise<boolean> {
+  return (await db.selectFrom('web_section_orders').select('id').where('id', '=', orderId).executeTakeFirst()) !== undefined;
+}
+
 export async function loadOrderContent(db: Tx, orderId: string): Promise<PageContent> {
   const entries = await db.selectFrom('web_order_sections').select('section_id').where('order_id', '=', orderId).orderBy('position').orderBy('id').execute();
   const sections = await loadSections(db, entries.map((e) => e.section_id));

@@ -64,8 +64,11 @@ function processEnv(extra: Record<string, string> = {}): Record<string, string> 
 }
 
 /** Migrates the process's database and leaves one expired session in it for the cleanup task to remove. */
-async function seedExpiredSession(env: Record<string, string>): Promise<{ settings: Settings; sessionGone: () => Promise<boolean> }> {
+async function seedExpiredSession(
+  env: Record<string, string>,
+): Promise<{ settings: Settings; sessionGone: () => Promise<boolean>; lastProbeError: () => string }> {
   const settings = loadSettings(env, ROOT);
+  let lastProbeError = 'none';
   const system = await bootstrap(settings, { migrate: true, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
   const id = randomUUID();
   const past = new Date(Date.now() - 3_600_000).toISOString();
@@ -77,13 +80,21 @@ async function seedExpiredSession(env: Record<string, string>): Promise<{ settin
   return {
     settings,
     async sessionGone() {
-      const probe = await bootstrap(settings, { queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+      // The process under test may hold the database for a moment (its start-up migrate takes the lock):
+      // a probe that cannot read yet means "not yet", and waitFor's label tells what the last one saw.
       try {
-        return !(await probe.context.db.kysely.selectFrom('core_sessions').select('id').where('id', '=', id).executeTakeFirst());
-      } finally {
-        await probe.close();
+        const probe = await bootstrap(settings, { queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+        try {
+          return !(await probe.context.db.kysely.selectFrom('core_sessions').select('id').where('id', '=', id).executeTakeFirst());
+        } finally {
+          await probe.close();
+        }
+      } catch (error) {
+        lastProbeError = String(error);
+        return false;
       }
     },
+    lastProbeError: () => lastProbeError,
   };
 }
 
@@ -91,6 +102,18 @@ async function stopWithSigterm(child: ReturnType<typeof run>): Promise<void> {
   child.kill('SIGTERM');
   const code = await child.exit;
   assert.equal(code, 0, `exit code after SIGTERM (output: ${child.output()})`);
+}
+
+/** Runs `body` while the child runs, then stops it with SIGTERM; a failure of `body` is the one reported. */
+async function whileRunning(child: ReturnType<typeof run>, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    child.kill('SIGKILL');
+    await child.exit;
+    throw error;
+  }
+  await stopWithSigterm(child);
 }
 
 describe('process: configuration errors', () => {
@@ -114,9 +137,9 @@ describe('process: configuration errors', () => {
 describe('process: npm start on SQLite', () => {
   it('serves /, /healthz and /readyz, runs the session cleanup in-process and shuts down on SIGTERM', async () => {
     const env = processEnv({ HOST: '127.0.0.1', PORT: '0' });
-    const { sessionGone } = await seedExpiredSession(env);
+    const { sessionGone, lastProbeError } = await seedExpiredSession(env);
     const child = run(['start'], env);
-    try {
+    await whileRunning(child, async () => {
       const base = await listeningOrigin(child);
       await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, () => `server up (${child.output()})`, 60_000);
       const ready = await fetch(`${base}/readyz`);
@@ -125,10 +148,8 @@ describe('process: npm start on SQLite', () => {
       const home = await fetch(`${base}/`);
       assert.equal(home.status, 200);
       assert.match(await home.text(), /NADOO/);
-      await waitFor(sessionGone, 'expired session removed by the scheduled cleanup', 30_000);
-    } finally {
-      await stopWithSigterm(child);
-    }
+      await waitFor(sessionGone, () => `expired session removed by the scheduled cleanup (last probe error: ${lastProbeError()}; ${child.output()})`, 120_000);
+    });
     assert.match(child.output(), /shutdown complete/);
   });
 });
@@ -146,28 +167,24 @@ describeWith('postgres', 'process: npm start on PostgreSQL', () => {
     const url = new URL(serviceUrl('postgres')!);
     url.pathname = `/${name}`;
     const env = processEnv({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url.toString(), WORKER_IN_PROCESS: '1' });
-    const { sessionGone } = await seedExpiredSession(env);
+    const { sessionGone, lastProbeError } = await seedExpiredSession(env);
     const child = run(['start'], env);
-    try {
+    await whileRunning(child, async () => {
       const base = await listeningOrigin(child);
       await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200, () => `ready (${child.output()})`, 60_000);
-      await waitFor(sessionGone, 'expired session removed', 30_000);
-    } finally {
-      await stopWithSigterm(child);
-    }
+      await waitFor(sessionGone, () => `expired session removed (last probe error: ${lastProbeError()}; ${child.output()})`, 120_000);
+    });
   });
 });
 
 describe('process: npm run worker (db queue)', () => {
   it('runs the scheduled session cleanup and stops cleanly on SIGTERM', async () => {
     const env = processEnv();
-    const { sessionGone } = await seedExpiredSession(env);
+    const { sessionGone, lastProbeError } = await seedExpiredSession(env);
     const child = run(['worker'], env);
-    try {
-      await waitFor(sessionGone, () => `expired session removed by the worker (${child.output()})`, 60_000);
-    } finally {
-      await stopWithSigterm(child);
-    }
+    await whileRunning(child, async () => {
+      await waitFor(sessionGone, () => `expired session removed by the worker (last probe error: ${lastProbeError()}; ${child.output()})`, 120_000);
+    });
     assert.match(child.output(), /"driver":"db"/);
   });
 });
@@ -177,18 +194,16 @@ describeWith('redis', 'process: npm run worker with REDIS_URL [redis]', () => {
     const redisUrl = serviceUrl('redis')!;
     const queueName = `proc-${randomBytes(4).toString('hex')}`;
     const env = processEnv({ REDIS_URL: `${redisUrl}?queue=${queueName}` });
-    const { sessionGone } = await seedExpiredSession(env);
+    const { sessionGone, lastProbeError } = await seedExpiredSession(env);
     const child = run(['worker'], env);
     cleanups.push(async () => {
       const queue = new RedisQueue(redisUrl, [], { name: queueName });
       await queue.bull.obliterate({ force: true });
       await queue.close();
     });
-    try {
-      await waitFor(sessionGone, () => `expired session removed via Redis (${child.output()})`, 60_000);
-    } finally {
-      await stopWithSigterm(child);
-    }
+    await whileRunning(child, async () => {
+      await waitFor(sessionGone, () => `expired session removed via Redis (last probe error: ${lastProbeError()}; ${child.output()})`, 120_000);
+    });
     assert.match(child.output(), /"driver":"redis"/);
   });
 });

@@ -92,6 +92,8 @@ export async function everyModel(input: { context: AppContext; app: FastifyInsta
     const signal = await sendSignal(app, `/signal/${seen.sessionId}/${sectionId}/${type}/`, seen.token);
     assert.equal(signal.statusCode, 200, `${type}: ${signal.body}`);
   }
+  const impressum = await app.inject({ method: 'GET', url: '/impressum', headers: { host: 'localhost' } }); // made on its first view
+  assert.equal(impressum.statusCode, 200, `/impressum: ${impressum.statusCode}`);
   const question = await askQuestion(db, { sessionId: seen.sessionId, question: 'Welche Bots bietet ihr an?' });
   assert.ok(question.id, 'the question is stored');
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,12 @@ import { appMigrations } from '../../app/nadooit/bootstrap.js';
  */
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DAY_MS = 86_400_000;
+/**
+ * Templates of other migration histories go an hour after they were last used (one that is in use is
+ * marked again every few minutes; a run that still needs a dropped one makes it again).
+ */
+const STALE_MS = 3_600_000;
+const MARK_MS = 300_000;
 
 let key: string | undefined;
 
@@ -64,7 +69,10 @@ const SQLITE_DIR = path.join(tmpdir(), 'nadooit-test-templates');
 /** The migrated SQLite template file, made once per machine and migration history. */
 async function sqliteTemplate(): Promise<string> {
   const file = path.join(SQLITE_DIR, `sqlite-${migrationsKey()}.sqlite3`);
-  if (existsSync(file)) return file;
+  if (existsSync(file)) {
+    if (Date.now() - statSync(file).mtimeMs > MARK_MS) utimesSync(file, new Date(), new Date()); // in use
+    return file;
+  }
   mkdirSync(SQLITE_DIR, { recursive: true });
   // Built under a private name and renamed into place: processes that race here each build one, the last
   // rename wins, and nobody ever copies a half-migrated file.
@@ -76,16 +84,21 @@ async function sqliteTemplate(): Promise<string> {
   renameSync(building, file);
   for (const name of readdirSync(SQLITE_DIR)) {
     const other = path.join(SQLITE_DIR, name);
-    if (other !== file && Date.now() - statSync(other).mtimeMs > DAY_MS) rmSync(other, { force: true });
+    if (other !== file && Date.now() - statSync(other).mtimeMs > STALE_MS) rmSync(other, { force: true });
   }
   return file;
 }
 
 /** Writes a migrated SQLite database to `file` (a copy of the template). */
 export async function copySqliteTemplate(file: string): Promise<void> {
-  const template = await sqliteTemplate();
   mkdirSync(path.dirname(file), { recursive: true });
-  copyFileSync(template, file);
+  try {
+    copyFileSync(await sqliteTemplate(), file);
+  } catch (error) {
+    // Removed in between by a process of another migration history: make it again.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    copyFileSync(await sqliteTemplate(), file);
+  }
 }
 
 function withDatabase(url: string, name: string): string {
@@ -100,7 +113,11 @@ const TEMPLATE_LOCK = 0x6e61646f6f; // "nadoo": one builder of test templates at
 async function postgresTemplate(admin: pg.Client, url: string): Promise<string> {
   const name = `nadooit_tpl_${migrationsKey()}`;
   const exists = async (db: string) => (await admin.query('select 1 from pg_database where datname = $1', [db])).rowCount === 1;
-  if (await exists(name)) return name;
+  const used = await admin.query<{ mark: string | null }>(`select shobj_description(oid, 'pg_database') as mark from pg_database where datname = $1`, [name]);
+  if (used.rowCount === 1) {
+    if (!(Date.now() - Date.parse(used.rows[0]!.mark ?? '') < MARK_MS)) await admin.query(`comment on database ${name} is '${new Date().toISOString()}'`); // in use
+    return name;
+  }
   await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
   try {
     if (await exists(name)) return name;
@@ -112,14 +129,14 @@ async function postgresTemplate(admin: pg.Client, url: string): Promise<string> 
     // Nobody connects to a template (a connection would make CREATE DATABASE … TEMPLATE fail).
     await admin.query(`alter database ${name} with allow_connections false is_template true`);
     await admin.query(`comment on database ${name} is '${new Date().toISOString()}'`);
-    // Templates of other migration histories are dropped a day after they were made.
+    // Templates of other migration histories are dropped an hour after they were last used.
     const { rows } = await admin.query<{ datname: string; made: string | null }>(
       `select datname, shobj_description(oid, 'pg_database') as made from pg_database where datname like 'nadooit\\_tpl\\_%' and datname <> $1`,
       [name],
     );
     for (const old of rows) {
       const made = Date.parse(old.made ?? '');
-      if (!Number.isNaN(made) && Date.now() - made < DAY_MS) continue;
+      if (!Number.isNaN(made) && Date.now() - made < STALE_MS) continue;
       await admin.query(`alter database ${old.datname} with is_template false`);
       await admin.query(`drop database if exists ${old.datname} with (force)`);
     }
@@ -135,8 +152,13 @@ export async function clonePostgresTemplate(url: string): Promise<{ url: string;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const template = await postgresTemplate(admin, url);
-    await admin.query(`create database ${name} template ${template}`);
+    try {
+      await admin.query(`create database ${name} template ${await postgresTemplate(admin, url)}`);
+    } catch (error) {
+      // Dropped in between by a run of another migration history (3D000: no such database): make it again.
+      if ((error as { code?: string }).code !== '3D000') throw error;
+      await admin.query(`create database ${name} template ${await postgresTemplate(admin, url)}`);
+    }
   } finally {
     await admin.end();
   }

@@ -18,8 +18,20 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * The browser keeps the real clock: scripts/test-at-midnight.sh shifts the test process's clock with
+ * libfaketime (LD_PRELOAD), under which Chromium stalls; dates are the server's business anyway.
+ */
+function browserEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== 'LD_PRELOAD' && !key.startsWith('FAKETIME')) env[key] = value;
+  }
+  return env;
+}
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, env: browserEnv() });
 }
 
 /** One Chromium for the test file: launched before its tests, closed after them. */

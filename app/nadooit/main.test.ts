@@ -71,7 +71,8 @@ async function seedExpiredSession(
   let lastProbeError = 'none';
   const system = await bootstrap(settings, { migrate: true, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
   const id = randomUUID();
-  const past = new Date(Date.now() - 3_600_000).toISOString();
+  // Long expired by any clock: the process under test runs with an environment (and clock) of its own.
+  const past = '2000-01-01T00:00:00.000Z';
   await system.context.db.kysely
     .insertInto('core_sessions')
     .values({ id, token_hash: sha256Hex(randomUUID()), user_id: null, data: '{}', ip: null, user_agent: null, created_at: past, last_seen_at: past, expires_at: past })

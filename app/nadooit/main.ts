@@ -16,17 +16,19 @@ async function main(): Promise<number> {
   }
   switch (mode) {
     case 'start': {
+      const stopRequested = listenForStop();
       const { bootstrap } = await import('./bootstrap.js');
       const { serve } = await import('./server.js');
       const system = await bootstrap(settings, { migrate: true });
       const { stop } = await serve(system);
-      await waitForSignal();
+      await stopRequested;
       await stop();
       return 0;
     }
     case 'worker': {
+      const stopRequested = listenForStop();
       const { runWorkerProcess } = await import('./worker.js');
-      return runWorkerProcess(settings, waitForSignal);
+      return runWorkerProcess(settings, () => stopRequested);
     }
     case 'manage': {
       const { runManage } = await import('./manage.js');
@@ -38,7 +40,12 @@ async function main(): Promise<number> {
   }
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
+/**
+ * Listens for SIGTERM/SIGINT from the very start of a long-running process: a stop requested while it is
+ * still starting (migrating, registering schedules) is honoured gracefully once it is up, instead of the
+ * default action killing it half-started.
+ */
+function listenForStop(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
   });

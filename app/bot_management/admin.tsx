@@ -8,7 +8,7 @@ import type { PlatformKind } from './models.js';
 import { botCode, registeredBotNames } from './registry.js';
 import { createBot, createPlatform, deleteVoices, updatePlatformTokens } from './services.js';
 import { BROADCAST_TASK } from './tasks.js';
-import { checkWebhooks, deleteWebhook, setWebhook } from './webhooks.js';
+import { deleteWebhook, setWebhook } from './webhooks.js';
 import './models.js';
 
 const appLabel = { de: 'Bots', en: 'Bots' };

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Tx } from '../core/db/transaction.js';
 import type { ProgramsTable } from './models.js';
 import './models.js';
+import { isUuid } from '../core/ids.js';
 
 /** Programs (automation software). Staff operations: no actor here, callers (admin, commands) authorize. */
 
@@ -52,7 +53,7 @@ export async function updateProgram(db: Tx, id: string, patch: Partial<ProgramIn
 
 /** A program by id (undefined for unknown or malformed ids). */
 export async function getProgram(db: Tx, id: string): Promise<Program | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('program_programs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -10,6 +10,17 @@ export const LEGACY_EXECUTIONS_ERRORS: Record<ApiKeyFailure, { status: number; e
   user_inactive: { status: 403, error: 'User is not active' },
 };
 
+/** The original's bodies for a failed caller check (legacy-core §5.2; note 400 for an unknown key). */
+export const LEGACY_USERS_CHECK_ERRORS: Record<ApiKeyFailure, { status: number; error: string }> = {
+  missing: { status: 400, error: 'Invalid request' },
+  unknown: { status: 400, error: 'Invalid request' },
+  revoked: { status: 403, error: 'Your API Key is not valid' },
+  expired: { status: 403, error: 'Your API Key is not valid' },
+  user_code_mismatch: { status: 403, error: 'Your User code is not valid' },
+  // Unreachable in the original (inactive owners passed); the intended check.
+  user_inactive: { status: 403, error: 'Your User is not active' },
+};
+
 /** Where a request carries its key: `Authorization: Bearer <key>` first, else the body field NADOOIT__API_KEY. */
 export function parseKeyFromRequest(request: { headers: Record<string, string | string[] | undefined>; body?: unknown }): {
   key: unknown;

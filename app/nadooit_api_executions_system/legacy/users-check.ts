@@ -1,22 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
-import { parseKeyFromRequest } from './api-keys.js';
+import { LEGACY_USERS_CHECK_ERRORS, parseKeyFromRequest } from './api-keys.js';
 import { verifyPresentedKey } from './rate-limit.js';
-import type { ApiKeyFailure } from '../../nadooit_api_key/services/index.js';
 import { legacyString } from './fields.js';
 import { findUserByExactCode } from '../../nadooit_auth/services/users.js';
 import { sharesCustomer } from '../../nadooit_hr/permissions.js';
-
-/** The original's bodies for a failed caller check (legacy-core §5.2; note 400 for an unknown key). */
-const CALLER_ERRORS: Record<ApiKeyFailure, { status: number; error: string }> = {
-  missing: { status: 400, error: 'Invalid request' },
-  unknown: { status: 400, error: 'Invalid request' },
-  revoked: { status: 403, error: 'Your API Key is not valid' },
-  expired: { status: 403, error: 'Your API Key is not valid' },
-  user_code_mismatch: { status: 403, error: 'Your User code is not valid' },
-  // Unreachable in the original (inactive owners passed); the intended check.
-  user_inactive: { status: 403, error: 'Your User is not active' },
-};
 
 
 /**
@@ -28,7 +16,7 @@ export async function checkUser(context: AppContext, request: FastifyRequest, re
   const { key } = parseKeyFromRequest(request);
   const verified = await verifyPresentedKey(db, key, legacyString(request, 'NADOOIT__USER_CODE'));
   if (!verified.ok) {
-    const failure = CALLER_ERRORS[verified.reason];
+    const failure = LEGACY_USERS_CHECK_ERRORS[verified.reason];
     return reply.code(failure.status).send({ error: failure.error });
   }
   const code = legacyString(request, 'NADOOIT__USER_CODE_TO_CHECK');

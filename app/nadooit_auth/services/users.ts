@@ -43,19 +43,20 @@ export async function findUserByExactCode(db: Tx, userCode: string): Promise<Use
 }
 
 /** user id → "Name (CODE)" (personTitle), for the ids that exist; one query for a whole page. */
-export async function personTitlesOf(db: Tx, ids: Iterable<string>): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) return new Map();
-  const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, personTitle(r)]));
+export async function personTitlesOf(db: Tx, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  return namedUsers(db, ids, personTitle);
 }
 
 /** id → how the person is named (display name, else code), for the ids that exist; one query for a whole list. */
 export async function namesOfUsers(db: Tx, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  return namedUsers(db, ids, (user) => user.display_name || user.user_code);
+}
+
+async function namedUsers(db: Tx, ids: Iterable<string | null>, name: (user: Pick<User, 'display_name' | 'user_code'>) => string): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   if (!wanted.length) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'display_name', 'user_code']).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, r.display_name || r.user_code]));
+  return new Map(rows.map((r) => [r.id, name(r)]));
 }
 
 export async function findUserByUsername(db: Tx, username: string): Promise<User | undefined> {

@@ -6,11 +6,13 @@ import { nadooitCrmApp } from '../nadooit_crm/module.js';
 import { nadooitHrApp } from '../nadooit_hr/module.js';
 import { nadooitKeyApp } from '../nadooit_key/module.js';
 import { nadooitProgramApp } from '../nadooit_program/module.js';
+import { nadooitWorkflowApp } from '../nadooit_workflow/module.js';
 import { nadooitTimeAccountApp } from '../nadooit_time_account/module.js';
 import { nadooitProgramOwnershipSystemApp } from '../nadooit_program_ownership_system/module.js';
 import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
 import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
+import { nadooitNetworkApp } from '../nadooit_network/module.js';
 import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
 import { nadooitWebsiteApp } from '../nadooit_website/module.js';
@@ -31,11 +33,13 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitHrApp(context),
     nadooitKeyApp(context),
     nadooitProgramApp(context),
+    nadooitWorkflowApp(context),
     nadooitTimeAccountApp(context),
     nadooitProgramOwnershipSystemApp(context),
     nadooitApiKeyApp(context),
     nadooitApiExecutionsSystemApp(context),
     nadooComplaintManagementApp(context),
+    nadooitNetworkApp(context),
     nadooitApiApp(context),
     nadooitOsApp(context),
     nadooitWebsiteApp(context),

@@ -21,7 +21,7 @@ export async function askQuestion(db: DB, input: { sessionId: string; question: 
   const question = input.question.trim();
   if (question.length < 3 || question.length > MAX_QUESTION_LENGTH) throw new HttpError(400, 'bad_request', `A question has 3 to ${MAX_QUESTION_LENGTH} characters`);
   return transaction(db, async (tx) => {
-    const { scored } = await recordConversion(tx, { sessionId: input.sessionId, points: QUESTION_POINTS, isBot: input.isBot });
+    const { scored } = await recordConversion(tx, { sessionId: input.sessionId, goal: 'question_asked', points: QUESTION_POINTS, isBot: input.isBot });
     if (!scored) return { id: null, scored: false };
     const asked = await tx
       .selectFrom('qa_questions')

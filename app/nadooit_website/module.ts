@@ -2,6 +2,8 @@ import type { AppContext, AppModule } from '../core/app-module.js';
 import { websiteMigrations } from './migrations/0001_website.js';
 import { templateSyncMigrations } from './migrations/0002_template_sync.js';
 import { pageMigrations } from './migrations/0003_pages.js';
+import { experimentMigrations } from './migrations/0004_experiment.js';
+import { recomputeExperiment } from './services/experiment.js';
 import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
 import { websiteRoutes } from './routes.js';
@@ -19,12 +21,17 @@ registerUrlName('nadooit_website:datenschutz', '/datenschutz');
 /** Deletes visits and sessions older than WEBSITE_RETENTION_DAYS (hourly). */
 export const DELETE_OLD_VISITS_TASK = 'nadooit_website.delete_old_visits';
 
+/** Recomputes the experiment's traffic shares (Thompson sampling) from the sessions so far. */
+export const UPDATE_EXPERIMENT_TASK = 'nadooit_website.update_experiment';
+/** How often the shares are recomputed: often enough to follow the data, rarely enough to be cheap. */
+export const EXPERIMENT_INTERVAL_MS = 10 * 60_000;
+
 /** The company website: the section CMS at `/`, visitor sessions and signals, template import/export. */
 export function nadooitWebsiteApp(context: () => AppContext): AppModule {
   return {
     name: 'nadooit_website',
     dependsOn: ['nadooit_auth'],
-    migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations],
+    migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations, ...experimentMigrations],
     commands: templateCommands,
     messages: websiteMessages,
     routes: (app, appContext) => websiteRoutes(app, appContext),
@@ -37,7 +44,18 @@ export function nadooitWebsiteApp(context: () => AppContext): AppModule {
           log.info(removed, 'old website visits removed');
         },
       },
+      {
+        name: UPDATE_EXPERIMENT_TASK,
+        async handler() {
+          const { db, log } = context();
+          const result = await recomputeExperiment(db.kysely);
+          if (result) log.info({ experiment: result.experimentId, phase: result.phase, winner: result.winner, srm: result.srmMismatch }, 'experiment shares recomputed');
+        },
+      },
     ],
-    schedules: [{ task: DELETE_OLD_VISITS_TASK, everyMs: 60 * 60_000 }],
+    schedules: [
+      { task: DELETE_OLD_VISITS_TASK, everyMs: 60 * 60_000 },
+      { task: UPDATE_EXPERIMENT_TASK, everyMs: EXPERIMENT_INTERVAL_MS },
+    ],
   };
 }

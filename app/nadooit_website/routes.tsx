@@ -9,7 +9,7 @@ import { staffRequired } from '../nadooit_auth/guards.js';
 import { SIGNAL_TYPES } from './models.js';
 import { hashIp, loadOrderContent, loadSections, sectionOrderExists, startSession } from './services/pages.js';
 import { authorizeSignal, isBotRequest, parse, uuid, visitorEndpoints } from './protection.js';
-import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, signalToken } from './services/signals.js';
+import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, requestMeeting, signalToken } from './services/signals.js';
 import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
 import type { ContentPageSlug } from './services/content-pages.js';
 import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
@@ -60,6 +60,14 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
         interactionSeconds: body?.interaction_time,
         isBot: isBotRequest(request),
       });
+      return { ok: true, recorded: result.recorded };
+    });
+
+    // A meeting request (a `data-web-conversion="meeting_request"` link or button was used): a conversion.
+    scope.post('/conversion/:session/meeting_request', limits, async (request) => {
+      const { session } = parse(sessionParams, request.params, 'session id');
+      authorizeSignal(request, settings.secretKey, session);
+      const result = await requestMeeting(db(), { sessionId: session, isBot: isBotRequest(request) });
       return { ok: true, recorded: result.recorded };
     });
 

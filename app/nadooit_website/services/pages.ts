@@ -6,6 +6,8 @@ import type { Tx } from '../../core/db/transaction.js';
 import { compileTemplate, templateCache } from '../template.js';
 import type { CompiledTemplate } from '../template.js';
 import { ensureWelcomeOrder } from './content.js';
+import { candidateOrderIds, currentShares } from './experiment.js';
+import { pick } from '../experiment/thompson.js';
 import '../models.js';
 
 /** HMAC of the client address under SECRET_KEY: lets abuse be traced per address without storing it. */
@@ -17,25 +19,28 @@ export interface OrderChoice {
   orderId: string;
   /** The probability with which this order was chosen (stored on the session for unbiased evaluation). */
   probability: number;
+  /** The experiment allocation whose shares were used; null for an even split. */
+  allocationId: string | null;
 }
 
 /**
- * Picks the section order a new visitor sees, on the server at render time. For now uniformly among the
- * active orders that have sections; the experiment (Thompson sampling) replaces the body of this one
- * function. With no such order the built-in welcome order is used (created on first need), so a fresh install has a page.
+ * Picks the section order a new visitor sees, on the server at render time: by the traffic shares the
+ * experiment's scheduled job set last (Thompson sampling, see services/experiment.ts), or evenly when no
+ * experiment runs, the job has not run yet, or the active orders changed since its last run. With no
+ * active order the built-in welcome order is used (created on first need), so a fresh install has a page.
  */
 export async function chooseOrder(db: Tx, random: () => number = Math.random): Promise<OrderChoice> {
-  const active = await db
-    .selectFrom('web_section_orders')
-    .select('id')
-    .where('is_active', '=', true)
-    .where((eb) => eb.or([eb('system_key', 'is', null), eb('system_key', 'not like', 'builtin:%')]))
-    .where((eb) => eb.exists(eb.selectFrom('web_order_sections as os').select('os.id').whereRef('os.order_id', '=', 'web_section_orders.id')))
-    .orderBy('id')
-    .execute();
-  if (active.length === 0) return { orderId: await ensureWelcomeOrder(db), probability: 1 };
+  const active = await candidateOrderIds(db);
+  if (active.length === 0) return { orderId: await ensureWelcomeOrder(db), probability: 1, allocationId: null };
+  const current = await currentShares(db);
+  if (current && current.shares.size === active.length && active.every((id) => current.shares.has(id))) {
+    const shares = active.map((id) => current.shares.get(id)!);
+    const index = pick(shares, random);
+    const total = shares.reduce((a, b) => a + b, 0);
+    return { orderId: active[index]!, probability: shares[index]! / total, allocationId: current.allocationId };
+  }
   const index = Math.min(active.length - 1, Math.floor(random() * active.length));
-  return { orderId: active[index]!.id, probability: 1 / active.length };
+  return { orderId: active[index]!, probability: 1 / active.length, allocationId: null };
 }
 
 export interface StartedSession {
@@ -70,6 +75,8 @@ export async function startSession(db: DB, input: { ipHash: string | null; isBot
         variant: 'control',
         assignment_ppm: Math.round(choice.probability * 1_000_000),
         ip_hash: input.ipHash,
+        assigned_order_id: choice.orderId,
+        allocation_id: choice.allocationId,
       })
       .execute();
     return { visitId, sessionId, orderId: choice.orderId, probability: choice.probability, isBot: input.isBot };

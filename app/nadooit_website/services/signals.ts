@@ -7,6 +7,8 @@ import { HttpError } from '../../core/http/errors.js';
 import { hmac, safeEqual } from '../../core/http/tokens.js';
 import type { SignalType } from '../models.js';
 import { orderPluginIds, orderSectionIds } from './content.js';
+import { recordGoal } from './experiment.js';
+import type { ConversionGoal } from '../experiment/models.js';
 import '../models.js';
 
 /** Seconds one heartbeat adds to the session's duration (the page sends one every HEARTBEAT_SECONDS). */
@@ -269,6 +271,7 @@ export async function continuePage(db: DB, input: { sessionId: string; sectionId
     if (!bot) {
       await storeSignal(tx, session.id, input.sectionId, 'end_of_session_sections', true, at);
       await addSessionScore(tx, session.id, END_OF_SESSION_POINTS);
+      await recordGoal(tx, session.id, 'reached_end', at);
     }
     const shown = await tx.selectFrom('web_session_shown_sections').select('section_id').where('session_id', '=', session.id).execute();
     const category = visitorCategory(session.total_interaction_ms / 1000, shown.length, session.score + (bot ? 0 : END_OF_SESSION_POINTS));
@@ -283,12 +286,28 @@ export async function continuePage(db: DB, input: { sessionId: string; sectionId
 }
 
 /**
- * A conversion outside a section (e.g. a question asked): adds `points` to the session's score unless the
- * session is a bot's. Returns the session's bot flag; 404 for an unknown session. Joins the caller's transaction.
+ * A conversion (a question asked, a meeting requested): records the goal for the experiment (once per
+ * session and goal) and adds `points` to the session's score — unless the session is a bot's. Returns
+ * whether it counted; 404 for an unknown session. Joins the caller's transaction.
  */
-export async function recordConversion(db: Tx, input: { sessionId: string; points: number; isBot?: boolean }): Promise<{ scored: boolean }> {
+export async function recordConversion(db: Tx, input: { sessionId: string; goal: ConversionGoal; points: number; isBot?: boolean }): Promise<{ scored: boolean }> {
   const session = await sessionOf(db, input.sessionId);
   if (session.is_bot || input.isBot) return { scored: false };
+  await recordGoal(db, session.id, input.goal);
   await addSessionScore(db, session.id, input.points);
   return { scored: true };
+}
+
+/** Points a meeting request adds to the session's score (like a question, it is what the site is for). */
+export const MEETING_REQUEST_POINTS = 100;
+
+/** The visitor asked for a meeting (a `data-web-conversion="meeting_request"` element): counts once per session. */
+export async function requestMeeting(db: DB, input: { sessionId: string; isBot?: boolean }): Promise<{ recorded: boolean }> {
+  return transaction(db, async (tx) => {
+    const session = await sessionOf(tx, input.sessionId);
+    if (session.is_bot || input.isBot) return { recorded: false };
+    if (!(await recordGoal(tx, session.id, 'meeting_request'))) throw conflict('The meeting request was already recorded');
+    await addSessionScore(tx, session.id, MEETING_REQUEST_POINTS);
+    return { recorded: true };
+  });
 }

@@ -101,6 +101,13 @@
     });
   });
 
+  // A meeting request (e.g. <a data-web-conversion="meeting_request" href="mailto:…">) is a conversion of
+  // the experiment; the link itself still does what it does.
+  document.addEventListener('click', function (event) {
+    var el = event.target.closest ? event.target.closest('[data-web-conversion="meeting_request"]') : null;
+    if (el) post('/conversion/' + sessionId + '/meeting_request');
+  });
+
   setInterval(function () {
     if (document.visibilityState === 'visible') post('/session_is_active_signal/' + sessionId);
   }, HEARTBEAT_MS);

@@ -1,0 +1,49 @@
+/**
+ * Reads CSV text (RFC 4180: quoted cells may hold separators, quotes as "" and line breaks). The separator is
+ * `,` or — as German spreadsheets write it — `;`, taken from the header line. A leading byte-order mark is
+ * dropped. Returns rows of cells with the line number each row starts on (for error messages).
+ */
+export function parseCsv(input: string): { rows: Array<{ line: number; cells: string[] }>; error?: { line: number; message: string } } {
+  const text = input.replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const separator = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+  const rows: Array<{ line: number; cells: string[] }> = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === separator) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.length > 1 || cells[0] !== '') rows.push({ line: rowLine, cells });
+      cells = [];
+      cell = '';
+      rowLine = ++line;
+    } else cell += ch;
+  }
+  if (quoted) return { rows, error: { line: rowLine, message: 'Anführungszeichen nicht geschlossen' } };
+  cells.push(cell);
+  if (cells.length > 1 || cells[0] !== '') rows.push({ line: rowLine, cells });
+  return { rows };
+}
+
+/** Undoes the export's protection against spreadsheet formulas (a leading apostrophe before = + - @). */
+export function unprotectCell(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}

@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { bootstrap } from '../app/nadooit/bootstrap.js';
+import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
+import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/testing/fixtures.js';
+import type { BookingWorld } from '../app/nadooit_api_executions_system/testing/fixtures.js';
+import type { Backend } from '../test/support/harness.js';
+import { migratedDatabase, testSettings } from '../test/support/harness.js';
+import { benchBackends } from './executions-setup.js';
+import { defineBenchmark } from './support/registry.js';
+import type { BenchRow } from './support/registry.js';
+import { freePort, npmScript, postgresCpuMs, startServerProcess } from './support/server-process.js';
+import type { ServerProcess } from './support/server-process.js';
+
+interface LoadResult {
+  latency: { p50: number; p99: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
+
+const SECONDS_PER_BOOKING = 300;
+const WARMUP_REQUESTS = 1000; // the program's default: every request books this much
+const SECRET_KEY = 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
+const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
+
+interface Plan {
+  connections: number[];
+  /** Requests per closed-loop run (at least 20 per connection, so every connection is busy for a while). */
+  requests: (connections: number) => number;
+  /** Open loop: this rate offered for `openSeconds` at 64 connections, 0 = off. */
+  openRate: number;
+  openSeconds: number;
+}
+
+function planFromEnv(): Plan {
+  const base = Number(process.env.BENCH_REQUESTS ?? 4000);
+  return {
+    connections: numbers(process.env.BENCH_CONNECTIONS, [1, 16, 64, 256]),
+    requests: (c) => Math.max(base, c * 20),
+    openRate: Number(process.env.BENCH_OPEN_RATE ?? 1500),
+    openSeconds: Number(process.env.BENCH_OPEN_SECONDS ?? 4),
+  };
+}
+
+/** Every request of the whole run books its full seconds from the prepaid account (plus a margin). */
+function startBalance(plan: Plan): number {
+  const total = WARMUP_REQUESTS + plan.connections.reduce((sum, c) => sum + plan.requests(c), 0) + plan.openRate * plan.openSeconds * 2;
+  return Math.ceil(total * 1.5) * SECONDS_PER_BOOKING;
+}
+
+interface Target {
+  name: string;
+  server: ServerProcess;
+  /** Integrity after a run given all 200 answers so far: a short verdict, `ok …` when everything agrees. */
+  check(answered: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The project itself, started with `npm start`'s command line on a migrated database holding one bot's world. */
+async function ourServer(backend: Backend, balance: number): Promise<Target & { world: BookingWorld }> {
+  const settings = testSettings();
+  const database = await migratedDatabase(backend, settings);
+  const system = await bootstrap(settings, { migrate: true, database: database.target, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+  const db = system.context.db.kysely;
+  const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING, pricePerSecond: 10_000 });
+  const port = await freePort();
+  const url = database.target.kind === 'sqlite' ? `sqlite:${database.target.file}` : database.target.url;
+  const server = await startServerProcess(npmScript('start'), {
+    port,
+    env: {
+      SECRET_KEY,
+      DEBUG: '0',
+      ALLOWED_HOSTS: 'localhost,127.0.0.1',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: url,
+      DATA_DIR: settings.dataDir,
+      LOG_LEVEL: 'warn',
+      NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
+    },
+  });
+  return {
+    name: 'NADOO-IT (npm start)',
+    server,
+    world,
+    async check(answered) {
+      const executions = await db
+        .selectFrom('ex_executions')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('covered_seconds').as('covered')])
+        .executeTakeFirstOrThrow();
+      const entries = await db
+        .selectFrom('ta_ledger_entries')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('maxSeq')])
+        .where('time_account_id', '=', world.timeAccountId!)
+        .executeTakeFirstOrThrow();
+      const bookings = await db
+        .selectFrom('ta_ledger_entries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('time_account_id', '=', world.timeAccountId!)
+        .where('kind', '=', 'booking')
+        .executeTakeFirstOrThrow();
+      const account = await db.selectFrom('ta_time_accounts').select('balance_seconds').where('id', '=', world.timeAccountId!).executeTakeFirstOrThrow();
+      const mismatches = await verifyLedger(db);
+      const rows = Number(executions.n);
+      const drawn = Number(executions.covered ?? 0);
+      const problems = [
+        rows !== answered && `${rows} rows for ${answered} answers`,
+        Number(bookings.n) !== rows && `${bookings.n} ledger bookings for ${rows} rows`,
+        drawn !== rows * SECONDS_PER_BOOKING && `only ${drawn} s drawn (account ran dry?)`,
+        Number(account.balance_seconds) !== balance - drawn && `balance ${account.balance_seconds} ≠ ${balance} − ${drawn}`,
+        Number(entries.maxSeq) !== Number(entries.n) && `seq has gaps (max ${entries.maxSeq}, ${entries.n} entries)`,
+        mismatches.length > 0 && 'check_ledger found mismatches',
+      ].filter(Boolean);
+      return problems.length ? `MISMATCH: ${problems.join('; ')}` : `ok (${rows} rows = entries, balance ${account.balance_seconds})`;
+    },
+    async close() {
+      await server.stop();
+      await system.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The minimal group-commit server or bare Fastify (bench/booking-ceiling-server.ts) on its own database. */
+async function ceilingServer(kind: 'group' | 'bare', backend: Backend, key: string, balance: number): Promise<Target> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-ceiling-'));
+  const schema = `ceiling_${randomBytes(6).toString('hex')}`;
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  const port = await freePort();
+  const server = await startServerProcess('node --import tsx bench/booking-ceiling-server.ts', {
+    port,
+    env: {
+      PORT: String(port),
+      CEILING: kind,
+      BACKEND: backend,
+      DB: backend === 'sqlite' ? path.join(dir, 'ceiling.sqlite3') : pgUrl!,
+      SCHEMA: schema,
+      KEY: key,
+      START_BALANCE: String(balance),
+    },
+  });
+  return {
+    name: kind === 'group' ? 'minimal group commit' : 'bare Fastify',
+    server,
+    async check(answered) {
+      if (kind === 'bare') return '(no data)';
+      const state = (await (await fetch(`${server.url}/integrity`)).json()) as { entries: number; balance: number; drawn: number };
+      const ok = state.entries === answered && state.balance === balance - state.drawn && state.drawn === answered * SECONDS_PER_BOOKING;
+      return ok ? `ok (${state.entries} entries)` : `MISMATCH entries=${state.entries} 200s=${answered} balance=${state.balance}`;
+    },
+    async close() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      if (backend === 'postgres' && pgUrl) {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: pgUrl });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+interface Measured {
+  result: LoadResult;
+  cpuMs: number;
+  pgCpuMs: number;
+}
+
+async function load(target: Target, body: string, options: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<Measured> {
+  const cpu = target.server.cpuMs();
+  const pgCpu = postgresCpuMs();
+  const result = await autocannon({
+    url: `${target.server.url}/api/executions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    connections: options.connections,
+    // A fixed number of requests, all answered before the check (a timed run cuts off requests in flight).
+    ...(options.rate ? { overallRate: options.rate, amount: Math.round(options.rate * (options.seconds ?? 1)) } : { amount: options.amount }),
+    workers: 1, // the load generator in its own thread
+    timeout: 30,
+  });
+  return { result, cpuMs: target.server.cpuMs() - cpu, pgCpuMs: postgresCpuMs() - pgCpu };
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+async function benchBackend(backend: Backend, plan: Plan, log: (line: string) => void): Promise<BenchRow[]> {
+  const balance = startBalance(plan);
+  const ours = await ourServer(backend, balance);
+  const body = legacyForm(ours.world);
+  const targets: Target[] = [ours];
+  try {
+    targets.push(await ceilingServer('group', backend, ours.world.key.secret, balance));
+    targets.push(await ceilingServer('bare', backend, ours.world.key.secret, balance));
+    const answered = new Map<Target, number>(targets.map((t) => [t, 0]));
+    // Warm-up (JIT, statement caches, first pages in memory), counted for the integrity checks but not shown.
+    for (const target of targets) {
+      log(`${backend}: warming up ${target.name}`);
+      answered.set(target, (await load(target, body, { connections: 16, amount: WARMUP_REQUESTS })).result['2xx']);
+    }
+    const rows: BenchRow[] = [];
+    const measure = async (target: Target, label: string, options: Parameters<typeof load>[2]) => {
+      log(`${backend}: ${target.name}, ${label}`);
+      const { result, cpuMs, pgCpuMs } = await load(target, body, options);
+      answered.set(target, answered.get(target)! + result['2xx']);
+      const rate = result['2xx'] / result.duration;
+      const row: BenchRow = {
+        case: `${backend}, ${label}, ${target.name}`,
+        'req/s': Math.round(rate),
+        'p50 ms': result.latency.p50,
+        'p99 ms': result.latency.p99,
+        'server CPU ms/booking': result['2xx'] ? round(cpuMs / result['2xx'], 3) : 0,
+        ...(backend === 'postgres' ? { 'pg CPU ms/booking': result['2xx'] ? round(pgCpuMs / result['2xx'], 3) : 0 } : {}),
+        'non-200': result.non2xx,
+        errors: result.errors + result.timeouts,
+        integrity: await target.check(answered.get(target)!),
+      };
+      rows.push(row);
+      return row;
+    };
+    for (const connections of plan.connections) {
+      const label = `c=${connections}`;
+      const options = { connections, amount: plan.requests(connections) };
+      // Interleaved, so a burst of load from other work on the machine hits all three alike.
+      const [our, group, bare] = [await measure(ours, label, options), await measure(targets[1]!, label, options), await measure(targets[2]!, label, options)];
+      our['% of group commit'] = round((100 * Number(our['req/s'])) / Math.max(1, Number(group['req/s'])), 1);
+      our['% of bare'] = round((100 * Number(our['req/s'])) / Math.max(1, Number(bare['req/s'])), 1);
+    }
+    if (plan.openRate > 0) {
+      const row = await measure(ours, `open loop ${plan.openRate}/s offered, c=64`, { connections: 64, rate: plan.openRate, seconds: plan.openSeconds });
+      row['offered/s'] = plan.openRate;
+    }
+    return rows;
+  } finally {
+    for (const target of targets.reverse()) await target.close().catch((error: unknown) => log(`closing ${target.name}: ${String(error)}`));
+  }
+}
+
+export default defineBenchmark({
+  description:
+    'POST /api/executions (bot form body, one bot, one prepaid account) against the real server started with `npm start`, next to a ' +
+    'minimal group-commit server and bare Fastify in the same run; server CPU per booking from /proc; integrity after every run. ' +
+    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_REQUESTS (4000 per run), BENCH_OPEN_RATE (1500/s, 0 = off), BENCH_BACKENDS, TEST_DATABASE_URL',
+  async run({ log }) {
+    const plan = planFromEnv();
+    const rows: BenchRow[] = [];
+    for (const backend of benchBackends()) rows.push(...(await benchBackend(backend, plan, log)));
+    return rows;
+  },
+});
+

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/**
+ * A server under test in a process of its own, so the load generator and the checks never share its event
+ * loop and its CPU time can be read from /proc.
+ */
+export interface ServerProcess {
+  readonly pid: number;
+  readonly port: number;
+  readonly url: string;
+  /** User + system CPU time of the process so far, in milliseconds. */
+  cpuMs(): number;
+  /** SIGTERM and wait for the exit (graceful stop). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for the exit (power-cut test). */
+  kill(): Promise<void>;
+  /** Everything the process wrote to stderr so far (for error messages). */
+  stderr(): string;
+}
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of one process in ms, from /proc/<pid>/stat; 0 once it is gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of every PostgreSQL server process on this machine in ms (other users' work included: compare ratios). */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += processCpuMs(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The command of an npm script (`npm start` → its `start` line), so the bench starts the server as users do. */
+export function npmScript(name: string): string {
+  const scripts = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const script = scripts[name];
+  if (!script) throw new Error(`package.json has no "${name}" script`);
+  return script;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `command` through sh with `exec` (so the pid is the server itself, not a wrapper), waits until
+ * GET <readyPath> answers, and hands back its handle.
+ */
+export async function startServerProcess(
+  command: string,
+  options: { env: Record<string, string>; port: number; readyPath?: string; timeoutMs?: number },
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn('sh', ['-c', `exec ${command}`], {
+    cwd: REPO,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited before it answered: ${errors}`);
+    try {
+      const response = await fetch(`${url}${options.readyPath ?? '/healthz'}`);
+      if (response.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${command} did not answer within the timeout: ${errors}`);
+    }
+    await sleep(100);
+  }
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return {
+    pid: child.pid!,
+    port: options.port,
+    url,
+    cpuMs: () => processCpuMs(child.pid!),
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    stderr: () => errors,
+  };
+}

@@ -35,6 +35,28 @@ export interface Settings {
   bots?: BotSettings;
   /** Website visits and visitor sessions older than this many days are deleted (0 keeps them); default 180. */
   websiteRetentionDays?: number;
+  /** Self-hosted video (nadooit_website); defaults apply when absent. */
+  video?: VideoConfig;
+}
+
+/** One rung of the transcoding ladder: frame height and video bitrate. */
+export interface LadderRung {
+  height: number;
+  videoKbps: number;
+}
+
+export interface VideoConfig {
+  /** Largest accepted upload (VIDEO_MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
+  /** VIDEO_LADDER, lowest first; rungs above the source height are skipped (never upscaled). */
+  ladder: LadderRung[];
+  /**
+   * VIDEO_TRANSCODE_MODE: `progressive` encodes the lowest rung alone first (playable early), then the rest
+   * in one ffmpeg with several outputs; `one-pass` all rungs in one ffmpeg; `per-rendition` one ffmpeg each.
+   */
+  mode: 'progressive' | 'one-pass' | 'per-rendition';
+  /** x264 preset (VIDEO_X264_PRESET). */
+  preset: string;
 }
 
 export interface BotSettings {

@@ -6,7 +6,7 @@ import './models.js';
 export function nadooComplaintManagementApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadoo_complaint_management',
-    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_api_executions_system'],
+    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_workflow', 'nadooit_api_executions_system'],
     migrations: complaintMigrations,
     messages: complaintMessages,
   };

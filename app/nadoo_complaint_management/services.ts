@@ -8,31 +8,19 @@ import type { Actor } from '../core/actor.js';
 import { Conflict, InvalidInput, NotFound, PermissionDenied } from '../core/errors.js';
 import { customersWithRole, hasRole } from '../nadooit_hr/permissions.js';
 import { isUuid } from '../core/ids.js';
-import { cancelExecution, executionById, setInComplaint } from '../nadooit_api_executions_system/services/index.js';
+import { executionById, setInComplaint } from '../nadooit_api_executions_system/services/index.js';
 import type { Execution, StatusChange } from '../nadooit_api_executions_system/services/index.js';
 import type { ComplaintCommentsTable, ComplaintEventsTable, ComplaintStatus, ComplaintsTable } from './models.js';
 import './models.js';
+import { historyStamp } from './history.js';
+import { complaintMachine } from './workflow.js';
+import type { ComplaintMove } from './workflow.js';
 
 export type Complaint = Selectable<ComplaintsTable>;
 export type ComplaintComment = Selectable<ComplaintCommentsTable>;
 export type ComplaintEvent = Selectable<ComplaintEventsTable>;
 
-/**
- * The complaint workflow (the original only revoked the booking on filing, without refund, D5):
- *
- *   OPEN ──start──▶ IN_PROGRESS ──accept──▶ ACCEPTED   (booking cancelled: REVOKED, or REFUNDED if paid;
- *                        │                              the drawn seconds go back to the time account)
- *                        └──reject──▶ REJECTED          (booking stays as it was, complaint mark removed)
- *
- * Filing does not change the payment status; the booking carries an "in complaint" mark until the
- * complaint is decided. The customer's execution managers file, comment and read; NADOOIT staff decide.
- */
-export const COMPLAINT_TRANSITIONS: Readonly<Record<ComplaintStatus, readonly ComplaintStatus[]>> = {
-  OPEN: ['IN_PROGRESS'],
-  IN_PROGRESS: ['ACCEPTED', 'REJECTED'],
-  ACCEPTED: [],
-  REJECTED: [],
-};
+export { COMPLAINT_TRANSITIONS } from './workflow.js';
 
 const MAX_TEXT = 5000;
 
@@ -51,24 +39,6 @@ async function maySee(tx: Tx, actor: Actor, customerId: string | null): Promise<
 
 async function complaintById(tx: Tx, id: string): Promise<Complaint | undefined> {
   return isUuid(id) ? tx.selectFrom('cm_complaints').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
-}
-
-/**
- * A timestamp after every earlier history entry of the complaint, so status changes and comments made in
- * the same millisecond still come back in the order they happened.
- */
-async function historyStamp(tx: Tx, complaintId: string): Promise<string> {
-  const [event, comment] = await Promise.all([
-    tx.selectFrom('cm_complaint_events').select((eb) => eb.fn.max('created_at').as('at')).where('complaint_id', '=', complaintId).executeTakeFirst(),
-    tx.selectFrom('cm_complaint_comments').select((eb) => eb.fn.max('created_at').as('at')).where('complaint_id', '=', complaintId).executeTakeFirst(),
-  ]);
-  const last = Math.max(...[event?.at, comment?.at].map((at) => (at ? Date.parse(String(at)) : 0)));
-  return new Date(Math.max(Date.now(), last + 1)).toISOString();
-}
-
-async function recordEvent(tx: Tx, event: Omit<ComplaintEvent, 'id' | 'created_at'>): Promise<void> {
-  const at = await historyStamp(tx, event.complaint_id);
-  await tx.insertInto('cm_complaint_events').values({ id: randomUUID(), ...event, note: event.note?.trim() || null, created_at: at }).execute();
 }
 
 /**
@@ -106,7 +76,7 @@ export async function fileComplaint(db: Tx, input: Actor & { executionId: string
       updated_at: now,
     };
     await tx.insertInto('cm_complaints').values(complaint).execute();
-    await recordEvent(tx, { complaint_id: complaint.id, actor_user_id: input.actorUserId, from_status: null, to_status: 'OPEN', note: null });
+    await complaintMachine.start(tx, { subjectId: complaint.id, actorUserId: input.actorUserId });
     return complaint;
   });
 }
@@ -126,35 +96,19 @@ export async function decideComplaint(
     if (!(await staffAuthority(tx, input))) throw new PermissionDenied('Über Reklamationen entscheidet NADOOIT.');
     const complaint = await complaintById(tx, input.complaintId);
     if (!complaint) throw new NotFound('Reklamation nicht gefunden');
-    const from = complaint.status;
-    if (!COMPLAINT_TRANSITIONS[from].includes(input.to)) {
-      throw new Conflict(`Eine Reklamation im Status ${from} kann nicht auf ${input.to} gesetzt werden.`);
-    }
     const now = new Date().toISOString();
-    const final = input.to === 'ACCEPTED' || input.to === 'REJECTED';
-    const updated = await tx
-      .updateTable('cm_complaints')
-      .set({
-        status: input.to,
-        updated_at: now,
-        ...(final ? { resolution_note: input.note?.trim() || null, resolved_by_user_id: input.actorUserId, resolved_at: now } : {}),
-      })
-      .where('id', '=', complaint.id)
-      .where('status', '=', from)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new Conflict('Die Reklamation wurde gleichzeitig geändert.');
-    let cancellation: StatusChange | null = null;
-    if (final && complaint.execution_id) {
-      await setInComplaint(tx, complaint.execution_id, false);
-      if (input.to === 'ACCEPTED') {
-        cancellation = await cancelExecution(tx, {
-          executionId: complaint.execution_id,
-          actorUserId: input.actorUserId,
-          note: `Reklamation angenommen${input.note?.trim() ? `: ${input.note.trim()}` : ''}`,
-        });
-      }
-    }
-    await recordEvent(tx, { complaint_id: complaint.id, actor_user_id: input.actorUserId, from_status: from, to_status: input.to, note: input.note ?? null });
+    const outcome: ComplaintMove['outcome'] = { cancellation: null };
+    await complaintMachine.moveTo(tx, {
+      subjectId: complaint.id,
+      from: complaint.status,
+      to: input.to,
+      actorUserId: input.actorUserId,
+      note: input.note,
+      complaint,
+      at: now,
+      outcome,
+    });
+    const { cancellation } = outcome;
     return { complaint: { ...complaint, status: input.to, updated_at: now }, cancellation };
   });
 }

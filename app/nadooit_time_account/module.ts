@@ -9,7 +9,7 @@ import './models.js';
 export function nadooitTimeAccountApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_time_account',
-    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr'],
+    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_workflow'],
     migrations: [...timeAccountMigrations, ledgerExecutionIndex, ...ledgerSequence, ...topUpRequestMigrations],
     commands: [checkLedgerCommand],
   };

@@ -12,13 +12,14 @@ import type { LedgerChange } from './ledger.js';
 import type { TopUpRequestStatus, TopUpRequestsTable } from './models.js';
 import { customerTimeAccount } from './services.js';
 import './models.js';
+import { topUpRequestMachine } from './top-up-request-workflow.js';
+import type { TopUpMove } from './top-up-request-workflow.js';
 
 /**
  * Top-up requests. A customer's time-account manager asks for prepaid time on one of that customer's
  * accounts; NADOOIT staff approve (one `top_up` ledger entry with the request's id as its reference, in the
- * same transaction as the decision) or reject with a reason. A request is decided once: the decision is a
- * conditional UPDATE … WHERE status = 'open', so a second approval — concurrent or later — finds no open
- * row and is refused before anything is credited.
+ * same transaction as the decision) or reject with a reason. A request is decided once
+ * (top-up-request-workflow.ts).
  *
  * Who may request: the ability that lets a manager create (and so fund) time accounts for the customer,
  * `time_account_manager.can_create_time_accounts`. Every time-account manager of the customer sees the
@@ -69,6 +70,7 @@ export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountI
       updated_at: now,
     };
     await tx.insertInto('ta_top_up_requests').values(request).execute();
+    await topUpRequestMachine.start(tx, { subjectId: request.id, actorUserId: input.actorUserId, note });
     return request;
   });
 }
@@ -77,18 +79,20 @@ export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountI
 async function decide(tx: Tx, input: Actor & { requestId: string }, to: Exclude<TopUpRequestStatus, 'open'>, note: string | null): Promise<TopUpRequest> {
   if (!(await staffAuthority(tx, input))) throw new PermissionDenied('Über Aufladeanfragen entscheidet NADOOIT.');
   if (!isUuid(input.requestId)) throw new NotFound('Aufladeanfrage nicht gefunden');
-  const now = new Date().toISOString();
-  const decided = await tx
-    .updateTable('ta_top_up_requests')
-    .set({ status: to, decided_by_user_id: input.actorUserId, decided_at: now, decision_note: note, updated_at: now })
-    .where('id', '=', input.requestId)
-    .where('status', '=', 'open')
-    .returningAll()
-    .executeTakeFirst();
-  if (decided) return { ...decided, seconds: Number(decided.seconds) };
-  const existing = await tx.selectFrom('ta_top_up_requests').select('status').where('id', '=', input.requestId).executeTakeFirst();
-  if (!existing) throw new NotFound('Aufladeanfrage nicht gefunden');
-  throw new Conflict('Über diese Aufladeanfrage wurde bereits entschieden.');
+  const current = await tx.selectFrom('ta_top_up_requests').select('status').where('id', '=', input.requestId).executeTakeFirst();
+  if (!current) throw new NotFound('Aufladeanfrage nicht gefunden');
+  const outcome: TopUpMove['outcome'] = { request: null };
+  await topUpRequestMachine.moveTo(tx, {
+    subjectId: input.requestId,
+    from: current.status,
+    to,
+    actorUserId: input.actorUserId,
+    note,
+    requestId: input.requestId,
+    at: new Date().toISOString(),
+    outcome,
+  });
+  return outcome.request!;
 }
 
 /**

@@ -52,8 +52,8 @@ export interface MachineSpec<S extends string, E extends string, C> {
   initial: S;
   transitions: Readonly<Record<E, TransitionSpec<S, C>>>;
   history: HistoryStore;
-  /** The text of the Conflict when an event does not leave from the current state. */
-  refusal?(from: S, event: E, to: S): string;
+  /** The text of the Conflict when no transition leads from the current state to the wanted one. */
+  refusal?(from: S, to: S): string;
   /** The instant of a transition (default: the system clock). */
   now?(): Date;
 }
@@ -114,15 +114,26 @@ export class StateMachine<S extends string, E extends string, C = Record<never, 
     input: { subjectId: string; from: S; event: E; actorUserId: string | null; note?: string | null } & C,
   ): Promise<TransitionRecord<S, E>> {
     const spec = this.spec.transitions[input.event];
-    if (!spec || !spec.from.includes(input.from)) {
-      const to = spec?.to ?? input.from;
-      throw new Conflict(this.spec.refusal?.(input.from, input.event, to) ?? `${input.event} ist im Status ${input.from} nicht möglich.`);
-    }
+    if (!spec || !spec.from.includes(input.from)) throw this.refused(input.from, spec?.to ?? input.from);
     const args = { ...input, tx, to: spec.to, note: input.note?.trim() || null } as TransitionInput<S, C>;
     const reason = await spec.guard?.(args);
     if (reason) throw new Conflict(reason);
     await spec.effect?.(args);
     return this.write(tx, { subjectId: input.subjectId, event: input.event, from: input.from, to: spec.to, actorUserId: input.actorUserId, note: input.note });
+  }
+
+  /** Moves a subject from `from` to `to` by the event between them; Conflict when there is none. */
+  async moveTo(
+    tx: Tx,
+    input: { subjectId: string; from: S; to: S; actorUserId: string | null; note?: string | null } & C,
+  ): Promise<TransitionRecord<S, E>> {
+    const event = this.eventBetween(input.from, input.to);
+    if (!event) throw this.refused(input.from, input.to);
+    return this.fire(tx, { ...input, event });
+  }
+
+  private refused(from: S, to: S): Conflict {
+    return new Conflict(this.spec.refusal?.(from, to) ?? `Der Status ${from} kann nicht auf ${to} gesetzt werden.`);
   }
 
   private async write(

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Flavor } from '../../core/db/dialects/columns.js';
+import type { Database } from '../../core/db/schema.js';
+import { LedgerDrawBatch } from '../../nadooit_time_account/ledger-batch.js';
+import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+import type { CustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+import { BookingRefused } from '../errors.js';
+import { quote, tiersOf } from '../pricing.js';
+import type { Tier } from '../pricing.js';
+import type { BookingResult, Execution, PreparedBooking } from './booking.js';
+import '../models.js';
+
+interface CounterState {
+  billable: number;
+  executions: number;
+  changed: boolean;
+}
+
+const INSERT_CHUNK = 400; // 24 columns per execution row
+
+/**
+ * The bookings of one group-commit batch, applied in arrival order inside ONE transaction (legacy-core §4.2
+ * for each): idempotency replay, program checks, draw from the prepaid account, the program's running
+ * total, price, execution row. Everything that more bookings of the batch share is read once and kept in
+ * memory — the program, its tier table, the account's balance and `seq` (LedgerDrawBatch), the program's
+ * counter — and `flush()` writes the batch with multi-row INSERTs and one UPDATE per account and counter.
+ * A refusal (unknown or inactive program, idempotency conflict) is found before the booking changes
+ * anything, so it is that booking's answer and the batch goes on. Lock order: time account → counter, as
+ * in cancellations.
+ */
+export class BookingBatch {
+  private readonly ledger: LedgerDrawBatch;
+  private readonly programs = new Map<string, CustomerProgram | undefined>();
+  private readonly tiers = new Map<string, Tier[]>();
+  private readonly counters = new Map<string, CounterState>();
+  private readonly byIdempotencyKey = new Map<string, Execution>();
+  private executions: Execution[] = [];
+
+  constructor(
+    private readonly tx: Transaction<Database>,
+    flavor: Flavor,
+  ) {
+    this.ledger = new LedgerDrawBatch(tx, flavor);
+  }
+
+  private async program(id: string): Promise<CustomerProgram | undefined> {
+    if (!this.programs.has(id)) this.programs.set(id, await getCustomerProgram(this.tx, id));
+    return this.programs.get(id);
+  }
+
+  private async tierTable(customerProgramId: string): Promise<Tier[]> {
+    let tiers = this.tiers.get(customerProgramId);
+    if (!tiers) this.tiers.set(customerProgramId, (tiers = await tiersOf(this.tx, customerProgramId)));
+    return tiers;
+  }
+
+  /** Locks the program's counter row (creating it at 0) and reads it once per batch. */
+  private async counter(customerProgramId: string, now: string): Promise<CounterState> {
+    let state = this.counters.get(customerProgramId);
+    if (!state) {
+      const row = await this.tx
+        .insertInto('ex_customer_program_counters')
+        .values({ customer_program_id: customerProgramId, billable_seconds: 0, executions: 0, updated_at: now })
+        .onConflict((oc) => oc.column('customer_program_id').doUpdateSet({ updated_at: now }))
+        .returning(['billable_seconds', 'executions'])
+        .executeTakeFirstOrThrow();
+      state = { billable: Number(row.billable_seconds), executions: Number(row.executions), changed: false };
+      this.counters.set(customerProgramId, state);
+    }
+    return state;
+  }
+
+  private async earlier(booking: PreparedBooking): Promise<Execution | undefined> {
+    const scope = `${booking.userId}|${booking.idempotencyKey}`;
+    const inBatch = this.byIdempotencyKey.get(scope);
+    if (inBatch) return inBatch;
+    return this.tx
+      .selectFrom('ex_executions')
+      .selectAll()
+      .where('user_id', '=', booking.userId!)
+      .where('idempotency_key', '=', booking.idempotencyKey!)
+      .executeTakeFirst();
+  }
+
+  async book(booking: PreparedBooking): Promise<BookingResult> {
+    if (booking.idempotencyKey) {
+      const existing = await this.earlier(booking);
+      if (existing) {
+        if (existing.idempotency_fingerprint !== booking.fingerprint) {
+          throw new BookingRefused('idempotency_conflict', 'This idempotency key was already used for a different booking');
+        }
+        return { execution: existing, replayed: true };
+      }
+    }
+    const program = await this.program(booking.customerProgramId);
+    if (!program) throw new BookingRefused('program_not_found', 'Program does not exist');
+    if (!program.is_active) throw new BookingRefused('program_inactive', 'Program is not active');
+    if (!program.customer_id) throw new BookingRefused('program_without_customer', 'Program has no customer');
+    const charged = booking.reportedSeconds === 0 ? program.program_time_saved_per_execution_in_seconds : booking.reportedSeconds;
+    const id = randomUUID();
+    const now = (booking.at ?? new Date()).toISOString();
+
+    let covered = 0;
+    let balanceAfter: number | null = null;
+    let timeAccountId: string | null = null;
+    if (program.time_account_id && (await this.ledger.isActive(program.time_account_id))) {
+      const draw = await this.ledger.draw({ timeAccountId: program.time_account_id, seconds: charged, executionId: id, at: booking.at });
+      covered = draw.drawnSeconds;
+      balanceAfter = draw.balanceAfter;
+      timeAccountId = program.time_account_id;
+    }
+    const billable = charged - covered;
+    const counter = await this.counter(program.id, now);
+    const before = counter.billable;
+    counter.billable += billable;
+    counter.executions += 1;
+    counter.changed = true;
+    const price = quote({
+      pricingMode: program.pricing_mode,
+      billableSeconds: billable,
+      pricePerSecond: program.price_per_second,
+      tiers: program.pricing_mode === 'tiered' ? await this.tierTable(program.id) : [],
+      cumulativeBillableSeconds: before,
+    });
+    const execution: Execution = {
+      id,
+      customer_program_id: program.id,
+      customer_id: program.customer_id,
+      program_id: program.program_id,
+      time_account_id: timeAccountId,
+      user_id: booking.userId,
+      api_key_id: booking.apiKeyId,
+      time_saved_seconds: charged,
+      covered_seconds: covered,
+      billable_seconds: billable,
+      pricing_mode: price.pricingMode,
+      price_per_second: price.pricePerSecond,
+      tier_price_per_hour: price.tierPricePerHour,
+      price: price.price,
+      currency: program.currency,
+      // Nothing to pay (fully prepaid or free) is settled at once, so it never shows up as open.
+      payment_status: price.price > 0 ? 'NOT_PAID' : 'PAID',
+      balance_after_seconds: balanceAfter,
+      in_complaint: false,
+      idempotency_key: booking.idempotencyKey,
+      idempotency_fingerprint: booking.idempotencyKey ? booking.fingerprint : null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.executions.push(execution);
+    if (booking.idempotencyKey) this.byIdempotencyKey.set(`${booking.userId}|${booking.idempotencyKey}`, execution);
+    return { execution, replayed: false };
+  }
+
+  /** Writes what the batch booked: ledger entries and balances, counters, execution rows. */
+  async flush(): Promise<void> {
+    await this.ledger.flush();
+    const now = new Date().toISOString();
+    for (const [customerProgramId, state] of this.counters) {
+      if (!state.changed) continue;
+      await this.tx
+        .updateTable('ex_customer_program_counters')
+        .set({ billable_seconds: state.billable, executions: state.executions, updated_at: now })
+        .where('customer_program_id', '=', customerProgramId)
+        .execute();
+      state.changed = false;
+    }
+    for (let start = 0; start < this.executions.length; start += INSERT_CHUNK) {
+      await this.tx.insertInto('ex_executions').values(this.executions.slice(start, start + INSERT_CHUNK)).execute();
+    }
+    this.executions = [];
+  }
+}

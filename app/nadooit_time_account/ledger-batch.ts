@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Transaction } from 'kysely';
+import type { Flavor } from '../core/db/dialects/columns.js';
+import type { Database } from '../core/db/schema.js';
+import { isUuid } from '../core/ids.js';
+import type { LedgerEntriesTable } from './models.js';
+import type { DrawResult } from './ledger.js';
+import './models.js';
+
+interface AccountState {
+  active: boolean;
+  balance: number;
+  /** The balance as read, to know whether flush() has to write it. */
+  stored: number;
+  seq: number;
+}
+
+/** Rows per multi-row INSERT: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Booking draws of one group-commit batch (many bookings, ONE transaction). The first draw on an account
+ * locks its row (PostgreSQL/CockroachDB: FOR UPDATE; SQLite: the transaction already holds the write lock)
+ * and reads balance and last `seq` once; every further draw works on the running balance in memory. Each
+ * booking still gets its own entry with its own `balance_after` and the next `seq`, so the ledger reads as
+ * if the bookings had been made one by one in arrival order. `flush()` writes the entries (multi-row
+ * INSERTs) and each account's balance (one UPDATE) — call it before the transaction commits; balance =
+ * Σ entries holds at every commit.
+ */
+export class LedgerDrawBatch {
+  private readonly accounts = new Map<string, AccountState | null>();
+  private entries: Array<Insertable<LedgerEntriesTable>> = [];
+
+  constructor(
+    private readonly tx: Transaction<Database>,
+    private readonly flavor: Flavor,
+  ) {}
+
+  private async account(timeAccountId: string): Promise<AccountState | null> {
+    if (this.accounts.has(timeAccountId)) return this.accounts.get(timeAccountId)!;
+    let state: AccountState | null = null;
+    if (isUuid(timeAccountId)) {
+      let query = this.tx.selectFrom('ta_time_accounts').select(['balance_seconds', 'is_active']).where('id', '=', timeAccountId);
+      if (this.flavor !== 'sqlite') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      if (row) {
+        const last = await this.tx
+          .selectFrom('ta_ledger_entries')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('time_account_id', '=', timeAccountId)
+          .executeTakeFirst();
+        const balance = Number(row.balance_seconds);
+        state = { active: Boolean(row.is_active), balance, stored: balance, seq: Number(last?.seq ?? 0) };
+      }
+    }
+    this.accounts.set(timeAccountId, state);
+    return state;
+  }
+
+  /** True for an existing account that takes bookings (as timeAccountIsActive, read under the batch's lock). */
+  async isActive(timeAccountId: string): Promise<boolean> {
+    return (await this.account(timeAccountId))?.active ?? false;
+  }
+
+  /** drawForBooking within the batch: takes min(balance, seconds) and records the `booking` entry. */
+  async draw(input: { timeAccountId: string; seconds: number; executionId: string; at?: Date }): Promise<DrawResult> {
+    if (!Number.isSafeInteger(input.seconds) || input.seconds < 0) throw new RangeError('draw: seconds must be a whole number ≥ 0');
+    const state = await this.account(input.timeAccountId);
+    if (!state) throw new RangeError(`draw: no time account ${input.timeAccountId}`);
+    const drawn = Math.min(state.balance, input.seconds);
+    if (drawn === 0) return { drawnSeconds: 0, balanceAfter: state.balance, entryId: null };
+    state.balance -= drawn;
+    state.seq += 1;
+    const id = randomUUID();
+    this.entries.push({
+      id,
+      seq: state.seq,
+      time_account_id: input.timeAccountId,
+      kind: 'booking',
+      seconds: -drawn,
+      balance_after: state.balance,
+      note: null,
+      reference: null,
+      execution_id: input.executionId,
+      author_user_id: null,
+      created_at: (input.at ?? new Date()).toISOString(),
+    });
+    return { drawnSeconds: drawn, balanceAfter: state.balance, entryId: id };
+  }
+
+  /** Writes the batch's entries and balances. */
+  async flush(): Promise<void> {
+    for (let start = 0; start < this.entries.length; start += INSERT_CHUNK) {
+      await this.tx.insertInto('ta_ledger_entries').values(this.entries.slice(start, start + INSERT_CHUNK)).execute();
+    }
+    this.entries = [];
+    const now = new Date().toISOString();
+    for (const [id, state] of this.accounts) {
+      if (!state || state.balance === state.stored) continue;
+      await this.tx.updateTable('ta_time_accounts').set({ balance_seconds: state.balance, updated_at: now }).where('id', '=', id).execute();
+      state.stored = state.balance;
+    }
+  }
+}

@@ -59,7 +59,8 @@ export function openSqlite(file: string): { dialect: SqliteDialect; raw: Databas
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before it returns, so an answered booking survives a power cut (docs/database.md).
+  raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   return { dialect: new SqliteDialect({ database: adapt(raw) }), raw };

@@ -56,7 +56,14 @@ export function missingService(service: TestService): string | undefined {
  * so that nothing disappears silently and the summary counts it under "skipped".
  */
 export function describeWith(service: TestService, title: string, body: () => void): void {
-  const missing = missingService(service);
+  describeUnless(missingService(service), title, body);
+}
+
+/**
+ * `describe(title, body)` unless `missing` gives a reason it cannot run here (a service, a fixture beside
+ * the project): then one skipped test with the reason, or on CI one failing test.
+ */
+export function describeUnless(missing: string | undefined, title: string, body: () => void): void {
   if (!missing) {
     describe(title, body);
     return;

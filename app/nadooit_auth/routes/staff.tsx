@@ -8,10 +8,10 @@ import type { FieldErrors } from '../../core/ui/components.js';
 import { fieldErrors, formString } from '../../core/ui/forms.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { enabledCredentials } from '../services/credentials.js';
-import { verifyPassword } from '../services/passwords.js';
+import { hashPassword, needsRehash, verifyPassword } from '../services/passwords.js';
 import { POLICIES, clearFailures } from '../services/throttle.js';
 import { checkTotp, hasTotp, newTotpSecret, qrDataUrl, regenerateRecoveryCodes, saveTotpDevice, totpUri, useRecoveryCode, verifyUserTotp } from '../services/totp.js';
-import { findUserById, findUserByUsername } from '../services/users.js';
+import { findUserById, findUserByUsername, replacePasswordHash } from '../services/users.js';
 import type { User } from '../services/users.js';
 import { allowListOf, authenticationOptions } from '../services/webauthn.js';
 import { RecoveryCodesPage, SecondFactorPage, StaffLoginPage, TotpEnrolPage } from '../views/staff.js';
@@ -91,6 +91,7 @@ export function staffRoutes(app: FastifyInstance, context: AppContext): void {
       return renderLogin(request, reply, 401, { next, username, errors: { _form: [request.t('auth.staff.failed')] } });
     }
     await clearFailures(db, POLICIES.password, username);
+    if (needsRehash(candidate.password_hash)) await replacePasswordHash(db, candidate.id, await hashPassword(password));
     const session = await rotateSession(db, settings, request, reply, null);
     setPendingStaff(session, candidate.id, next ?? DEFAULT_AFTER_STAFF_LOGIN);
     return reply.redirect((await hasSecondFactor(context, candidate.id)) ? '/auth/staff-login/verify' : '/auth/staff-login/enrol');

@@ -116,6 +116,11 @@ export async function renameUser(tx: Tx, userId: string, displayName: string): P
     .execute();
 }
 
+/** Stores a new password hash (e.g. argon2id replacing an imported Django hash after a login). */
+export async function replacePasswordHash(tx: Tx, userId: string, passwordHash: string): Promise<void> {
+  await tx.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date().toISOString() }).where('id', '=', userId).execute();
+}
+
 export async function recordLogin(tx: Tx, userId: string): Promise<void> {
   await tx.updateTable('users').set({ last_login: new Date().toISOString() }).where('id', '=', userId).execute();
 }

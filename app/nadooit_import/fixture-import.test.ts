@@ -1,0 +1,194 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEachBackend, describeUnless } from '../../test/support/harness.js';
+import { LEGACY_FIXTURE_DB, legacyManifest, missingLegacyFixture } from '../../test/support/legacy-fixture.js';
+import type { LegacyManifest } from '../../test/support/legacy-fixture.js';
+import type { DB } from '../core/db/connection.js';
+import { openLegacySource } from '../core/legacy/source.js';
+import { verifyPassword } from '../nadooit_auth/services/passwords.js';
+import { verifyLedger } from '../nadooit_time_account/ledger.js';
+import { formatDecimal, parseDecimal } from '../nadooit_api_executions_system/services/index.js';
+import { ensureContract, getOrCreateEmployee } from '../nadooit_hr/services/index.js';
+import { importDjango } from './run.js';
+import type { ImportOptions } from './run.js';
+
+/** Each target table and the original's table it is imported from (one row each). */
+const COUNTED: Record<string, string> = {
+  users: 'nadooit_auth_user',
+  crm_addresses: 'nadooit_crm_address',
+  crm_billing_addresses: 'nadooit_crm_billingadress',
+  crm_shipping_addresses: 'nadooit_crm_shippingadress',
+  crm_customers: 'nadooit_crm_customer',
+  hr_employees: 'nadooit_hr_employee',
+  hr_employee_contracts: 'nadooit_hr_employeecontract',
+  hr_employee_manager_contracts: 'nadooit_hr_employeemanagercontract',
+  hr_customer_program_manager_contracts: 'nadooit_hr_customerprogrammanagercontract',
+  hr_customer_program_execution_manager_contracts: 'nadooit_hr_customerprogramexecutionmanagercontract',
+  hr_time_account_manager_contracts: 'nadooit_hr_timeaccountmanagercontract',
+  hr_customer_manager_contracts: 'nadooit_hr_customermanagercontract',
+  key_managers: 'nadooit_key_keymanager',
+  program_programs: 'nadooit_program_program',
+  ta_time_accounts: 'nadooit_time_account_timeaccount',
+  ta_customer_time_accounts: 'nadooit_time_account_customertimeaccount',
+  ta_employee_time_accounts: 'nadooit_time_account_employeetimeaccount',
+  ta_work_time_account_entries: 'nadooit_time_account_worktimeaccountentry',
+  pos_customer_programs: 'nadooit_program_ownership_system_customerprogram',
+  pos_program_shares: 'nadooit_program_ownership_system_programshare',
+  api_keys: 'nadooit_api_key_nadooitapikey',
+  api_key_managers: 'nadooit_api_key_nadooitapikeymanager',
+  api_key_manager_customers: 'nadooit_api_key_nadooitapikeymanager_list_of_customers_the_manager_is_responsible_for',
+  api_key_manager_appointees: 'nadooit_api_key_nadooitapikeymanager_list_of_employees_the_manager_has_given_the_role_to',
+  ex_executions: 'nadooit_api_executions_system_customerprogramexecution',
+  cm_complaints: 'nadoo_complaint_management_complaint',
+  qa_questions: 'nadooit_questions_and_answers_question_answer',
+};
+
+const dashed = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** Django's UTC text to this system's ISO form (milliseconds). */
+const iso = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+
+async function importFixture(db: DB, options: ImportOptions = {}) {
+  const source = await openLegacySource(LEGACY_FIXTURE_DB);
+  try {
+    return await importDjango(db, source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function countRows(db: DB, table: string): Promise<number> {
+  const any = db as unknown as DB & { selectFrom(t: string): any };
+  const row = await any.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Where this system answers differently from the original on purpose. */
+function expectedAnswer(key: LegacyManifest['api_keys'][number]): { status: number; body: Record<string, string> } {
+  if (!key.customer_program_is_active && key.api_response_at_reference_now.status === 200) {
+    // Fix D3: the original booked on a deactivated program.
+    return { status: 400, body: { error: 'Das Programm ist deaktiviert; es nimmt keine Buchungen an.' } };
+  }
+  return key.api_response_at_reference_now;
+}
+
+describeUnless(missingLegacyFixture(), 'manage import_django with the original installation (fixture)', () => {
+  const manifest = missingLegacyFixture() ? (undefined as unknown as LegacyManifest) : legacyManifest();
+
+  describeEachBackend('import of the legacy fixture', (h) => {
+    const db = () => h().system.context.db.kysely;
+
+    it('a dry run reports every row it would import and writes nothing', async () => {
+      const before = await Promise.all(Object.keys(COUNTED).map((t) => countRows(db(), t)));
+      const report = await importFixture(db(), { dryRun: true });
+      assert.deepEqual(await Promise.all(Object.keys(COUNTED).map((t) => countRows(db(), t))), before);
+      assert.equal(report.outcome('ex_executions').read, manifest.row_counts.nadooit_api_executions_system_customerprogramexecution);
+      assert.ok(report.changes > 0);
+    });
+
+    it('imports every row the manifest counts', async () => {
+      const report = await importFixture(db());
+      assert.deepEqual(report.problems, []);
+      for (const [target, legacy] of Object.entries(COUNTED)) {
+        assert.equal(await countRows(db(), target), manifest.row_counts[legacy], `${target} ← ${legacy}`);
+      }
+    });
+
+    it('keeps people with their codes, flags and the one verifiable password', async () => {
+      await importFixture(db());
+      for (const user of manifest.users) {
+        const row = await db().selectFrom('users').selectAll().where('id', '=', dashed(user.id)).executeTakeFirstOrThrow();
+        assert.deepEqual(
+          [row.user_code, row.display_name, row.is_active, row.is_staff, row.is_superuser, row.created_at, row.last_login],
+          [user.user_code, user.display_name, user.is_active, user.is_staff, user.is_superuser, iso(user.date_joined), user.last_login && iso(user.last_login)],
+          user.username,
+        );
+        if (user.username === manifest.superuser.username) assert.equal(await verifyPassword(row.password_hash, manifest.superuser.password), true);
+        else assert.equal(row.password_hash, null, `${user.username} has no password the system can verify`);
+      }
+    });
+
+    it('keeps balances as opening ledger entries, prices exactly and every booking with its status and price', async () => {
+      await importFixture(db());
+      for (const account of manifest.time_accounts) {
+        const row = await db().selectFrom('ta_time_accounts').selectAll().where('id', '=', dashed(account.id)).executeTakeFirstOrThrow();
+        assert.deepEqual([Number(row.balance_seconds), row.name, row.is_active], [account.time_balance_in_seconds, account.name, account.is_active]);
+        for (const cta of account.customer_time_accounts) {
+          const link = await db().selectFrom('ta_customer_time_accounts').selectAll().where('id', '=', dashed(cta.id)).executeTakeFirstOrThrow();
+          assert.deepEqual([link.name, link.time_account_id], [cta.name, dashed(account.id)]);
+        }
+      }
+      assert.deepEqual(await verifyLedger(db()), []);
+      for (const cp of manifest.customer_programs) {
+        const row = await db().selectFrom('pos_customer_programs').selectAll().where('id', '=', dashed(cp.id)).executeTakeFirstOrThrow();
+        assert.deepEqual(
+          [row.pricing_mode, Number(row.price_per_second), row.program_time_saved_per_execution_in_seconds, row.is_active, row.over_charge, row.time_account_id],
+          [cp.fixed_price_per_second ? 'fixed' : 'tiered', parseDecimal(cp.price_per_second), cp.program_time_saved_per_execution_in_seconds, cp.is_active, cp.over_charge, cp.time_account_id && dashed(cp.time_account_id)],
+        );
+        const totals = await db()
+          .selectFrom('ex_executions')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('time_saved_seconds').as('seconds')])
+          .where('customer_program_id', '=', dashed(cp.id))
+          .executeTakeFirstOrThrow();
+        assert.deepEqual([Number(totals.n), Number(totals.seconds ?? 0)], [cp.executions, cp.executions_total_seconds]);
+      }
+      for (const [status, expected] of Object.entries(manifest.executions.by_payment_status)) {
+        const rows = await db().selectFrom('ex_executions').select('price').where('payment_status', '=', status as never).execute();
+        const prices = rows.map((r) => Number(r.price));
+        assert.deepEqual(
+          [rows.length, prices.filter((p) => p > 0).length, formatDecimal(prices.reduce((a, b) => a + b, 0))],
+          [expected.count, expected.with_price, expected.price_sum],
+          status,
+        );
+      }
+      for (const sample of manifest.executions.samples) {
+        const row = await db().selectFrom('ex_executions').selectAll().where('id', '=', dashed(sample.id)).executeTakeFirstOrThrow();
+        assert.deepEqual(
+          [row.customer_program_id, row.time_saved_seconds, formatDecimal(Number(row.price)), formatDecimal(Number(row.price_per_second)), row.payment_status, row.created_at, row.updated_at],
+          [dashed(sample.customer_program_id), sample.program_time_saved_in_seconds, sample.price_for_execution, sample.price_per_second_at_the_time_of_execution, sample.payment_status, iso(sample.created_at), iso(sample.updated_at)],
+        );
+      }
+    });
+
+    it('a second import of the same source changes nothing', async () => {
+      await importFixture(db());
+      const ledgerEntries = await countRows(db(), 'ta_ledger_entries');
+      const again = await importFixture(db());
+      assert.equal(again.changes, 0, JSON.stringify([...again.outcomes.values()].filter((o) => o.created || o.updated || o.removed)));
+      assert.equal(await countRows(db(), 'ta_ledger_entries'), ledgerEntries);
+    });
+
+    it('every bot key books as before: the original\'s recorded answers, unchanged key and user code', async () => {
+      await importFixture(db());
+      const app = await h().app();
+      for (const key of manifest.api_keys) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/executions',
+          payload: new URLSearchParams({ NADOOIT__API_KEY: key.plain_key, NADOOIT__USER_CODE: key.owner_user_code, program_id: key.customer_program_id_dashed }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        const want = expectedAnswer(key);
+        assert.equal(res.statusCode, want.status, `${key.note}: ${res.body}`);
+        const body = res.json() as Record<string, unknown>;
+        for (const [field, value] of Object.entries(want.body)) assert.equal(body[field], value, key.note);
+      }
+      assert.deepEqual(await verifyLedger(db()), []);
+    });
+
+    it('the program without a time account books instead of failing (the original answered 400, fix D3)', async () => {
+      await importFixture(db());
+      const program = await db().selectFrom('pos_customer_programs').select(['id', 'customer_id']).where('time_account_id', 'is', null).executeTakeFirstOrThrow();
+      const admin = manifest.api_keys[0]!;
+      const user = await db().selectFrom('users').select('id').where('user_code', '=', admin.owner_user_code).executeTakeFirstOrThrow();
+      await ensureContract(db(), (await getOrCreateEmployee(db(), user.id)).id, program.customer_id!);
+      const res = await (await h().app()).inject({
+        method: 'POST',
+        url: '/api/executions',
+        payload: new URLSearchParams({ NADOOIT__API_KEY: admin.plain_key, NADOOIT__USER_CODE: admin.owner_user_code, program_id: program.id }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual([res.json().covered_seconds, res.json().price], [0, '2.400000']);
+    });
+  });
+});

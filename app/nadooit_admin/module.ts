@@ -27,6 +27,8 @@ export function nadooitAdminApp(_context: () => AppContext): AppModule {
       'nadooit_api_key',
       'nadooit_api_executions_system',
       'nadoo_complaint_management',
+      'nadooit_network',
+      'nadoo_erp',
       'nadooit_website',
       'nadooit_questions_and_answers',
       'bot_management',

@@ -16,6 +16,8 @@ import { programOwnershipResources } from '../nadooit_program_ownership_system/a
 import { timeAccountResources } from '../nadooit_time_account/admin.js';
 import { websiteResources } from '../nadooit_website/admin.js';
 import { questionResources } from '../nadooit_questions_and_answers/admin.js';
+import { networkResources } from '../nadooit_network/admin.js';
+import { erpResources } from '../nadoo_erp/admin.js';
 import { auditLogResource, permissionsResource } from './admin.js';
 
 /**
@@ -37,6 +39,8 @@ export function declaredResources(): AdminResource[] {
     ...apiKeyResources,
     ...executionResources,
     ...complaintResources,
+    ...networkResources,
+    ...erpResources,
     ...websiteResources,
     ...questionResources,
     ...botResources,

@@ -1,7 +1,7 @@
-import { it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeEachBackend, describeUnless } from '../../test/support/harness.js';
-import { LEGACY_FIXTURE_DB, legacyManifest, missingLegacyFixture } from '../../test/support/legacy-fixture.js';
+import { describeEachBackend, describeUnless, describeWith, serviceUrl } from '../../test/support/harness.js';
+import { LEGACY_FIXTURE_DB, legacyFixtureOnPostgres, legacyManifest, missingLegacyFixture } from '../../test/support/legacy-fixture.js';
 import type { LegacyManifest } from '../../test/support/legacy-fixture.js';
 import type { DB } from '../core/db/connection.js';
 import { openLegacySource } from '../core/legacy/source.js';
@@ -47,8 +47,8 @@ const dashed = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.sl
 /** Django's UTC text to this system's ISO form (milliseconds). */
 const iso = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString();
 
-async function importFixture(db: DB, options: ImportOptions = {}) {
-  const source = await openLegacySource(LEGACY_FIXTURE_DB);
+async function importFixture(db: DB, options: ImportOptions = {}, from = LEGACY_FIXTURE_DB) {
+  const source = await openLegacySource(from);
   try {
     return await importDjango(db, source, options);
   } finally {
@@ -189,6 +189,28 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual([res.json().covered_seconds, res.json().price], [0, '2.400000']);
+    });
+  });
+
+  describeWith('postgres', 'the original on PostgreSQL', () => {
+    let source: { url: string; drop(): Promise<void> } | null = null;
+    before(async () => {
+      source = await legacyFixtureOnPostgres(serviceUrl('postgres')!);
+    });
+    after(async () => source?.drop());
+
+    describeEachBackend('import from a postgres:// URL', (h) => {
+      const db = () => h().system.context.db.kysely;
+
+      it('imports the same rows as from the SQLite file: a later import from the file changes nothing', async () => {
+        const report = await importFixture(db(), {}, source!.url);
+        assert.deepEqual(report.problems, []);
+        for (const [target, legacy] of Object.entries(COUNTED)) {
+          assert.equal(await countRows(db(), target), manifest.row_counts[legacy], `${target} ← ${legacy}`);
+        }
+        const fromFile = await importFixture(db());
+        assert.equal(fromFile.changes, 0, JSON.stringify([...fromFile.outcomes.values()].filter((o) => o.created || o.updated || o.removed)));
+      });
     });
   });
 });

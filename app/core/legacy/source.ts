@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
 export type LegacyRow = Record<string, unknown>;
@@ -23,6 +24,15 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 function quoted(name: string): string {
   if (!IDENTIFIER.test(name)) throw new LegacySourceError(`not a table or column name: ${name}`);
   return `"${name}"`;
+}
+
+/** PostgreSQL's identifier limit; Django shortens longer names (many-to-many tables) to fit. */
+const POSTGRES_NAME_LENGTH = 63;
+
+/** The name Django gives a table on a backend whose names are at most `maxLength` long (its truncate_name). */
+export function djangoTableName(name: string, maxLength = POSTGRES_NAME_LENGTH): string {
+  if (name.length <= maxLength) return name;
+  return `${name.slice(0, maxLength - 4)}${createHash('md5').update(name).digest('hex').slice(0, 4)}`;
 }
 
 /** A Django SQLite file path, or a postgres:// / postgresql:// / cockroachdb:// URL. */
@@ -84,8 +94,10 @@ async function openPostgresSource(url: string): Promise<LegacySource> {
   const result = await client.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
   );
-  const tables = new Set(result.rows.map((r) => r.table_name));
-  if (!tables.has('django_migrations')) {
+  const present = new Set(result.rows.map((r) => r.table_name));
+  const tables = { has: (table: string) => present.has(djangoTableName(table)) };
+  const actual = (table: string) => quoted(djangoTableName(table));
+  if (!present.has('django_migrations')) {
     await client.end();
     throw new LegacySourceError(`${redacted(url)} is not a Django database (no django_migrations table)`);
   }
@@ -94,7 +106,7 @@ async function openPostgresSource(url: string): Promise<LegacySource> {
     hasTable: (table) => tables.has(table),
     async count(table) {
       if (!tables.has(table)) return 0;
-      return Number((await client.query(`SELECT count(*) AS n FROM ${quoted(table)}`)).rows[0].n);
+      return Number((await client.query(`SELECT count(*) AS n FROM ${actual(table)}`)).rows[0].n);
     },
     async *rows(table, { key = 'id', pageSize = 1000 } = {}) {
       if (!tables.has(table)) return;
@@ -102,8 +114,8 @@ async function openPostgresSource(url: string): Promise<LegacySource> {
       for (;;) {
         const page =
           last === undefined
-            ? await client.query(`SELECT * FROM ${quoted(table)} ORDER BY ${quoted(key)} LIMIT $1`, [pageSize])
-            : await client.query(`SELECT * FROM ${quoted(table)} WHERE ${quoted(key)} > $1 ORDER BY ${quoted(key)} LIMIT $2`, [last, pageSize]);
+            ? await client.query(`SELECT * FROM ${actual(table)} ORDER BY ${quoted(key)} LIMIT $1`, [pageSize])
+            : await client.query(`SELECT * FROM ${actual(table)} WHERE ${quoted(key)} > $1 ORDER BY ${quoted(key)} LIMIT $2`, [last, pageSize]);
         yield* page.rows as LegacyRow[];
         if (page.rows.length < pageSize) return;
         last = page.rows[page.rows.length - 1][key];

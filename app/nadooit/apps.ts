@@ -13,12 +13,14 @@ import { nadooitApiKeyApp } from '../nadooit_api_key/module.js';
 import { nadooitApiExecutionsSystemApp } from '../nadooit_api_executions_system/module.js';
 import { nadooComplaintManagementApp } from '../nadoo_complaint_management/module.js';
 import { nadooitNetworkApp } from '../nadooit_network/module.js';
+import { nadooErpApp } from '../nadoo_erp/module.js';
 import { nadooitApiApp } from '../nadooit_api/module.js';
 import { nadooitOsApp } from '../nadooit_os/module.js';
 import { nadooitWebsiteApp } from '../nadooit_website/module.js';
 import { nadooitQuestionsAndAnswersApp } from '../nadooit_questions_and_answers/module.js';
 import { botManagementApp } from '../bot_management/module.js';
 import { nadooitAdminApp } from '../nadooit_admin/module.js';
+import { nadooitImportApp } from '../nadooit_import/module.js';
 
 /**
  * Every installed app, in dependency order (like Django's INSTALLED_APPS). Migrations, routes, tasks,
@@ -40,12 +42,14 @@ export function installedApps(context: () => AppContext): AppModule[] {
     nadooitApiExecutionsSystemApp(context),
     nadooComplaintManagementApp(context),
     nadooitNetworkApp(context),
+    nadooErpApp(context),
     nadooitApiApp(context),
     nadooitOsApp(context),
     nadooitWebsiteApp(context),
     nadooitQuestionsAndAnswersApp(context),
     botManagementApp(context),
     nadooitAdminApp(context),
+    nadooitImportApp(),
   ];
 }
 

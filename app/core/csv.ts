@@ -47,3 +47,14 @@ export function parseCsv(input: string): { rows: Array<{ line: number; cells: st
 export function unprotectCell(value: string): string {
   return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
+
+/**
+ * One CSV cell for an export: quoted when needed (RFC 4180); text a spreadsheet would run as a formula gets
+ * a leading apostrophe (undone by unprotectCell).
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -15,6 +15,8 @@ export function nadooitApiApp(_context: () => AppContext): AppModule {
       'nadooit_api_key',
       'nadooit_api_executions_system',
       'nadoo_complaint_management',
+      'nadooit_network',
+      'nadoo_erp',
     ],
     messages: apiMessages,
     routes: (app, context) => restApi(app, context),

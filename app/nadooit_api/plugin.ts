@@ -12,7 +12,9 @@ import { apiErrorHandler, apiNotFound } from './errors.js';
 import { legacyPaths } from './openapi-legacy.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { customerRoutes } from './routes/customers.js';
+import { erpRoutes } from './routes/erp.js';
 import { executionRoutes } from './routes/executions.js';
+import { networkRoutes } from './routes/network.js';
 import { programRoutes } from './routes/programs.js';
 import { timeAccountRoutes } from './routes/time-accounts.js';
 import type { Api } from './types.js';
@@ -90,6 +92,8 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
       timeAccountRoutes(api, context);
       executionRoutes(api, context);
       complaintRoutes(api, context);
+      networkRoutes(api, context);
+      erpRoutes(api, context);
     },
     { prefix: API_PREFIX },
   );

@@ -4,6 +4,8 @@ import type { Tx } from '../core/db/transaction.js';
 import { commentsResource, complaintsResource, eventsResource } from '../nadoo_complaint_management/admin.js';
 import { executionsResource, statusChangesResource } from '../nadooit_api_executions_system/admin.js';
 import { customersResource } from '../nadooit_crm/admin.js';
+import { itemsResource } from '../nadoo_erp/admin.js';
+import { ERP_ROLE } from '../nadoo_erp/services/access.js';
 import { customersWithRole } from '../nadooit_hr/permissions.js';
 import type { ManagerRole } from '../nadooit_hr/roles.js';
 import { programsResource } from '../nadooit_program/admin.js';
@@ -44,6 +46,8 @@ export const AREAS = {
   complaints: { models: [complaintsResource], roles: EXECUTION_ROLES },
   /** Nested in a complaint (the admin's two inlines, as one list): its status events and comments. */
   complaintHistory: { models: [eventsResource, commentsResource], roles: EXECUTION_ROLES },
+  /** A customer's articles, stock and alerts (nadoo_erp/services/access.ts: the customer managers). */
+  erp: { models: [itemsResource], roles: [ERP_ROLE] },
 } as const satisfies Record<string, Area>;
 
 /** A staff operation of the API that is an admin action: it needs exactly what the admin's button needs. */

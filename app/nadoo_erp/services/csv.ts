@@ -26,7 +26,11 @@ export interface RowError {
 
 export class CsvImportRefused extends InvalidInput {
   constructor(readonly errors: RowError[]) {
-    super(`Import abgelehnt: ${errors.length} Fehler, nichts wurde gespeichert.`, errors);
+    // As field errors for the API: "csv.<line>.<column>".
+    super(
+      `Import abgelehnt: ${errors.length} Fehler, nichts wurde gespeichert.`,
+      errors.map((e) => ({ field: `csv.${e.row}${e.field ? `.${e.field}` : ''}`, message: e.message })),
+    );
   }
 }
 

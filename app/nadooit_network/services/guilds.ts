@@ -206,7 +206,9 @@ export async function guildView(db: Tx, guildId: string): Promise<GuildView | un
 }
 
 /** The guild if the caller belongs to it, with the caller's role; 404 otherwise. */
-export async function guildOfMember(db: Tx, input: { actorUserId: string; guildId: string }): Promise<GuildView & { myRole: GuildRole; myMemberId: string }> {
+export type GuildOfMember = GuildView & { myRole: GuildRole; myMemberId: string };
+
+export async function guildOfMember(db: Tx, input: { actorUserId: string; guildId: string }): Promise<GuildOfMember> {
   const me = await requireMember(db, input.actorUserId);
   const myRole = await callerRole(db, input.guildId, me);
   return { ...(await guildView(db, input.guildId))!, myRole, myMemberId: me.id };

@@ -9,6 +9,9 @@ import { ensureWelcomeOrder } from './content.js';
 import { candidateOrderIds, currentShares } from './experiment.js';
 import { pick } from '../experiment/thompson.js';
 import '../models.js';
+import { attachEmbeds } from './embeds.js';
+import type { EmbedFile } from './files.js';
+import type { EmbedVideo } from './videos.js';
 
 /** HMAC of the client address under SECRET_KEY: lets abuse be traced per address without storing it. */
 export function hashIp(secret: string, ip: string): string {
@@ -90,6 +93,9 @@ export interface PageSection {
   signals: string[];
   videoId: string | null;
   fileId: string | null;
+  /** What {{ video }} / {{ file }} show (absent: no such video with a published rendition, or no file). */
+  video?: EmbedVideo;
+  file?: EmbedFile;
 }
 
 export interface PagePlugin {
@@ -130,6 +136,7 @@ export async function loadSections(db: Tx, sectionIds: string[]): Promise<Map<st
     const types = [...new Set(signals.filter((s) => s.section_id === row.id).map((s) => s.signal_type))].sort();
     map.set(row.id, { id: row.id, name: row.name, template: templates.get(row.id)!, signals: types, videoId: row.video_id, fileId: row.file_id });
   }
+  await attachEmbeds(db, [...map.values()]);
   return map;
 }
 

@@ -5,6 +5,7 @@ import type { ContentPage } from '../services/content-pages.js';
 import type { PageContent, PagePlugin, PageSection } from '../services/pages.js';
 import { websiteAsset } from '../static-mount.js';
 import { renderTemplate } from '../template.js';
+import { FileCard, VideoPlayer, VideoScripts } from './video.js';
 
 export interface VisitorPage {
   sessionId: string;
@@ -52,6 +53,7 @@ export function WebsiteLayout({ ctx, title, visitor, children }: { ctx: PageCont
         </a>
       </nav>
       <script src={websiteAsset('website.js')} defer></script>
+      <VideoScripts />
     </Layout>
   );
 }
@@ -82,7 +84,11 @@ export interface SectionOptions {
  * data-signals and wired by website.js; a vote section gets its two buttons.
  */
 export function SectionBlock({ ctx, section, options }: { ctx: PageContext; section: PageSection; options: SectionOptions }): JSX.Element {
-  const safeHtml = renderTemplate(section.template, { sessionId: options.sessionId });
+  const safeHtml = renderTemplate(section.template, {
+    sessionId: options.sessionId,
+    video: section.video ? String(<VideoPlayer video={section.video} />) : '',
+    file: section.file ? String(<FileCard file={section.file} />) : '',
+  });
   const more = `web-more-${options.slot}`;
   const trigger = options.last
     ? {

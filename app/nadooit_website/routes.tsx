@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../core/app-module.js';
-import { HttpError } from '../core/http/errors.js';
+import { HttpError, forbidden } from '../core/http/errors.js';
+import { staffAccess } from '../core/admin/access.js';
 import { rateLimit } from '../core/http/rate-limit.js';
 import { pageContext } from '../core/ui/page-context.js';
 import { staffRequired } from '../nadooit_auth/guards.js';
@@ -13,6 +14,10 @@ import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, request
 import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
 import type { ContentPageSlug } from './services/content-pages.js';
 import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
+import { STATISTICS_PERIODS, StatisticsPage } from './views/statistics.js';
+import { sessionsResource } from './admin.js';
+import { experimentResults } from './services/experiment.js';
+import { latestExperiment, websiteStatistics } from './services/statistics.js';
 
 const signalParams = z.object({ session: uuid, section: uuid, type: z.enum(SIGNAL_TYPES) });
 const sessionParams = z.object({ session: uuid });
@@ -46,6 +51,18 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
     const content = await loadOrderContent(db(), order);
     const ctx = await pageContext(request);
     return reply.html(<HomePage ctx={ctx} content={content} preview />);
+  });
+
+  // Staff statistics, authorised like the admin: the permission to view visitor sessions.
+  app.get('/website/statistics', { preHandler: staffRequired }, async (request, reply) => {
+    const { days } = parse(z.object({ days: z.coerce.number().int().refine((n) => (STATISTICS_PERIODS as readonly number[]).includes(n)).default(30) }), request.query, 'period');
+    const access = await staffAccess(db(), request.user!);
+    if (!access.can(sessionsResource, 'view')) throw forbidden();
+    const to = new Date();
+    const stats = await websiteStatistics(db(), { from: new Date(to.getTime() - days * 86_400_000), to, timeZone: settings.timeZone });
+    const latest = await latestExperiment(db());
+    const experiment = latest ? { ...latest, results: await experimentResults(db(), latest.id) } : null;
+    return reply.html(<StatisticsPage ctx={await pageContext(request)} days={days} stats={stats} experiment={experiment} timeZone={settings.timeZone} />);
   });
 
   await visitorEndpoints(app, async (scope, limits) => {

@@ -75,6 +75,10 @@ declare module '../models.js' {
     /** The allocation whose shares picked it (null: even split outside an allocation). */
     allocation_id: string | null;
   }
+  interface WebSessionSignalsTable {
+    /** mouseleave: the interaction time it added, in ms (null for other signals). */
+    value_ms: number | null;
+  }
 }
 
 declare module '../../core/db/schema.js' {

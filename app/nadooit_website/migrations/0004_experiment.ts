@@ -68,4 +68,13 @@ export const experimentMigrations: Migration[] = [
   },
   index('0053_sessions_assigned_order', 'web_sessions_assigned_order_idx', 'web_sessions', ['assigned_order_id', 'started_at']),
   index('0054_sessions_allocation', 'web_sessions_allocation_idx', 'web_sessions', ['allocation_id']),
+  {
+    // The interaction time a mouseleave signal added (as counted, capped by the session's age), so the
+    // statistics can rank sections by the time visitors spent on them.
+    name: '0055_session_signals_value',
+    async up(db, { columns: c }) {
+      await db.schema.alterTable('web_session_signals').addColumn('value_ms', c.integer).execute();
+    },
+  },
+  index('0056_session_signals_time', 'web_session_signals_time_idx', 'web_session_signals', ['created_at']),
 ];

@@ -79,10 +79,10 @@ async function addSessionScore(db: Tx, sessionId: string, points: number): Promi
 }
 
 /** Stores the signal row; for `once` signals a replay hits the unique once_key and is refused (409, no write). */
-async function storeSignal(db: Tx, sessionId: string, sectionId: string, type: string, once: boolean, at: string): Promise<void> {
+async function storeSignal(db: Tx, sessionId: string, sectionId: string, type: string, once: boolean, at: string, valueMs: number | null = null): Promise<void> {
   const result = await db
     .insertInto('web_session_signals')
-    .values({ id: randomUUID(), session_id: sessionId, section_id: sectionId, signal_type: type, once_key: once ? `${sessionId}:${sectionId}:${type}` : null, created_at: at })
+    .values({ id: randomUUID(), session_id: sessionId, section_id: sectionId, signal_type: type, once_key: once ? `${sessionId}:${sectionId}:${type}` : null, created_at: at, value_ms: valueMs })
     .onConflict((oc) => oc.column('once_key').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -159,7 +159,7 @@ export async function recordSignal(db: DB, input: SignalInput): Promise<SignalRe
         const seconds = input.interactionSeconds ?? 0;
         const elapsedMs = Math.max(0, Date.parse(at) - Date.parse(session.started_at));
         const added = Math.max(0, Math.min(Math.round(seconds * 1000), elapsedMs - session.total_interaction_ms));
-        await storeSignal(tx, session.id, input.sectionId, input.type, false, at);
+        await storeSignal(tx, session.id, input.sectionId, input.type, false, at, added);
         if (added > 0) await tx.updateTable('web_sessions').set({ total_interaction_ms: sql`total_interaction_ms + ${added}` }).where('id', '=', session.id).execute();
         break;
       }

@@ -1,6 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { pbkdf2Sync } from 'node:crypto';
 import { generate } from 'otplib';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { TestClient } from '../../../test/support/http.js';
@@ -8,6 +9,7 @@ import type { CommandIO } from '../../core/cli/registry.js';
 import { createSuperuserCommand } from '../commands.js';
 import { requireStaff, requireUser } from '../guards.js';
 import { listSecurityEvents } from '../services/audit.js';
+import { createUser } from '../services/users.js';
 import { personWithKey, signInStaff, signInWithKey, staffWithTotp } from '../testing/sign-in.js';
 
 const routes = (app: FastifyInstance) => {
@@ -185,6 +187,23 @@ describeEachBackend(
         delete process.env.NADOOIT_SUPERUSER_PASSWORD;
       }
       assert.ok(await db().selectFrom('users').select('id').where('username', '=', 'fromenv').executeTakeFirst());
+    });
+
+    it('a staff account imported from Django signs in with its pbkdf2 password, which then becomes argon2id', async () => {
+      const salt = 'legacysalt123';
+      const djangoHash = `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync('the original passphrase', salt, 1000, 32, 'sha256').toString('base64')}`;
+      await createUser(db(), { displayName: 'Imported', username: 'imported-admin', passwordHash: djangoHash, isStaff: true, isSuperuser: true });
+      const client = new TestClient(await h().app());
+      await client.get('/auth/staff-login');
+      assert.equal((await client.post('/auth/staff-login', { username: 'imported-admin', password: 'not the passphrase' })).statusCode, 401);
+      const stored = () => db().selectFrom('users').select('password_hash').where('username', '=', 'imported-admin').executeTakeFirstOrThrow();
+      assert.equal((await stored()).password_hash, djangoHash);
+      const login = await client.post('/auth/staff-login', { username: 'imported-admin', password: 'the original passphrase' });
+      assert.equal(login.headers.location, '/auth/staff-login/enrol');
+      assert.match((await stored()).password_hash!, /^\$argon2id\$/);
+      const again = new TestClient(await h().app());
+      await again.get('/auth/staff-login');
+      assert.equal((await again.post('/auth/staff-login', { username: 'imported-admin', password: 'the original passphrase' })).headers.location, '/auth/staff-login/enrol');
     });
   },
   { routes },

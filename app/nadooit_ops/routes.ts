@@ -33,6 +33,10 @@ export async function opsRoutes(app: FastifyInstance, { settings }: AppContext):
       dotfiles: 'deny',
       maxAge: '7d',
       allowedPath: (pathName) => !pathName.startsWith('/private/') && pathName !== '/private',
+      // Video playlists change while renditions are published (as nginx does: revalidate them).
+      setHeaders: (res, file) => {
+        if (file.endsWith('.m3u8')) res.header('cache-control', 'no-cache');
+      },
     });
 
     scope.get(`${PRIVATE_MEDIA_PREFIX}*`, async (request, reply) => {

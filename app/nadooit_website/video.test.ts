@@ -121,6 +121,12 @@ describeEachBackend('video upload (tus), transcoding ladder, embedding', (h) => 
     const served = await app.inject({ url: `/media/${masterPlaylistPath(videoId)}` });
     assert.equal(served.statusCode, 200);
     assert.equal(served.body, master);
+    assert.equal(served.headers['cache-control'], 'no-cache', 'playlists are revalidated (the master grows rung by rung)');
+    const original = await app.inject({ url: `/media/private/${video.original_path}`, headers: { accept: 'application/json' } });
+    assert.equal(original.statusCode, 403, 'the original is private: anonymous people are refused');
+    const staffOriginal = await tus.client.get(`/media/private/${video.original_path}`, { range: 'bytes=0-99' });
+    assert.equal(staffOriginal.statusCode, 206, 'staff get it from the app, with range requests');
+    assert.equal(staffOriginal.rawPayload.length, 100);
     const status = await tus.client.get(`/admin/nadooit_website/videos/${videoId}/status`);
     assert.equal(status.statusCode, 200);
     assert.match(status.body, /data-status="ready"/);

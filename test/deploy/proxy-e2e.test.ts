@@ -96,13 +96,15 @@ describe('nginx in front of the app (TLS mode, self-signed certificate, loopback
     assert.ok(missing.headers['content-security-policy'], 'a file missing on disk is asked of the app');
   });
 
-  it('serves public media with HLS content types and caching, but no dotfiles', async () => {
+  it('serves public media with HLS content types and caching (playlists revalidated), but no dotfiles', async () => {
     const playlist = await https('/media/hls/clip_480p/index.m3u8');
     assert.equal(playlist.status, 200);
     assert.equal(playlist.headers['content-type'], 'application/vnd.apple.mpegurl');
-    assert.equal(playlist.headers['cache-control'], 'max-age=2592000');
+    assert.equal(playlist.headers['cache-control'], 'no-cache', 'a master playlist grows as renditions are published');
     assert.equal(playlist.headers['content-security-policy'], MEDIA_CSP);
+    assert.equal((await https('/media/hls/clip_480p/.hidden.m3u8')).status, 404);
     const segment = await https('/media/hls/clip_480p/seg0.ts');
+    assert.equal(segment.headers['cache-control'], 'max-age=2592000');
     assert.equal(segment.headers['content-type'], 'video/mp2t');
     assert.equal(segment.body.length, 1880);
     assert.equal((await https('/media/.env')).status, 404);

@@ -13,7 +13,7 @@ export const importDjangoCommand: CommandDefinition = {
   name: 'import_django',
   summary: 'Import an original NADOO-IT (Django) installation from its SQLite file or postgres:// URL (--dry-run writes nothing)',
   options: { 'dry-run': { type: 'boolean', default: false } },
-  async run(input, { db }, io) {
+  async run(input, { db, settings }, io) {
     const spec = input.positionals[0]?.trim();
     if (!spec) throw new CommandError('usage: manage import_django <django.sqlite3 | postgres://…> [--dry-run]');
     const dryRun = !!input.values['dry-run'];
@@ -28,6 +28,7 @@ export const importDjangoCommand: CommandDefinition = {
     try {
       const report = await importDjango(db.kysely, source, {
         dryRun,
+        settings,
         log: (line) => io.out(line),
         progress: (label, total) => new Progress(`  ${label}`, total),
       });

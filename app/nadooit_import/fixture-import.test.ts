@@ -1,8 +1,9 @@
-import { after, before, it } from 'node:test';
+import { after, before, beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend, describeUnless, describeWith, serviceUrl } from '../../test/support/harness.js';
 import { LEGACY_FIXTURE_DB, legacyFixtureOnPostgres, legacyManifest, missingLegacyFixture } from '../../test/support/legacy-fixture.js';
 import type { LegacyManifest } from '../../test/support/legacy-fixture.js';
+import type { Settings } from '../core/config.js';
 import type { DB } from '../core/db/connection.js';
 import { openLegacySource } from '../core/legacy/source.js';
 import { verifyPassword } from '../nadooit_auth/services/passwords.js';
@@ -41,7 +42,47 @@ const COUNTED: Record<string, string> = {
   ex_executions: 'nadooit_api_executions_system_customerprogramexecution',
   cm_complaints: 'nadoo_complaint_management_complaint',
   qa_questions: 'nadooit_questions_and_answers_question_answer',
+  web_categories: 'nadooit_website_category',
+  web_signal_options: 'nadooit_website_signals_option',
+  web_sections: 'nadooit_website_section',
+  web_section_categories: 'nadooit_website_section_categories',
+  web_section_signal_options: 'nadooit_website_section_signal_options',
+  web_plugins: 'nadooit_website_plugin',
+  web_section_orders: 'nadooit_website_section_order',
+  web_order_sections: 'nadooit_website_section_order_sections_through_model',
+  web_order_plugins: 'nadooit_website_section_order_plugins',
+  web_section_scores: 'nadooit_website_sectionscore',
+  web_visits: 'nadooit_website_visit',
+  web_experiment_groups: 'nadooit_website_experimentgroup',
+  web_sessions: 'nadooit_website_session',
+  web_session_shown_sections: 'nadooit_website_session_shown_sections',
+  web_session_signals: 'nadooit_website_session_signal',
+  bot_bots: 'bot_management_bot',
+  bot_platforms: 'bot_management_botplatform',
+  bot_users: 'bot_management_user',
+  bot_chats: 'bot_management_chat',
+  bot_voices: 'bot_management_voice',
+  bot_voice_files: 'bot_management_voicefile',
+  bot_messages: 'bot_management_message',
+  bot_photo_messages: 'bot_management_photomessage',
+  bot_telegram_photos: 'bot_management_telegramphoto',
+  bot_advertisements: 'bot_management_advertisement',
+  bot_advertisement_messages: 'bot_management_advertisement_messages',
 };
+
+/** The original's tables whose rows are reported as not imported, every row with its reason. */
+const NOT_IMPORTED = ['bot_management_apikey', 'nadooit_website_video', 'nadooit_website_videoresolution', 'nadooit_website_file'];
+
+function assertOnlyKnownProblems(report: Awaited<ReturnType<typeof importDjango>>, manifest: LegacyManifest): void {
+  const unexpected = report.problems.filter((p) => !NOT_IMPORTED.includes(p.legacyTable) || !p.reason);
+  assert.deepEqual(unexpected, []);
+  for (const table of NOT_IMPORTED) {
+    assert.equal(report.problems.filter((p) => p.legacyTable === table).length, manifest.row_counts[table], `${table} rows reported`);
+  }
+}
+
+/** The settings of the system the running test imports into (bot tokens are encrypted with its key). */
+let currentSettings: Settings | undefined;
 
 const dashed = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 /** Django's UTC text to this system's ISO form (milliseconds). */
@@ -50,7 +91,7 @@ const iso = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString
 async function importFixture(db: DB, options: ImportOptions = {}, from = LEGACY_FIXTURE_DB) {
   const source = await openLegacySource(from);
   try {
-    return await importDjango(db, source, options);
+    return await importDjango(db, source, { settings: currentSettings, ...options });
   } finally {
     await source.close();
   }
@@ -76,6 +117,9 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
 
   describeEachBackend('import of the legacy fixture', (h) => {
     const db = () => h().system.context.db.kysely;
+    beforeEach(() => {
+      currentSettings = h().system.context.settings;
+    });
 
     it('a dry run reports every row it would import and writes nothing', async () => {
       const before = await Promise.all(Object.keys(COUNTED).map((t) => countRows(db(), t)));
@@ -87,7 +131,7 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
 
     it('imports every row the manifest counts', async () => {
       const report = await importFixture(db());
-      assert.deepEqual(report.problems, []);
+      assertOnlyKnownProblems(report, manifest);
       for (const [target, legacy] of Object.entries(COUNTED)) {
         assert.equal(await countRows(db(), target), manifest.row_counts[legacy], `${target} ← ${legacy}`);
       }
@@ -201,10 +245,13 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
 
     describeEachBackend('import from a postgres:// URL', (h) => {
       const db = () => h().system.context.db.kysely;
+      beforeEach(() => {
+        currentSettings = h().system.context.settings;
+      });
 
       it('imports the same rows as from the SQLite file: a later import from the file changes nothing', async () => {
         const report = await importFixture(db(), {}, source!.url);
-        assert.deepEqual(report.problems, []);
+        assertOnlyKnownProblems(report, manifest);
         for (const [target, legacy] of Object.entries(COUNTED)) {
           assert.equal(await countRows(db(), target), manifest.row_counts[legacy], `${target} ← ${legacy}`);
         }

@@ -10,6 +10,8 @@ import { apiKeyLegacyImport } from '../nadooit_api_key/legacy-import.js';
 import { executionsLegacyImport } from '../nadooit_api_executions_system/legacy-import.js';
 import { complaintLegacyImport } from '../nadoo_complaint_management/legacy-import.js';
 import { questionsLegacyImport } from '../nadooit_questions_and_answers/legacy-import.js';
+import { websiteLegacyImport } from '../nadooit_website/legacy-import.js';
+import { botLegacyImport } from '../bot_management/legacy-import.js';
 
 /**
  * Every app's part of the import, in the order their tables refer to each other (the order of
@@ -27,6 +29,8 @@ export const IMPORT_PLAN: readonly LegacyAppImport[] = [
   executionsLegacyImport,
   complaintLegacyImport,
   questionsLegacyImport,
+  websiteLegacyImport,
+  botLegacyImport,
 ];
 
 /** The apps this plan writes into (the module declares them as dependencies). */

@@ -1,3 +1,4 @@
+import type { Settings } from '../core/config.js';
 import type { DB } from '../core/db/connection.js';
 import { transaction } from '../core/db/transaction.js';
 import { ImportReport } from '../core/legacy/step.js';
@@ -14,6 +15,8 @@ export interface ImportOptions {
   log?: (line: string) => void;
   plan?: readonly LegacyAppImport[];
   now?: Date;
+  /** The system's settings: imported bot tokens are encrypted with its key (without them those rows are reported). */
+  settings?: Settings;
 }
 
 export class ImportFailed extends Error {
@@ -47,6 +50,7 @@ export async function importDjango(db: DB, source: LegacySource, options: Import
     report,
     mediaDir: null,
     now,
+    settings: options.settings ?? null,
     shared,
     progress: options.progress ?? (() => NO_PROGRESS),
     known(target) {

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { Settings } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { LegacyValueError } from './values.js';
 import type { LegacyRow, LegacySource } from './source.js';
@@ -59,6 +60,8 @@ export interface LegacyImportContext {
   mediaDir: string | null;
   /** The moment of the import, for rows that need a time the original did not store. */
   now: string;
+  /** The system's settings (e.g. the key that encrypts imported bot tokens); null when the caller gave none. */
+  settings: Settings | null;
   progress(label: string, total: number): ProgressSink;
   /** Ids written (or found) per target table, so later steps can check their references before writing. */
   known(target: string): Set<string>;
@@ -171,6 +174,39 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' || typeof b === 'number' || typeof a === 'bigint' || typeof b === 'bigint') return Number(a) === Number(b);
   if (typeof a === 'boolean' || typeof b === 'boolean') return Boolean(Number(a) || a === true) === Boolean(Number(b) || b === true);
   return String(a) === String(b);
+}
+
+/**
+ * The id for a legacy row whose thing this system may already hold under its own id (a row a migration
+ * seeds, or one that arrived live under a unique natural key): the existing row's id, else `fallback`.
+ */
+export async function existingIdOr(context: LegacyImportContext, target: string, naturalKey: Row, fallback: string): Promise<string> {
+  const tx = context.tx as unknown as Transaction<Record<string, Row>>;
+  let query = tx.selectFrom(target).select('id');
+  for (const [column, value] of Object.entries(naturalKey)) query = query.where(column, '=', value);
+  const found = await query.executeTakeFirst();
+  return found ? String(found.id) : fallback;
+}
+
+/** A value computed once per import run and read by later steps (e.g. legacy id → id), kept in `shared`. */
+export function perRun<V>(context: LegacyImportContext, name: string, make: () => V): V {
+  if (!context.shared.has(name)) context.shared.set(name, make());
+  return context.shared.get(name) as V;
+}
+
+/** A legacy table this system has nowhere to put (yet): every row is reported with the reason, nothing written. */
+export function notImported(legacyTable: string, target: string, reason: string, legacyKey = 'id'): LegacyImportStep {
+  return {
+    target,
+    reads: [legacyTable],
+    async run(context) {
+      const outcome = context.report.outcome(target);
+      for await (const row of context.source.rows(legacyTable, { key: legacyKey })) {
+        outcome.read++;
+        outcome.skipped.push({ legacyTable, legacyId: String(row[legacyKey]), reason });
+      }
+    },
+  };
 }
 
 /** Throws the reason a row cannot be imported when a row it refers to was not imported. */

@@ -163,9 +163,14 @@ export async function embeddableVideos(db: Tx, ids: string[]): Promise<Map<strin
   return out;
 }
 
-/** Every public path that belongs to a video (for the cleanup of orphaned derivatives). */
+/** The ids of all videos (the cleanup keeps their derivatives). */
 export async function knownVideoIds(db: DB): Promise<Set<string>> {
   const rows = await db.selectFrom('web_videos').select('id').execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function processingVideoIds(db: DB): Promise<Set<string>> {
+  const rows = await db.selectFrom('web_videos').select('id').where('status', '=', 'processing').execute();
   return new Set(rows.map((r) => r.id));
 }
 
@@ -189,6 +194,11 @@ export async function setUploadVideo(db: Tx, id: string, videoId: string): Promi
 
 export async function deleteUploadRow(db: Tx, id: string): Promise<void> {
   await db.deleteFrom('web_video_uploads').where('id', '=', id).execute();
+}
+
+export async function uploadIds(db: Tx): Promise<Set<string>> {
+  const rows = await db.selectFrom('web_video_uploads').select('id').execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function expiredUploads(db: Tx, at: string): Promise<string[]> {

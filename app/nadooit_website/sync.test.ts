@@ -49,8 +49,9 @@ describeEachBackend('website templates: import/export in the original format', (
     const lines: string[] = [];
     const dry = await importTemplates(db(), dir, { dryRun: true, progress: (l) => lines.push(l) });
     assert.deepEqual(dry.counts.created, 3);
-    assert.equal(lines.length, 3);
+    assert.equal(lines.length, 4);
     assert.match(lines[0]!, /^\[1\/3\] created/);
+    assert.match(lines[3]!, /^order "Startseite": /, 'a site without an order of its own gets one of the imported templates');
     assert.equal((await db().selectFrom('web_sections').select('id').execute()).length, 0, 'a dry run writes nothing');
 
     const result = await importTemplates(db(), dir);

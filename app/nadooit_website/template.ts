@@ -1,5 +1,8 @@
 import { escapeHtml } from '@kitajs/html';
-import { assetUrl } from '../core/ui/assets.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { allStaticMounts, assetUrl } from '../core/ui/assets.js';
+import { neutraliseHtml } from './template-html.js';
 
 /**
  * The section template language. Section and plugin HTML is staff content, not code: it is emitted as
@@ -54,10 +57,22 @@ function short(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+/** A transparent 1×1 GIF: what a `{% static %}` path that does not exist renders (no request, no 404). */
+export const MISSING_STATIC = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+/** Whether a `{% static %}` path names a file of one of the app's static mounts (checked once, at compile time). */
+function staticFileExists(relative: string): boolean {
+  const [mount, ...rest] = relative.split('/');
+  const dir = allStaticMounts().find((m) => m.mount === mount)?.dir;
+  return !!dir && rest.length > 0 && existsSync(path.join(dir, ...rest));
+}
+
 /** `{% static %}` paths are served from the project's static mounts (e.g. `app/…`, `bootstrap/…`). */
-function staticUrl(path: string): string {
-  const clean = path.replace(/^\/+/, '');
-  return assetUrl(clean);
+function staticUrl(relative: string, warnings: string[]): string {
+  const clean = relative.replace(/^\/+/, '');
+  if (staticFileExists(clean)) return assetUrl(clean);
+  warnings.push(`{% static '${short(clean)}' %}: no such static file, rendered as an empty image`);
+  return MISSING_STATIC;
 }
 
 function compileTag(body: string, raw: string, warnings: string[]): Node | null {
@@ -68,7 +83,7 @@ function compileTag(body: string, raw: string, warnings: string[]): Node | null 
     const quoted = QUOTED.exec(args[0]!);
     const value = quoted?.[2] ?? '';
     if (name === 'static' && quoted && STATIC_PATH.test(value) && !value.split('/').includes('..')) {
-      return { kind: 'url', href: staticUrl(value) };
+      return { kind: 'url', href: staticUrl(value, warnings) };
     }
     if (name === 'url' && quoted && URL_NAME.test(value)) {
       const href = resolveUrlName(value);
@@ -82,9 +97,9 @@ function compileTag(body: string, raw: string, warnings: string[]): Node | null 
 }
 
 /** Parses once; render() then only concatenates. */
-export function compileTemplate(source: string): CompiledTemplate {
+export function compileTemplate(written: string): CompiledTemplate {
   const nodes: Node[] = [];
-  const warnings: string[] = [];
+  const { html: source, warnings } = neutraliseHtml(written);
   let usesVideo = false;
   let usesFile = false;
   let i = 0;

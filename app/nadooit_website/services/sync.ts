@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DB } from '../../core/db/connection.js';
+import { candidateOrderIds } from './experiment.js';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { SIGNAL_OPTION_TYPES } from '../models.js';
@@ -22,6 +23,8 @@ import { appendOrderPlugin, appendOrderSection, categoryIdsByName, createOrder, 
  * original's integer plugin ids, is remembered as source_id, and our export adds "uuid" beside it), else
  * the name.
  */
+/** The order an import makes when the site has no active order of its own yet. */
+export const FIRST_IMPORT_ORDER = 'Startseite';
 export const SECTIONS_DIR = 'sections_templates';
 export const PLUGINS_DIR = 'plugins_templates';
 
@@ -339,9 +342,12 @@ export async function importTemplates(db: DB, dir: string, options: ImportOption
       entries.push(entry);
       progress(`[${index + 1}/${templates.length}] ${entry.action.padEnd(11)} ${t.file}${entry.note ? ` (${entry.note})` : ''}`);
     }
-    if (options.order) {
-      const orderId = await fillOrder(tx, options.order, templates, entries);
-      progress(`order "${options.order}": ${orderId}`);
+    // A site that has no page of its own yet (a fresh install shows the built-in welcome) gets one made of
+    // what was imported, so `/` shows it right away; otherwise the existing orders stay as they are.
+    const order = options.order ?? ((await candidateOrderIds(tx)).length === 0 ? FIRST_IMPORT_ORDER : undefined);
+    if (order) {
+      const orderId = await fillOrder(tx, order, templates, entries);
+      progress(`order "${order}": ${orderId}`);
     }
     if (options.dryRun) throw new DryRun();
   };

@@ -10,6 +10,8 @@ import { verifyPassword } from '../nadooit_auth/services/passwords.js';
 import { verifyLedger } from '../nadooit_time_account/ledger.js';
 import { formatDecimal, parseDecimal } from '../nadooit_api_executions_system/services/index.js';
 import { ensureContract, getOrCreateEmployee } from '../nadooit_hr/services/index.js';
+import { botCode } from '../bot_management/registry.js';
+import { decryptToken, tokenKey } from '../bot_management/secrets.js';
 import { importDjango } from './run.js';
 import type { ImportOptions } from './run.js';
 
@@ -95,6 +97,42 @@ async function importFixture(db: DB, options: ImportOptions = {}, from = LEGACY_
   } finally {
     await source.close();
   }
+}
+
+/** Rows of the original's tables, read from the fixture itself (for comparisons the manifest does not list). */
+async function legacyRows(tables: string[]): Promise<Record<string, Array<Record<string, unknown>>>> {
+  const source = await openLegacySource(LEGACY_FIXTURE_DB);
+  try {
+    const result: Record<string, Array<Record<string, unknown>>> = {};
+    for (const table of tables) {
+      result[table] = [];
+      for await (const row of source.rows(table)) result[table]!.push(row);
+    }
+    return result;
+  } finally {
+    await source.close();
+  }
+}
+
+/** The sections of one of the original's section orders, in its order, with their HTML. */
+async function legacySections(orderHex: string): Promise<Array<{ id: string; html: string }>> {
+  const rows = await legacyRows(['nadooit_website_section_order_sections_through_model']);
+  const sections = new Map<string, string>();
+  const source = await openLegacySource(LEGACY_FIXTURE_DB);
+  try {
+    for await (const s of source.rows('nadooit_website_section', { key: 'section_id' })) sections.set(String(s.section_id), String(s.html));
+  } finally {
+    await source.close();
+  }
+  return rows.nadooit_website_section_order_sections_through_model!
+    .filter((r) => r.section_order_id === orderHex)
+    .sort((a, b) => Number(a.order) - Number(b.order))
+    .map((r) => ({ id: dashed(String(r.section_id)), html: sections.get(String(r.section_id))! }));
+}
+
+/** Text between tags of a section's HTML (no template tags), as the page must show it. */
+function visibleTexts(html: string): string[] {
+  return [...html.matchAll(/>([^<>{}]+)</g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()).filter((t) => t.length >= 12 && !/[&"']/.test(t));
 }
 
 async function countRows(db: DB, table: string): Promise<number> {
@@ -191,6 +229,55 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
           [dashed(sample.customer_program_id), sample.program_time_saved_in_seconds, sample.price_for_execution, sample.price_per_second_at_the_time_of_execution, sample.payment_status, iso(sample.created_at), iso(sample.updated_at)],
         );
       }
+    });
+
+    it('keeps the section orders with their sections and plugins, and `/` shows the main order the original hard-codes', async () => {
+      await importFixture(db());
+      const main = dashed(manifest.website.home_page_section_order_id);
+      const active = await db().selectFrom('web_section_orders').select('id').where('is_active', '=', true).execute();
+      assert.deepEqual(active.map((o) => o.id), [main], 'the main order is the only active one');
+      for (const order of manifest.website.section_orders) {
+        const row = await db().selectFrom('web_section_orders').selectAll().where('id', '=', dashed(order.id)).executeTakeFirstOrThrow();
+        const sections = await db().selectFrom('web_order_sections').select('section_id').where('order_id', '=', row.id).execute();
+        const plugins = await db().selectFrom('web_order_plugins').select('plugin_id').where('order_id', '=', row.id).execute();
+        assert.deepEqual([row.created_at, sections.length, plugins.length], [iso(order.created), order.sections, order.plugins], order.id);
+      }
+      const legacy = await legacySections(manifest.website.home_page_section_order_id);
+      const res = await (await h().app()).inject({ method: 'GET', url: '/' });
+      assert.equal(res.statusCode, 200, res.body);
+      const shown = [...res.body.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]);
+      assert.ok(shown.length > 0, 'the page shows sections');
+      assert.deepEqual(shown, legacy.slice(0, shown.length).map((s) => s.id), 'the main order\'s sections, in the original\'s order');
+      for (const section of legacy.slice(0, shown.length)) {
+        const texts = visibleTexts(section.html);
+        assert.ok(texts.length === 0 || texts.some((t) => res.body.includes(t)), `the content of section ${section.id} appears: ${texts.join(' | ')}`);
+      }
+      assert.equal([...res.body.matchAll(/data-plugin-id="/g)].length, manifest.website.section_orders.find((o) => o.id === manifest.website.home_page_section_order_id)!.plugins);
+    });
+
+    it('keeps the bots: register ids, tokens readable with the bot key, messages in and out; the webhook refuses deliveries until set_webhooks', async () => {
+      await importFixture(db());
+      const legacy = await legacyRows(['bot_management_botplatform', 'bot_management_user', 'bot_management_message', 'bot_management_bot']);
+      const key = tokenKey(h().system.context.settings);
+      const app = await h().app();
+      for (const platform of legacy.bot_management_botplatform!) {
+        const row = await db().selectFrom('bot_platforms').selectAll().where('register_id', '=', dashed(String(platform.bot_register_id))).executeTakeFirstOrThrow();
+        assert.deepEqual([row.platform, decryptToken(key, row.access_token_enc!), row.secret_token_hash, row.phone_number], [platform.platform, platform.access_token, null, platform.phone_number]);
+        if (row.platform !== 'telegram') continue;
+        for (const headers of [{}, { 'x-telegram-bot-api-secret-token': String(platform.secret_token) }]) {
+          const res = await app.inject({ method: 'POST', url: `/bot/telegram/webhook/${row.register_id}`, payload: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: 'private' }, text: 'x' } }, headers });
+          assert.equal(res.statusCode, 401, res.body);
+        }
+      }
+      assert.equal(await countRows(db(), 'bot_updates'), 0, 'nothing was stored from a refused delivery');
+      for (const bot of legacy.bot_management_bot!) {
+        const row = await db().selectFrom('bot_bots').selectAll().where('name', '=', String(bot.name)).executeTakeFirstOrThrow();
+        assert.ok(botCode(row.code), `the code "${row.code}" of bot ${row.name} is registered`);
+      }
+      const botUsers = new Set(legacy.bot_management_user!.filter((u) => u.is_bot === 1).map((u) => String(u.id)));
+      const outgoing = legacy.bot_management_message!.filter((m) => botUsers.has(String(m.from_user_id))).length;
+      const directions = await db().selectFrom('bot_messages').select(['direction', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('direction').orderBy('direction').execute();
+      assert.deepEqual(directions.map((d) => [d.direction, Number(d.n)]), [['in', legacy.bot_management_message!.length - outgoing], ['out', outgoing]]);
     });
 
     it('a second import of the same source changes nothing', async () => {

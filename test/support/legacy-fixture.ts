@@ -47,6 +47,11 @@ export interface LegacyManifest {
     by_payment_status: Record<string, { count: number; with_price: number; price_sum: string }>;
     samples: Array<{ id: string; customer_program_id: string; program_time_saved_in_seconds: number; price_for_execution: string; price_per_second_at_the_time_of_execution: string; payment_status: string; created_at: string; updated_at: string }>;
   };
+  website: {
+    /** The order the original's home page hard-codes (32 hex digits). */
+    home_page_section_order_id: string;
+    section_orders: Array<{ id: string; created: string; sections: number; plugins: number }>;
+  };
 }
 
 export function legacyManifest(): LegacyManifest {

@@ -20,7 +20,7 @@ describeEachBackend('REST API /api/v1: network and ERP', (h) => {
       headers: { authorization: `Bearer ${key}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
       payload: payload === undefined ? undefined : JSON.stringify(payload),
     });
-    return { status: res.statusCode, body: res.headers['content-type']?.startsWith('application/json') ? res.json() : res.body, headers: res.headers };
+    return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').startsWith('application/json') ? res.json() : res.body, headers: res.headers };
   }
 
   it('network: transfers are exact and atomic, groups stop at ten, only guild admins change roles', async () => {

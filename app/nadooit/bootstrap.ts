@@ -47,7 +47,10 @@ export async function bootstrap(settings: Settings, options: BootstrapOptions = 
   try {
     if (options.migrate) {
       const applied = await migrate(db, appMigrations(apps));
-      if (applied.length) log.info({ applied }, 'migrations applied');
+      if (applied.length) {
+        const byApp = [...new Set(applied.map((key) => key.split('.')[0]))];
+        log.info({ apps: byApp.join(', ') }, `${applied.length} migrations applied`);
+      }
     }
     const queue = await createQueue(settings, db, allTasks(apps), options.queueDriver, { log: log.child({ component: 'queue' }) });
     context = { settings, db, queue, log };

@@ -6,7 +6,7 @@ async function main(): Promise<number> {
   const [mode = 'start', ...args] = process.argv.slice(2);
   let settings: Settings;
   try {
-    settings = loadSettings();
+    settings = loadSettings(process.env, undefined, { joinDevelopmentSetup: mode === 'manage' });
   } catch (error) {
     if (error instanceof SettingsError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);

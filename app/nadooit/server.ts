@@ -5,6 +5,7 @@ import type { Worker } from '../core/queue/types.js';
 import { allTasks } from './bootstrap.js';
 import type { System } from './bootstrap.js';
 import { mountRoutes } from './urls.js';
+import { publicBaseUrl } from '../core/http/public-url.js';
 
 /** The web app with every installed app's routes (used by `npm start` and by tests via inject()). */
 export async function buildApp(system: System, extraRoutes?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
@@ -25,7 +26,9 @@ export async function serve(system: System): Promise<{ app: FastifyInstance; sto
     log.info({ driver: system.context.queue.driver }, 'in-process worker started');
   }
   await app.listen({ host: settings.host, port: settings.port });
-  log.info(`NADOO-IT listening on http://${settings.host}:${settings.port} (${system.context.db.description})`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  log.info(`NADOO-IT listening on ${settings.host}:${port} (${system.context.db.description}); open ${publicBaseUrl(settings, port)}/`);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

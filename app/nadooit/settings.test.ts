@@ -22,6 +22,19 @@ describe('settings', () => {
     assert.throws(() => loadSettings({}, root()), (e: unknown) => e instanceof SettingsError && e.variable === 'SECRET_KEY');
   });
 
+  it('lets the manage CLI join the development setup npm run dev made, and only that', () => {
+    const dir = root();
+    const refused = (e: unknown) => e instanceof SettingsError && e.variable === 'SECRET_KEY' && /npm run dev/.test(e.message);
+    assert.throws(() => loadSettings({}, dir, { joinDevelopmentSetup: true }), refused, 'no development setup yet');
+    const devSecret = loadSettings({ DEBUG: '1' }, dir).secretKey; // what `npm run dev` does first
+    const manage = loadSettings({}, dir, { joinDevelopmentSetup: true });
+    assert.equal(manage.debug, true);
+    assert.equal(manage.secretKey, devSecret, 'same secret as the dev server, so its sessions and links agree');
+    assert.throws(() => loadSettings({}, dir), refused, 'the web process (npm start) still needs SECRET_KEY');
+    assert.throws(() => loadSettings({ DEBUG: '0' }, dir, { joinDevelopmentSetup: true }), refused, 'DEBUG=0 is meant');
+    assert.equal(loadSettings({ SECRET_KEY: SECRET }, dir, { joinDevelopmentSetup: true }).debug, false);
+  });
+
   it('generates a development secret once and keeps it under data/', () => {
     const dir = root();
     const first = loadSettings({ DEBUG: '1' }, dir).secretKey;

@@ -214,9 +214,11 @@ function botSettings(env: z.infer<typeof envSchema>): NonNullable<Settings['bots
   };
 }
 
+const developmentSecretFile = (dataDir: string) => path.join(dataDir, 'secret_key');
+
 /** In development a secret is generated once and kept under data/, so sessions survive restarts. */
 function developmentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'secret_key');
+  const file = developmentSecretFile(dataDir);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
@@ -224,9 +226,19 @@ function developmentSecret(dataDir: string): string {
   return secret;
 }
 
+export interface LoadOptions {
+  /**
+   * The manage CLI next to `npm run dev`: with neither SECRET_KEY nor DEBUG set, a data directory holding the
+   * development secret (only DEBUG creates it) makes this a development setup, so `npm run manage -- demo`
+   * works in the setup the README starts. The web process never does this: production needs its secret.
+   */
+  joinDevelopmentSetup?: boolean;
+}
+
 export function loadSettings(
   environment: Record<string, string | undefined> = process.env,
   root: string = PROJECT_ROOT,
+  options: LoadOptions = {},
 ): Settings {
   const merged = { ...readDotEnv(path.join(root, '.env')), ...environment };
   const parsed = envSchema.safeParse(merged);
@@ -240,14 +252,23 @@ export function loadSettings(
   const dataDir = path.resolve(root, env.DATA_DIR);
 
   let secretKey = env.SECRET_KEY?.trim() ?? '';
+  const debugUnset = !merged.DEBUG?.trim();
+  const debug =
+    env.DEBUG || (!secretKey && debugUnset && options.joinDevelopmentSetup === true && existsSync(developmentSecretFile(dataDir)));
   if (!secretKey) {
-    if (!env.DEBUG) throw new SettingsError('SECRET_KEY', 'is required when DEBUG is off (a long random string)');
+    if (!debug) {
+      throw new SettingsError(
+        'SECRET_KEY',
+        'is required when DEBUG is off (a long random string). For development, start `npm run dev` once ' +
+          '(it keeps a development secret in the data directory) or set DEBUG=1',
+      );
+    }
     secretKey = developmentSecret(dataDir);
   } else if (secretKey.length < 32 || secretKey === 'changeme') {
     throw new SettingsError('SECRET_KEY', 'must be at least 32 random characters');
   }
 
-  if (env.INSECURE_DEV_LOGIN && !env.DEBUG) {
+  if (env.INSECURE_DEV_LOGIN && !debug) {
     throw new SettingsError('INSECURE_DEV_LOGIN', 'is refused when DEBUG is off');
   }
   if (!/^[A-Za-z_]+\/[A-Za-z_+-]+/.test(env.TIME_ZONE) && env.TIME_ZONE !== 'UTC') {
@@ -260,11 +281,11 @@ export function loadSettings(
     ? env.ALLOWED_HOSTS.map((h) => h.toLowerCase())
     : ['localhost', '127.0.0.1', '[::1]', env.DOMAIN.toLowerCase()];
   const csrfTrustedOrigins = env.CSRF_TRUSTED_ORIGINS.map(normaliseOrigin);
-  const rpId = env.WEBAUTHN_RP_ID ?? (env.DEBUG ? 'localhost' : env.DOMAIN);
+  const rpId = env.WEBAUTHN_RP_ID?.trim() || (debug ? 'localhost' : env.DOMAIN);
 
   return {
     secretKey,
-    debug: env.DEBUG,
+    debug: debug,
     allowedHosts,
     csrfTrustedOrigins,
     host: env.HOST,
@@ -288,9 +309,9 @@ export function loadSettings(
     webauthn: {
       rpId,
       rpName: env.WEBAUTHN_RP_NAME,
-      origins: env.WEBAUTHN_ORIGIN
+      origins: env.WEBAUTHN_ORIGIN?.trim()
         ? env.WEBAUTHN_ORIGIN.split(',').map((o) => normaliseOrigin(o.trim()))
-        : [`https://${rpId}`, ...(env.DEBUG ? [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`] : [])],
+        : [`https://${rpId}`, ...(debug ? [`http://localhost:${env.PORT}`] : [])], // never an IP address: browsers refuse keys there
     },
     bots: botSettings(env),
     websiteRetentionDays: env.WEBSITE_RETENTION_DAYS,

@@ -4,6 +4,7 @@ export const messages: MessageCatalog = {
   de: {
     'auth.nav.login': 'Anmelden',
     'auth.nav.keys': 'Sicherheitsschlüssel',
+    'auth.nav.admin': 'Administration',
     'auth.nav.sessions': 'Sitzungen',
     'auth.nav.logout': 'Abmelden',
 
@@ -45,6 +46,8 @@ export const messages: MessageCatalog = {
     'auth.webauthn.failed': 'Der Sicherheitsschlüssel konnte nicht verwendet werden. Bitte versuchen Sie es erneut.',
     'auth.webauthn.cancelled': 'Der Vorgang wurde abgebrochen oder der Schlüssel wurde nicht erkannt.',
     'auth.webauthn.unsupported': 'Dieser Browser unterstützt keine Sicherheitsschlüssel (WebAuthn).',
+    'auth.webauthn.origin': 'Sicherheitsschlüssel funktionieren hier nur unter {expected}, diese Seite ist aber unter {actual} geöffnet. Bitte öffnen Sie {expected} (Einstellungen WEBAUTHN_ORIGIN und WEBAUTHN_RP_ID).',
+    'auth.webauthn.insecure_address': 'Der Browser lässt Sicherheitsschlüssel unter dieser Adresse ({origin}) nicht zu: sie passt nicht zur eingerichteten Domain der Schlüssel. Bitte öffnen Sie die Seite unter der Adresse, die Ihr Administrator eingerichtet hat (WEBAUTHN_RP_ID).',
 
     'auth.staff.title': 'Anmeldung für Mitarbeiter',
     'auth.staff.lead': 'Benutzername und Passwort, danach der zweite Faktor.',
@@ -164,6 +167,7 @@ export const messages: MessageCatalog = {
   en: {
     'auth.nav.login': 'Log in',
     'auth.nav.keys': 'Security keys',
+    'auth.nav.admin': 'Admin',
     'auth.nav.sessions': 'Sessions',
     'auth.nav.logout': 'Log out',
 
@@ -205,6 +209,8 @@ export const messages: MessageCatalog = {
     'auth.webauthn.failed': 'The security key could not be used. Please try again.',
     'auth.webauthn.cancelled': 'The operation was cancelled or the key was not recognised.',
     'auth.webauthn.unsupported': 'This browser does not support security keys (WebAuthn).',
+    'auth.webauthn.origin': 'Security keys only work at {expected} here, but this page is open at {actual}. Please open {expected} (settings WEBAUTHN_ORIGIN and WEBAUTHN_RP_ID).',
+    'auth.webauthn.insecure_address': 'The browser does not allow security keys at this address ({origin}): it does not match the domain the keys are set up for. Please open the page at the address your administrator set up (WEBAUTHN_RP_ID).',
 
     'auth.staff.title': 'Staff login',
     'auth.staff.lead': 'Username and password, then the second factor.',

@@ -2,6 +2,7 @@ import type { MessageCatalog } from '../core/ui/i18n.js';
 
 export const messages: MessageCatalog = {
   de: {
+    'key.nav.menu': 'Schlüsselverwaltung',
     'key.nav.register': 'Person registrieren',
     'key.nav.people': 'Personen',
     'key.nav.managers': 'Schlüsselverwalter',
@@ -82,6 +83,7 @@ export const messages: MessageCatalog = {
     'key.managers.beyond_own': 'Sie können nur Rechte vergeben, die Sie selbst haben.',
   },
   en: {
+    'key.nav.menu': 'Key management',
     'key.nav.register': 'Register person',
     'key.nav.people': 'People',
     'key.nav.managers': 'Key managers',

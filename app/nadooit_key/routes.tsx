@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerNavigation } from '../core/ui/navigation.js';
+import { keyNavigation } from './views/layout.js';
 import { z } from 'zod';
 import type { AppContext } from '../core/app-module.js';
 import { transaction } from '../core/db/transaction.js';
@@ -65,6 +67,7 @@ function abilitiesFromForm(body: unknown): Partial<KeyAbilities> {
 
 export function keyRoutes(app: FastifyInstance, context: AppContext): void {
   const db = context.db.kysely;
+  registerNavigation(keyNavigation(db));
   const { settings } = context;
 
   /** The signed-in key manager holding at least one of `needed`; anonymous → login, others → 403. */

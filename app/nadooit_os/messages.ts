@@ -4,7 +4,8 @@ import type { MessageCatalog } from '../core/ui/i18n.js';
 export const osMessages: MessageCatalog = {
   de: {
     'os.title': 'Nadooit OS',
-    'os.nav.profile': 'Profil',
+    'os.nav.home': 'NADOOIT OS',
+    'os.nav.profile': 'Mein Profil',
     'os.nav.hr': 'HR',
     'os.nav.hr.overview': 'Angestelltenübersicht',
     'os.nav.hr.add': 'Angestellten hinzufügen',
@@ -17,7 +18,6 @@ export const osMessages: MessageCatalog = {
     'os.nav.overview': 'Übersicht',
     'os.nav.executions': 'Programmausführungen',
     'os.nav.programs': 'Programme',
-    'os.nav.logout': 'Logout',
 
     'os.home.welcome': 'Willkommen, {name}',
     'os.home.lead': 'Ihre Kunden und Rollen im Überblick.',
@@ -279,7 +279,8 @@ export const osMessages: MessageCatalog = {
   },
   en: {
     'os.title': 'Nadooit OS',
-    'os.nav.profile': 'Profile',
+    'os.nav.home': 'NADOOIT OS',
+    'os.nav.profile': 'My profile',
     'os.nav.hr': 'HR',
     'os.nav.hr.overview': 'Employee overview',
     'os.nav.hr.add': 'Add employee',
@@ -292,7 +293,6 @@ export const osMessages: MessageCatalog = {
     'os.nav.overview': 'Overview',
     'os.nav.executions': 'Program executions',
     'os.nav.programs': 'Programs',
-    'os.nav.logout': 'Logout',
 
     'os.home.welcome': 'Welcome, {name}',
     'os.home.lead': 'Your customers and roles at a glance.',

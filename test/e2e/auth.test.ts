@@ -30,7 +30,7 @@ async function personWithBrowser(options: { javaScript?: boolean } = {}): Promis
 
 async function logout(page: Page): Promise<void> {
   await page.goto('/auth/sessions');
-  await Promise.all([page.waitForURL('**/auth/login-user'), page.click('nav form[action="/auth/logout-user"] button')]);
+  await Promise.all([page.waitForURL('**/auth/login-user'), page.click('#nav-person').then(() => page.click('nav form[action="/auth/logout-user"] button'))]);
 }
 
 async function loginWithCode(page: Page, code: string, next: string): Promise<void> {

@@ -58,7 +58,7 @@ describeEachBackend(
       await page.goto(link);
       await Promise.all([page.waitForURL('**/auth/keys'), page.click('#enrol-form button[type="submit"]')]);
       await page.goto(paths.profile);
-      await Promise.all([page.waitForURL('**/auth/login-user'), page.click('nav form[action="/auth/logout-user"] button')]);
+      await Promise.all([page.waitForURL('**/auth/login-user'), page.click('#nav-person').then(() => page.click('nav form[action="/auth/logout-user"] button'))]);
       assert.equal((await page.goto(paths.bookings))?.url().includes('/auth/login-user?next='), true);
       await page.fill('#field-user_code', w.executions.userCode);
       await Promise.all([page.waitForURL(`**${paths.bookings}`), page.click('#login-form button[type="submit"]')]);

@@ -176,7 +176,8 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
       const details = error instanceof HttpError ? error.details : (error as FastifyError).validation;
       return reply.code(status).send({ error: { code, message, ...(details ? { details } : {}) } });
     }
-    const ctx = await pageContext(request).catch(() => null);
+    // A failing database must not fail the error page too: the navigation is left out after a 5xx.
+    const ctx = await pageContext(request, { navigation: status < 500 }).catch(() => null);
     if (!ctx) return reply.code(status).type('text/plain').send(message);
     const detail = settings.debug && status >= 500 ? String(error.stack ?? error.message) : undefined;
     return reply.html(<ErrorPage ctx={ctx} status={status} reason={reasonOf(error, ctx.t)} detail={detail} />, status);
@@ -242,7 +243,11 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
 
 /** The page text for a refusal whose code has its own message (the field it names filled in). */
 function reasonOf(error: FastifyError | HttpError, t: PageContext['t']): string | undefined {
-  if (!(error instanceof HttpError) || error.code !== 'invalid_characters') return undefined;
+  if (!(error instanceof HttpError)) return undefined;
+  // A refusal with an explanation of its own (core.reason.<code>), e.g. a manager opening the admin.
+  const explained = t(`core.reason.${error.code}`);
+  if (explained !== `core.reason.${error.code}`) return explained;
+  if (error.code !== 'invalid_characters') return undefined;
   const field = (error.details as InputProblem[] | undefined)?.[0]?.field ?? '';
   return t('core.error.invalid_characters', { field: field.replace(/^(body|query|path)\./, '') });
 }

@@ -1,11 +1,15 @@
 import type { PageContext } from './page-context.js';
 import type { Children } from '@kitajs/html';
 import { assetUrl } from './assets.js';
+import { NavigationMenus, PersonalMenu } from './navigation.js';
 
 export interface LayoutProps {
   ctx: PageContext;
   title: string;
-  /** The navbar's menus (apps supply their own); the brand and language switch are always there. */
+  /**
+   * The navbar's menus for pages outside the signed-in shell (the website, the admin); without it a
+   * signed-in person gets the one shared navigation (core/ui/navigation.tsx), a visitor a login link.
+   */
   nav?: JSX.Element;
   brandHref?: string;
   children?: Children;
@@ -13,7 +17,9 @@ export interface LayoutProps {
 
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false });
 
-export function Layout({ ctx, title, nav = <></>, brandHref = '/', children }: LayoutProps): JSX.Element {
+export function Layout({ ctx, title, nav, brandHref, children }: LayoutProps): JSX.Element {
+  const shell = nav === undefined ? ctx.navigation : null;
+  const menus: JSX.Element = nav ?? (shell ? <NavigationMenus ctx={ctx} navigation={shell} /> : <LoginLink ctx={ctx} />);
   const hxHeaders = JSON.stringify({ 'X-CSRFToken': ctx.csrfToken });
   return (
     <>
@@ -36,7 +42,7 @@ export function Layout({ ctx, title, nav = <></>, brandHref = '/', children }: L
         <body hx-headers={hxHeaders}>
           <nav class="navbar navbar-expand-lg navbar-dark bg-nadooit mb-4">
             <div class="container">
-              <a class="navbar-brand" href={brandHref}>
+              <a class="navbar-brand" href={brandHref ?? shell?.home ?? '/'}>
                 NADOOIT
               </a>
               <button
@@ -51,7 +57,8 @@ export function Layout({ ctx, title, nav = <></>, brandHref = '/', children }: L
                 <span class="navbar-toggler-icon"></span>
               </button>
               <div class="collapse navbar-collapse" id="main-nav">
-                <ul class="navbar-nav me-auto">{nav}</ul>
+                <ul class="navbar-nav me-auto">{menus}</ul>
+                {shell ? <PersonalMenu ctx={ctx} navigation={shell} /> : ''}
                 <LanguageSwitch ctx={ctx} />
               </div>
             </div>
@@ -77,6 +84,17 @@ function Flashes({ ctx }: { ctx: PageContext }): JSX.Element {
         </div>
       ))}
     </>
+  );
+}
+
+function LoginLink({ ctx }: { ctx: PageContext }): JSX.Element {
+  if (ctx.user || ctx.path.startsWith('/auth/')) return <></>;
+  return (
+    <li class="nav-item">
+      <a class="nav-link" href={`/auth/login-user?next=${encodeURIComponent(ctx.path)}`} safe>
+        {ctx.t('core.nav.login')}
+      </a>
+    </li>
   );
 }
 

@@ -23,6 +23,11 @@ export const coreMessages: MessageCatalog = {
     'core.empty': 'Keine Einträge vorhanden',
     'core.language': 'Sprache',
     'core.form.invalid': 'Bitte korrigieren Sie die markierten Felder.',
+    'core.nav.logout': 'Abmelden',
+    'core.nav.login': 'Anmelden',
+    'core.error.home': 'Zur Übersicht im NADOOIT OS',
+    'core.error.areas': 'Diese Bereiche können Sie öffnen:',
+    'core.reason.staff_only': 'Die Administration ist den Mitarbeitern von NADOOIT vorbehalten. Buchungen, Zeitkonten, Angestellte und API-Schlüssel Ihres Unternehmens verwalten Sie im NADOOIT OS.',
   },
   en: {
     'core.brand': 'NADOOIT',
@@ -46,5 +51,10 @@ export const coreMessages: MessageCatalog = {
     'core.empty': 'No entries',
     'core.language': 'Language',
     'core.form.invalid': 'Please correct the marked fields.',
+    'core.nav.logout': 'Log out',
+    'core.nav.login': 'Log in',
+    'core.error.home': 'Go to your NADOOIT OS overview',
+    'core.error.areas': 'You can open these areas:',
+    'core.reason.staff_only': "The admin is for NADOOIT's staff. Your company's bookings, time accounts, employees and API keys are managed in NADOOIT OS.",
   },
 };

@@ -4,9 +4,12 @@ import type { AppContext } from '../../core/app-module.js';
 import { addStaticMount } from '../../core/ui/assets.js';
 import { installLoginRedirects } from '../guards.js';
 import { findUserById, toCurrentUser } from '../services/users.js';
+import { registerNavigation } from '../../core/ui/navigation.js';
+import { authNavigation } from '../views/layout.js';
 import { enrolRoutes } from './enrol.js';
 import { keyRoutes } from './keys.js';
 import { loginRoutes } from './login.js';
+import { installWebAuthnOriginRules } from './origin.js';
 import { sessionRoutes } from './sessions.js';
 import { announceFirstRun, setupRoutes } from './setup.js';
 import { staffRoutes } from './staff.js';
@@ -25,6 +28,8 @@ export function authRoutes(app: FastifyInstance, context: AppContext): void {
     return toCurrentUser(user, session.data[SECOND_FACTOR] === true);
   };
   installLoginRedirects(app);
+  installWebAuthnOriginRules(app, context.settings);
+  registerNavigation(authNavigation);
 
   loginRoutes(app, context);
   staffRoutes(app, context);

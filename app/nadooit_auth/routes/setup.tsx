@@ -37,9 +37,11 @@ export async function announceFirstRun(context: AppContext, port = context.setti
     await revokeOpenTokens(tx, 'setup', null);
     return issueToken(tx, { purpose: 'setup', validSeconds: SETUP_TOKEN_SECONDS });
   });
+  // The link stands on a line of its own, so it can be copied (or clicked in a terminal) as it is.
   context.log.warn(
-    `First run: no administrator exists yet. Create one at ${publicBaseUrl(context.settings, port)}/auth/setup?token=${token} ` +
-      '(valid 24 hours, works once; also reachable without the token from this machine). ' +
+    'First run: no administrator exists yet. Create one with this one-time setup link ' +
+      '(valid 24 hours, works once; from this machine the page also opens without the token):\n\n' +
+      `    ${publicBaseUrl(context.settings, port)}/auth/setup?token=${token}\n\n` +
       'Scripted installs use "npm run manage -- createsuperuser".',
   );
   return token;

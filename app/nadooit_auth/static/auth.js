@@ -72,7 +72,18 @@
       window.location.assign(done.redirect || '/');
     } catch (error) {
       const cancelled = error && (error.name === 'NotAllowedError' || error.name === 'AbortError');
-      showError(form, error && error.fromServer ? error.message : cancelled ? form.getAttribute('data-cancelled-message') || failed : failed);
+      // SecurityError: the browser refuses keys for this address (an IP address, or not the keys' domain).
+      const wrongAddress = error && error.name === 'SecurityError' && form.getAttribute('data-address-message');
+      showError(
+        form,
+        error && error.fromServer
+          ? error.message
+          : wrongAddress
+            ? wrongAddress.replace('{origin}', window.location.origin)
+            : cancelled
+              ? form.getAttribute('data-cancelled-message') || failed
+              : failed,
+      );
       buttons.forEach(function (b) { b.disabled = false; });
     }
   }

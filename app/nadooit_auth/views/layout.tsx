@@ -2,47 +2,19 @@ import type { Children } from '@kitajs/html';
 import { assetUrl } from '../../core/ui/assets.js';
 import { CsrfField } from '../../core/ui/components.js';
 import { Layout } from '../../core/ui/layout.js';
+import type { NavSource } from '../../core/ui/navigation.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 
-/** The person's own security menu (keys, sessions, logout); other apps may reuse it in their navbars. */
-export function AuthNav({ ctx }: { ctx: PageContext }): JSX.Element {
-  if (!ctx.user) {
-    return (
-      <li class="nav-item">
-        <a class="nav-link" href="/auth/login-user" safe>
-          {ctx.t('auth.nav.login')}
-        </a>
-      </li>
-    );
-  }
-  return (
-    <>
-      <li class="nav-item">
-        <span class="navbar-text me-2" id="signed-in-as" title={ctx.user.userCode} safe>
-          {ctx.user.displayName}
-        </span>
-      </li>
-      <li class="nav-item">
-        <a class={`nav-link${ctx.path === '/auth/keys' ? ' active' : ''}`} href="/auth/keys" safe>
-          {ctx.t('auth.nav.keys')}
-        </a>
-      </li>
-      <li class="nav-item">
-        <a class={`nav-link${ctx.path === '/auth/sessions' ? ' active' : ''}`} href="/auth/sessions" safe>
-          {ctx.t('auth.nav.sessions')}
-        </a>
-      </li>
-      <li class="nav-item">
-        <form method="post" action="/auth/logout-user" class="d-inline">
-          <CsrfField ctx={ctx} />
-          <button type="submit" class="btn btn-link nav-link" safe>
-            {ctx.t('auth.nav.logout')}
-          </button>
-        </form>
-      </li>
-    </>
-  );
-}
+/** The person's own security pages in the shared navigation's personal menu (core/ui/navigation.tsx). */
+export const authNavigation: NavSource = {
+  id: 'nadooit_auth',
+  // Staff reach the admin from every page of the shell.
+  entries: (request) => (request.user?.isStaff ? [{ href: '/admin/', label: request.t('auth.nav.admin'), order: 900 }] : []),
+  personal: (request) => [
+    { href: '/auth/keys', label: request.t('auth.nav.keys'), order: 20 },
+    { href: '/auth/sessions', label: request.t('auth.nav.sessions'), order: 30 },
+  ],
+};
 
 /** The WebAuthn browser library and the page glue (served from the project, CSP script-src 'self'). */
 export function WebAuthnScripts(): JSX.Element {
@@ -56,7 +28,7 @@ export function WebAuthnScripts(): JSX.Element {
 
 export function AuthPage(props: { ctx: PageContext; title: string; webauthn?: boolean; nav?: JSX.Element; children?: Children }): JSX.Element {
   return (
-    <Layout ctx={props.ctx} title={props.title} nav={props.nav ?? <AuthNav ctx={props.ctx} />}>
+    <Layout ctx={props.ctx} title={props.title} nav={props.nav}>
       {props.children}
       {props.webauthn ? <WebAuthnScripts /> : ''}
     </Layout>
@@ -118,6 +90,7 @@ export function WebAuthnForm(props: WebAuthnFormProps): JSX.Element {
       data-failed-message={ctx.t('auth.webauthn.failed')}
       data-cancelled-message={ctx.t('auth.webauthn.cancelled')}
       data-unsupported-message={ctx.t('auth.webauthn.unsupported')}
+      data-address-message={ctx.t('auth.webauthn.insecure_address')}
     >
       <CsrfField ctx={ctx} />
       {props.children}

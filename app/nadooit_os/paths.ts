@@ -50,3 +50,31 @@ export const paths = {
   revokeApiKey: (keyId: string) => `${BASE}/api_key/${keyId}/revoke`,
   apiKeyManagerGrant: `${BASE}/api_key/give-api-key-manager-role`,
 };
+
+/** Process definitions (nadooit_workflow). */
+export const workflowPaths = {
+  overview: `${BASE}/workflow/processes`,
+  create: (customerId: string) => `${BASE}/workflow/processes/${customerId}`,
+  process: (processId: string) => `${BASE}/workflow/process/${processId}`,
+  delete: (processId: string) => `${BASE}/workflow/process/${processId}/delete`,
+};
+
+/** Employee work time (nadooit_time_account/work-time). */
+export const workTimePaths = {
+  overview: `${BASE}/work-time/`,
+  account: (accountId: string, query?: { unit?: string; date?: string }) =>
+    `${BASE}/work-time/${accountId}${query?.unit ? `?unit=${encodeURIComponent(query.unit)}${query.date ? `&date=${encodeURIComponent(query.date)}` : ''}` : ''}`,
+  clockIn: (accountId: string) => `${BASE}/work-time/${accountId}/clock-in`,
+  clockOut: (accountId: string) => `${BASE}/work-time/${accountId}/clock-out`,
+  addEntry: (accountId: string) => `${BASE}/work-time/${accountId}/entries`,
+  changeEntry: (accountId: string, entryId: string) => `${BASE}/work-time/${accountId}/entries/${entryId}`,
+  deleteEntry: (accountId: string, entryId: string) => `${BASE}/work-time/${accountId}/entries/${entryId}/delete`,
+  weeklyHours: (accountId: string) => `${BASE}/work-time/${accountId}/weekly-hours`,
+  export: (accountId: string, unit: string, date: string) => `${BASE}/work-time/${accountId}/export.csv?unit=${encodeURIComponent(unit)}&date=${encodeURIComponent(date)}`,
+};
+
+/** Program ownership (the original's placeholder pages, at its paths). */
+export const ownershipPaths = {
+  customer: '/program_ownership/customer_program_ownership_overview',
+  staff: '/program_ownership/admin',
+};

@@ -1,5 +1,6 @@
 import type { AppContext, AppModule } from '../core/app-module.js';
 import { programOwnershipMigrations } from './migrations/0001_customer_programs.js';
+import { programOwnershipMessages } from './messages.js';
 import './models.js';
 
 export function nadooitProgramOwnershipSystemApp(_context: () => AppContext): AppModule {
@@ -7,5 +8,6 @@ export function nadooitProgramOwnershipSystemApp(_context: () => AppContext): Ap
     name: 'nadooit_program_ownership_system',
     dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account'],
     migrations: programOwnershipMigrations,
+    messages: programOwnershipMessages,
   };
 }

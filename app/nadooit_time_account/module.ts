@@ -7,6 +7,7 @@ import { workTimeMigrations } from './migrations/0006_work_time.js';
 import { checkLedgerCommand } from './commands.js';
 import './models.js';
 import './work-time/models.js';
+import { workTimeMessages } from './work-time/messages.js';
 
 export function nadooitTimeAccountApp(_context: () => AppContext): AppModule {
   return {
@@ -14,5 +15,6 @@ export function nadooitTimeAccountApp(_context: () => AppContext): AppModule {
     dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_workflow'],
     migrations: [...timeAccountMigrations, ledgerExecutionIndex, ...ledgerSequence, ...topUpRequestMigrations, ...workTimeMigrations],
     commands: [checkLedgerCommand],
+    messages: workTimeMessages,
   };
 }

@@ -112,3 +112,34 @@ export function dayTotals(days: readonly LocalDay[], intervals: readonly Interva
     targetSeconds: dailyTargetSeconds(weeklySeconds, d.date),
   }));
 }
+
+/**
+ * The instant of a local wall-clock time 'YYYY-MM-DDTHH:MM' in a zone (form input), or null when malformed.
+ * Two rounds of "how far off is the guess" settle every offset; a time skipped by the spring change lands
+ * an hour later, an ambiguous autumn time on its first occurrence.
+ */
+export function localToInstant(value: string, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match || !isCalendarDate(`${match[1]}-${match[2]}-${match[3]}`)) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
+  if (hour > 23 || minute > 59) return null;
+  const wanted = Date.UTC(year, month - 1, day, hour, minute);
+  let guess = wanted - 3 * 3_600_000;
+  for (let round = 0; round < 3; round++) {
+    const p = localParts(guess, timeZone);
+    guess += wanted - Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  }
+  return guess;
+}
+
+/** 'YYYY-MM-DDTHH:MM' of an instant in a zone (to fill a form). */
+export function instantToLocal(instantMs: number, timeZone: string): string {
+  return `${localDate(instantMs, timeZone)}T${localTime(instantMs, timeZone)}`;
+}
+
+/** Signed "7:30 h" for a number of seconds (worked time, overtime). */
+export function formatHours(seconds: number): string {
+  const sign = seconds < 0 ? '-' : '';
+  const minutes = Math.floor(Math.abs(seconds) / 60);
+  return `${sign}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')} h`;
+}

@@ -1,0 +1,38 @@
+import type { MessageCatalog } from '../core/ui/i18n.js';
+
+export const programOwnershipMessages: MessageCatalog = {
+  de: {
+    'ownership.title': 'Programmeigentum',
+    'ownership.lead': 'Ihre lizenzierten Programme mit Lizenzen, Anteilen und Ausführungen.',
+    'ownership.staff.title': 'Programmeigentum – alle Kunden',
+    'ownership.staff.lead': 'Alle Programme mit ihren Lizenzen, Anteilen und Ausführungen.',
+    'ownership.empty': 'Keine Programme vorhanden',
+    'ownership.licences': 'Lizenzen',
+    'ownership.shares': 'Anteile',
+    'ownership.customer': 'Kunde',
+    'ownership.active': 'Aktiv',
+    'ownership.inactive': 'Inaktiv',
+    'ownership.executions': 'Ausführungen',
+    'ownership.saved': 'Zeitersparnis',
+    'ownership.open': 'Offen',
+    'ownership.price_per_second': 'Preis pro Sekunde',
+    'ownership.no_licences': 'Keine Lizenzen',
+  },
+  en: {
+    'ownership.title': 'Program ownership',
+    'ownership.lead': 'Your licensed programs with their licences, shares and runs.',
+    'ownership.staff.title': 'Program ownership – all customers',
+    'ownership.staff.lead': 'Every program with its licences, shares and runs.',
+    'ownership.empty': 'No programs',
+    'ownership.licences': 'Licences',
+    'ownership.shares': 'Shares',
+    'ownership.customer': 'Customer',
+    'ownership.active': 'Active',
+    'ownership.inactive': 'Inactive',
+    'ownership.executions': 'Runs',
+    'ownership.saved': 'Time saved',
+    'ownership.open': 'Open',
+    'ownership.price_per_second': 'Price per second',
+    'ownership.no_licences': 'No licences',
+  },
+};

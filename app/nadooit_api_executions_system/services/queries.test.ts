@@ -5,7 +5,7 @@ import { insertSyntheticExecutions } from '../testing/bulk.js';
 import { bookingWorld, person } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 import { CSV_HEADER, csvCell, exportExecutionsCsv } from './csv.js';
-import { decodeCursor, listExecutions, sumExecutions } from './queries.js';
+import { decodeCursor, iterateExecutions, listExecutions, sumExecutions } from './queries.js';
 
 const JAN = new Date('2025-01-01T00:00:00.000Z');
 const FEB = new Date('2025-02-01T00:00:00.000Z');
@@ -24,6 +24,19 @@ describeEachBackend('executions: lists with cursor, sums, CSV export', (h) => {
     await insertSyntheticExecutions(db(), target(a), { count: 700, from: JAN, to: FEB });
     await insertSyntheticExecutions(db(), target(a), { count: 500, from: FEB, to: MAR });
     await insertSyntheticExecutions(db(), target(b), { count: 50, from: JAN, to: MAR });
+  });
+
+  it('a long export lets other work run between its pages (the server never freezes on it)', async () => {
+    let finished = false;
+    let otherWorkRanDuringExport = false;
+    setImmediate(() => {
+      otherWorkRanDuringExport = !finished;
+    });
+    let rows = 0;
+    for await (const _ of iterateExecutions(db(), { customerIds: [a.customerId] })) rows++;
+    finished = true;
+    assert.equal(rows, 1200);
+    assert.ok(otherWorkRanDuringExport, 'a callback queued before the export ran before its last page');
   });
 
   it('pages newest first through every row exactly once, and never shows another customer', async () => {

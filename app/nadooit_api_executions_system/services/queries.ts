@@ -154,7 +154,9 @@ export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<Ex
 
 /**
  * Every matching booking, newest first, fetched in keyset batches so memory stays flat however many there
- * are (CSV export). Works the same on SQLite and PostgreSQL (no server-side cursors needed).
+ * are (CSV export). Works the same on SQLite and PostgreSQL (no server-side cursors needed). Between two
+ * batches it yields to the event loop (setImmediate): better-sqlite3 reads synchronously, and without the
+ * pause a long export would hold every other request — /healthz, bookings — until its last row.
  */
 export async function* iterateExecutions(db: Tx, filter: ExecutionFilter, batchSize = MAX_PAGE_SIZE): AsyncGenerator<ExecutionListItem> {
   let cursor: string | null = null;
@@ -162,5 +164,6 @@ export async function* iterateExecutions(db: Tx, filter: ExecutionFilter, batchS
     const page: ExecutionPage = await listExecutions(db, filter, { limit: batchSize, cursor });
     yield* page.items;
     cursor = page.nextCursor;
+    if (cursor) await new Promise((resolve) => setImmediate(resolve));
   } while (cursor);
 }

@@ -41,6 +41,10 @@ export const statisticsMessages: MessageCatalog = {
     'website.stats.experiment': 'Experiment',
     'website.stats.totals': '{visits} Besuche, {sessions} Sitzungen, {bots} Bot-Sitzungen, {conversions} Conversions',
     'website.stats.empty': 'Noch keine Daten.',
+    'website.pwa.description': 'NADOOIT OS: Ausführungen, Zeitkonten und Programme Ihres Unternehmens',
+    'website.pwa.offline.title': 'Sie sind offline',
+    'website.pwa.offline.text': 'Diese Seite braucht eine Verbindung zum Server. Sobald Sie wieder online sind, geht es weiter.',
+    'website.pwa.offline.retry': 'Erneut versuchen',
   },
   en: {
     'website.exp.goal.meeting_request': 'Meeting request',
@@ -81,5 +85,9 @@ export const statisticsMessages: MessageCatalog = {
     'website.stats.experiment': 'Experiment',
     'website.stats.totals': '{visits} visits, {sessions} sessions, {bots} bot sessions, {conversions} conversions',
     'website.stats.empty': 'No data yet.',
+    'website.pwa.description': 'NADOOIT OS: your company’s executions, time accounts and programs',
+    'website.pwa.offline.title': 'You are offline',
+    'website.pwa.offline.text': 'This page needs a connection to the server. It continues as soon as you are back online.',
+    'website.pwa.offline.retry': 'Try again',
   },
 };

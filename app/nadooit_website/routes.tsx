@@ -15,6 +15,7 @@ import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
 import type { ContentPageSlug } from './services/content-pages.js';
 import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
 import { STATISTICS_PERIODS, StatisticsPage } from './views/statistics.js';
+import { pwaRoutes } from './pwa.js';
 import { sessionsResource } from './admin.js';
 import { experimentResults } from './services/experiment.js';
 import { latestExperiment, websiteStatistics } from './services/statistics.js';
@@ -52,6 +53,8 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
     const ctx = await pageContext(request);
     return reply.html(<HomePage ctx={ctx} content={content} preview />);
   });
+
+  pwaRoutes(app);
 
   // Staff statistics, authorised like the admin: the permission to view visitor sessions.
   app.get('/website/statistics', { preHandler: staffRequired }, async (request, reply) => {

@@ -2,6 +2,15 @@
 // data-signals; this script sends them with the page's signal token. Endless scroll itself is htmx.
 (function () {
   'use strict';
+  // The site's service worker (root scope): an offline page when NADOOIT OS or the site cannot be reached.
+  // The manifest link belongs in <head>, which the shared layout renders; the site adds it there.
+  if (!document.querySelector('link[rel="manifest"]')) {
+    var manifest = document.createElement('link');
+    manifest.rel = 'manifest';
+    manifest.href = '/manifest.webmanifest';
+    document.head.appendChild(manifest);
+  }
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/service-worker.js').catch(function () {});
   var HEARTBEAT_MS = 5000;
   var page = document.querySelector('.web-page[data-session-id]');
   if (!page) return;

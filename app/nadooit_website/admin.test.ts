@@ -5,6 +5,7 @@ import { createStaff, listedIds, staffLogin } from '../../test/e2e/admin-support
 import { websiteResources } from './admin.js';
 import { appendOrderPlugin, categoryIdsByName, createPlugin, orderSectionIds, setSectionCategories, setSectionSignals } from './services/content.js';
 import { sendSignal, visit } from './testing/fixtures.js';
+import { recomputeExperiment, startExperiment } from './services/experiment.js';
 
 describeEachBackend('website admin: categories, sections, orders without plugins, the order editor, preview', (h) => {
   const db = () => h().system.context.db.kysely;
@@ -74,6 +75,9 @@ describeEachBackend('website admin: categories, sections, orders without plugins
     await setSectionSignals(db(), sectionId, ['revealed', 'vote']);
     await setSectionCategories(db(), sectionId, await categoryIdsByName(db(), ['fast_and_engaged']));
     for (const type of ['revealed', 'upvote']) assert.equal((await sendSignal(app, `/signal/${v.sessionId}/${sectionId}/${type}/`, v.token)).statusCode, 200);
+    assert.equal((await sendSignal(app, `/conversion/${v.sessionId}/meeting_request`, v.token)).statusCode, 200);
+    await startExperiment(db(), { name: 'Startseite', goal: 'meeting_request' });
+    await recomputeExperiment(db());
     const client = await staffLogin(app, await createStaff(db(), h().settings, { superuser: true }));
     for (const resource of websiteResources) {
       const base = `/admin/${resource.app}/${resource.name}/`;

@@ -16,6 +16,7 @@ import {
   updateSection,
 } from './services/content.js';
 import { compileTemplate } from './template.js';
+import { experimentResources } from './admin-experiment.js';
 import './models.js';
 
 const APP = 'nadooit_website';
@@ -254,8 +255,8 @@ export const sectionOrdersResource: AdminResource = {
   ...resource('section_orders', 'web_section_orders', { de: 'Abschnittsreihenfolge', en: 'Section order' }, { de: 'Abschnittsreihenfolgen', en: 'Section orders' }),
   title: { columns: ['name'] },
   help: {
-    de: 'Aktive Reihenfolgen mit mindestens einem Abschnitt werden neuen Besuchern gezeigt (gleich verteilt). Plugins sind optional.',
-    en: 'Active orders with at least one section are shown to new visitors (evenly). Plugins are optional.',
+    de: 'Aktive Reihenfolgen mit mindestens einem Abschnitt werden neuen Besuchern gezeigt — gleich verteilt, oder nach den Anteilen des laufenden Experiments. Plugins sind optional.',
+    en: 'Active orders with at least one section are shown to new visitors — evenly, or by the shares of the running experiment. Plugins are optional.',
   },
   fields: [
     nameField,
@@ -403,6 +404,7 @@ export const sessionsResource: AdminResource = {
     { resource: key('session_signals'), field: 'session_id', limit: 20 },
     { resource: key('session_votes'), field: 'session_id', limit: 20 },
     { resource: key('session_shown_sections'), field: 'session_id', limit: 20 },
+    { resource: key('session_conversions'), field: 'session_id', limit: 20 },
   ],
 };
 
@@ -474,6 +476,7 @@ export const websiteResources: AdminResource[] = [
   sessionVotesResource,
   sessionShownSectionsResource,
   visitsResource,
+  ...experimentResources,
   experimentGroupsResource,
   sectionTransitionsResource,
 ];

@@ -6,6 +6,7 @@ import { experimentMigrations } from './migrations/0004_experiment.js';
 import { recomputeExperiment } from './services/experiment.js';
 import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
+import { statisticsMessages } from './messages-statistics.js';
 import { websiteRoutes } from './routes.js';
 import { DEFAULT_RETENTION_DAYS, deleteOldVisits } from './services/retention.js';
 import { registerUrlName } from './template.js';
@@ -33,7 +34,7 @@ export function nadooitWebsiteApp(context: () => AppContext): AppModule {
     dependsOn: ['nadooit_auth'],
     migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations, ...experimentMigrations],
     commands: templateCommands,
-    messages: websiteMessages,
+    messages: { de: { ...websiteMessages.de, ...statisticsMessages.de }, en: { ...websiteMessages.en, ...statisticsMessages.en } },
     routes: (app, appContext) => websiteRoutes(app, appContext),
     tasks: [
       {

@@ -20,6 +20,7 @@ import { grantKeyManager } from '../../app/nadooit_key/services.js';
 import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
 import { createProgramShare } from '../../app/nadooit_program_ownership_system/services.js';
 import { order, section, sendSignal, visit } from '../../app/nadooit_website/testing/fixtures.js';
+import { recomputeExperiment, startExperiment } from '../../app/nadooit_website/services/experiment.js';
 import { askQuestion } from '../../app/nadooit_questions_and_answers/services.js';
 import { TestClient } from '../support/http.js';
 
@@ -96,6 +97,9 @@ export async function everyModel(input: { context: AppContext; app: FastifyInsta
   assert.equal(impressum.statusCode, 200, `/impressum: ${impressum.statusCode}`);
   const question = await askQuestion(db, { sessionId: seen.sessionId, question: 'Welche Bots bietet ihr an?' });
   assert.ok(question.id, 'the question is stored');
+  // The experiment over the orders, with one run of its scheduled job (allocation and arms).
+  await startExperiment(db, { name: 'Startseite', goal: 'question_asked' });
+  await recomputeExperiment(db);
 
   // Bots, through bot_management's test support against its fake Telegram and chat APIs (settings of
   // FakePlatforms): the test bot's /start and /update dialogue, an advert from /create, a photo, a voice note.

@@ -30,6 +30,7 @@ describeEachBackend('NADOOIT OS ERP pages', (h) => {
     assert.equal(empty.statusCode, 200);
     assert.match(empty.body, /Werkstatt KG/);
     assert.match(empty.body, /Noch keine Artikel/);
+    assert.match(empty.body, /href="\/nadooit-os\/erp\/"/, 'customer managers find the page in the navigation');
     const bad = await c.post(erpPaths.items(customer.id), { sku: '', description: 'Bohrer', price: 'zwölf' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Pflichtfeld/);
@@ -75,7 +76,9 @@ describeEachBackend('NADOOIT OS ERP pages', (h) => {
     await m.post(erpPaths.items(other.id), { sku: 'F-1', description: 'Fremd', price: '1' });
     const [foreign] = await itemsOfCustomer(db(), other.id);
     const h2 = await client(hr.userId);
-    assert.equal((await h2.get(erpPaths.home)).statusCode, 403);
+    const noRole = await h2.get(erpPaths.home);
+    assert.equal(noRole.statusCode, 403);
+    assert.doesNotMatch(noRole.body, /href="\/nadooit-os\/erp\/"/, 'no ERP entry in the navigation without the role');
     assert.equal((await h2.get(erpPaths.item(foreign!.id))).statusCode, 403);
     assert.equal((await h2.post(erpPaths.items(customer.id), { sku: 'X', description: 'x', price: '1' })).statusCode, 403);
     assert.equal((await h2.get(erpPaths.export(other.id))).statusCode, 403);

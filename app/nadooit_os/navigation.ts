@@ -4,6 +4,8 @@ import type { NavEntry, NavSource } from '../core/ui/navigation.js';
 import { holds, viewerOf } from './access.js';
 import type { Viewer } from './access.js';
 import { paths } from './paths.js';
+import { erpPaths } from './paths-erp.js';
+import { networkPaths } from './paths-network.js';
 import type { GrantableRole } from './paths.js';
 
 /**
@@ -65,6 +67,20 @@ export function dashboardAreas(): Area[] {
         { label: 'os.nav.hr.add', href: paths.addEmployee, visible: (v) => holds(v, 'employee_manager', 'can_add_new_employee') },
         { label: 'os.nav.grant', href: paths.grant('employee_manager'), visible: give('employee_manager') },
       ],
+    },
+    {
+      id: 'erp',
+      label: 'erp.nav',
+      href: erpPaths.home,
+      visible: (v) => holds(v, 'customer_manager'),
+      items: [{ label: 'erp.title', href: erpPaths.home }],
+    },
+    {
+      id: 'network',
+      label: 'network.nav',
+      href: networkPaths.home,
+      visible: () => true,
+      items: [{ label: 'network.title', href: networkPaths.home }],
     },
     {
       id: 'apikey',

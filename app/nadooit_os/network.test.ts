@@ -17,6 +17,7 @@ describeEachBackend('NADOOIT OS network pages', (h) => {
     const first = await c.get(networkPaths.home);
     assert.equal(first.statusCode, 200);
     assert.match(first.body, /id="network-balance">0,00 €/);
+    assert.match(first.body, /href="\/nadooit-os\/network\/"/, 'the navigation leads to the network page');
     const member = await ensureMember(db(), anna.userId);
     await bookByStaff(db(), { actorUserId: null, asStaff: true, inventoryId: member.inventory_id, kind: 'credit', amountMicro: 5_000_000, note: 'Start' });
     const sent = await c.post(networkPaths.transfer, { to_user_code: ben.userCode, amount: '1,75', note: 'Danke' });

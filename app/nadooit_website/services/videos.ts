@@ -163,6 +163,10 @@ export async function embeddableVideos(db: Tx, ids: string[]): Promise<Map<strin
   return out;
 }
 
+export async function allVideoIds(db: DB): Promise<string[]> {
+  return (await db.selectFrom('web_videos').select('id').orderBy('created_at').execute()).map((r) => r.id);
+}
+
 /** The ids of all videos (the cleanup keeps their derivatives). */
 export async function knownVideoIds(db: DB): Promise<Set<string>> {
   const rows = await db.selectFrom('web_videos').select('id').execute();

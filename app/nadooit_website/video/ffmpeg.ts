@@ -97,8 +97,16 @@ export function runFfmpeg(args: string[], onProgress: (outMs: number) => void, s
         if (Number.isFinite(us) && us >= 0) onProgress(us / 1000);
       }
     });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new FfmpegFailed(code, stderr || (signal?.aborted ? 'aborted' : '')))));
+    // An abort kills the process; the promise settles once it has exited, so nothing writes after it.
+    let spawnError: Error | null = null;
+    child.on('error', (error) => {
+      spawnError = error;
+      if (child.pid === undefined) reject(error);
+    });
+    child.on('close', (code) => {
+      if (code === 0 && !spawnError) resolve();
+      else reject(signal?.aborted ? new FfmpegFailed(code, 'aborted') : (spawnError ?? new FfmpegFailed(code, stderr)));
+    });
   });
 }
 

@@ -5,7 +5,7 @@ import type { CommandDefinition } from '../../core/cli/registry.js';
 import type { ScheduleDefinition, TaskDefinition } from '../../core/queue/types.js';
 import { videoMigrations } from '../migrations/0005_video.js';
 import { videoRoutes } from '../video-routes.js';
-import { CLEANUP_VIDEOS_TASK, cleanupVideosCommand, cleanupVideosTask } from './commands.js';
+import { CLEANUP_VIDEOS_TASK, cleanupVideosCommand, cleanupVideosTask, exportVideosCommand, importVideosCommand } from './commands.js';
 import { transcodeTask } from './transcode.js';
 import './player-assets.js';
 
@@ -23,7 +23,7 @@ export function videoModulePart(context: () => AppContext): VideoModulePart {
     migrations: videoMigrations,
     tasks: [transcodeTask(context), cleanupVideosTask(context)],
     schedules: [{ task: CLEANUP_VIDEOS_TASK, everyMs: 24 * 3600_000 }],
-    commands: [cleanupVideosCommand],
+    commands: [cleanupVideosCommand, exportVideosCommand, importVideosCommand],
     routes: videoRoutes,
   };
 }

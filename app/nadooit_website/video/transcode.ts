@@ -79,11 +79,11 @@ export async function transcodeVideo(context: AppContext, videoId: string, task:
     await finishVideo(db, videoId, 'ready', null);
     await rm(scratchRoot, { recursive: true, force: true });
   } catch (error) {
-    await rm(scratchRoot, { recursive: true, force: true });
     const text = error instanceof FfmpegFailed ? error.message : error instanceof Error ? error.message : String(error);
     if (task.signal.aborted) await finishVideo(db, videoId, 'queued', null); // the worker stops: the job runs again
     else if (task.attempt >= TRANSCODE_ATTEMPTS) await finishVideo(db, videoId, 'failed', text);
     else await finishVideo(db, videoId, 'queued', `Versuch ${task.attempt} von ${TRANSCODE_ATTEMPTS} fehlgeschlagen, ein neuer folgt: ${text}`);
+    await rm(scratchRoot, { recursive: true, force: true }).catch(() => {}); // the next attempt clears it anyway
     throw error;
   }
 }

@@ -22,6 +22,7 @@ export function nadooitAdminApp(_context: () => AppContext): AppModule {
       'nadooit_crm',
       'nadooit_hr',
       'nadooit_program',
+      'nadooit_workflow',
       'nadooit_time_account',
       'nadooit_program_ownership_system',
       'nadooit_api_key',

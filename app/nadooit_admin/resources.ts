@@ -14,6 +14,8 @@ import { hrResources } from '../nadooit_hr/admin.js';
 import { programResources } from '../nadooit_program/admin.js';
 import { programOwnershipResources } from '../nadooit_program_ownership_system/admin.js';
 import { timeAccountResources } from '../nadooit_time_account/admin.js';
+import { workTimeResources } from '../nadooit_time_account/work-time/admin.js';
+import { workflowResources } from '../nadooit_workflow/admin.js';
 import { websiteResources } from '../nadooit_website/admin.js';
 import { questionResources } from '../nadooit_questions_and_answers/admin.js';
 import { networkResources } from '../nadooit_network/admin.js';
@@ -34,7 +36,9 @@ export function declaredResources(): AdminResource[] {
     ...crmResources,
     ...hrResources,
     ...programResources,
+    ...workflowResources,
     ...timeAccountResources,
+    ...workTimeResources,
     ...programOwnershipResources,
     ...apiKeyResources,
     ...executionResources,

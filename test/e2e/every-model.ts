@@ -22,6 +22,11 @@ import { createProgramShare } from '../../app/nadooit_program_ownership_system/s
 import { order, section, sendSignal, visit } from '../../app/nadooit_website/testing/fixtures.js';
 import { recomputeExperiment, startExperiment } from '../../app/nadooit_website/services/experiment.js';
 import { askQuestion } from '../../app/nadooit_questions_and_answers/services.js';
+import { customerTimeAccounts } from '../../app/nadooit_time_account/services.js';
+import { requestTopUp } from '../../app/nadooit_time_account/top-up-requests.js';
+import { openWorkTimeAccount } from '../../app/nadooit_time_account/work-time/access.js';
+import { addEntry } from '../../app/nadooit_time_account/work-time/entries.js';
+import { createProcess } from '../../app/nadooit_workflow/processes.js';
 import { TestClient } from '../support/http.js';
 
 const STAFF = { actorUserId: null, asStaff: true } as const;
@@ -82,6 +87,14 @@ export async function everyModel(input: { context: AppContext; app: FastifyInsta
   const [complaint] = await listComplaints(db, { ...STAFF });
   assert.ok(complaint, 'the demo world has a complaint');
   await addComment(db, { ...STAFF, complaintId: complaint.id, text: 'Wir sehen uns das an.' });
+
+  // Workflow and work time: a process, a top-up request (its transition history), a work-time entry added
+  // by a correction (entry and correction rows).
+  await createProcess(db, { ...STAFF, customerId: w.a.customerId, name: 'Posteingang', programIds: [w.a.programId] });
+  const [funded] = await customerTimeAccounts(db, w.a.customerId);
+  await requestTopUp(db, { ...STAFF, customerTimeAccountId: funded!.customerTimeAccountId, seconds: 3600, note: 'Bestellung' });
+  const workTime = await openWorkTimeAccount(db, { ...STAFF, customerId: w.a.customerId, userId: w.boss.userId, weeklyWorkSeconds: 40 * 3600 });
+  await addEntry(db, { ...STAFF, employeeTimeAccountId: workTime.id, startedAt: new Date(now.getTime() - 3 * 3_600_000), endedAt: new Date(now.getTime() - 3_600_000), reason: 'Nachgetragen' });
 
   // Website: sections with signals and categories in an order with a plugin, one visit with signals.
   const first = await section(db, 'Willkommen', { signals: ['revealed', 'vote'], categories: ['fast_and_engaged'] });

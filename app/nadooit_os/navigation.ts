@@ -34,6 +34,7 @@ export function dashboardAreas(): Area[] {
       visible: (v) => holds(v, 'customer_program_execution_manager'),
       items: [
         { label: 'os.nav.overview', href: paths.bookings },
+        { label: 'os.nav.complaints', href: paths.complaints },
         { label: 'os.nav.grant', href: paths.grant('customer_program_execution_manager'), visible: give('customer_program_execution_manager') },
       ],
     },

@@ -26,6 +26,9 @@ export const paths = {
   bookingsExport: (filter: Filter, customerId: string) => `${BASE}/customer-program-execution/export/${filter}/${customerId}`,
   complaintModal: (executionId: string) => `${BASE}/customer-program-execution-list-complaint-modal/${executionId}`,
   sendComplaint: (executionId: string) => `${BASE}/customer-program-execution-send-complaint/${executionId}`,
+  complaints: `${BASE}/complaints`,
+  complaint: (complaintId: string) => `${BASE}/complaints/${complaintId}`,
+  complaintComment: (complaintId: string) => `${BASE}/complaints/${complaintId}/comment`,
 
   timeAccounts: `${BASE}/time-account/customer-time-account-overview`,
   createTimeAccount: `${BASE}/time-account/create-customer-time-account`,

@@ -41,6 +41,7 @@ describeEachBackend('browser: main pages fit a phone', (h) => {
       ['manager', paths.programs],
       ['manager', paths.program(w.tieredProgramId)],
       ['manager', paths.employees],
+      ['manager', paths.complaints],
       ['manager', paths.apiKeys],
       ['manager', paths.profile],
       ['manager', '/auth/keys'],

@@ -5,7 +5,7 @@ import { formString } from '../../core/ui/forms.js';
 import { pageContext } from '../../core/ui/page-context.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import { executionById } from '../../nadooit_api_executions_system/services/booking.js';
-import { fileComplaint } from '../../nadoo_complaint_management/services.js';
+import { addComment, complaintDetails, fileComplaint, listComplaints } from '../../nadoo_complaint_management/services.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
 import { DomainError } from '../../core/errors.js';
 import { assertRole } from '../../nadooit_hr/permissions.js';
@@ -15,7 +15,9 @@ import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import { ComplaintModal, ComplaintModalContent, ComplaintPage, ComplaintSentContent } from '../views/complaints.js';
 import type { ComplaintFormProps } from '../views/complaints.js';
-import { uuidParam } from './context.js';
+import { ComplaintDetailPage, ComplaintListPage } from '../views/complaint-list.js';
+import type { ComplaintDetailProps } from '../views/complaint-list.js';
+import { customersWithRoleFor, dashboardPage, replyNoRole, submitForm, uuidParam } from './context.js';
 
 /** The complaint dialog ("Ausführung reklamieren") and its submission through the complaint workflow. */
 export function complaintRoutes(scope: FastifyInstance, app: AppContext): void {
@@ -63,5 +65,52 @@ export function complaintRoutes(scope: FastifyInstance, app: AppContext): void {
     }
     await request.flash('success', request.t('os.complaint.sent'));
     return reply.redirect(`${paths.bookings}#bookings-${booking.customerId}`, 303);
+  });
+
+  scope.get('/complaints', async (request, reply) => {
+    const { ctx, viewer } = await dashboardPage(request, app);
+    const customers = await customersWithRoleFor(request, app, 'customer_program_execution_manager');
+    if (!customers.length) return replyNoRole(reply, ctx, viewer, ctx.t('os.complaints.title'));
+    const actorUserId = requireUser(request).id;
+    const groups = await Promise.all(
+      customers.map(async (customer) => ({
+        customer,
+        timeZone: effectiveTimeZone(customer.time_zone),
+        complaints: await listComplaints(db, { actorUserId, customerId: customer.id, limit: 200 }),
+      })),
+    );
+    return reply.html(<ComplaintListPage ctx={ctx} viewer={viewer} groups={groups} />);
+  });
+
+  /** A complaint the viewer may see (the service refuses others: 404 unknown, 403 another customer's). */
+  async function detailsFor(request: FastifyRequest): Promise<Omit<ComplaintDetailProps, 'ctx' | 'viewer'>> {
+    const details = await complaintDetails(db, { actorUserId: requireUser(request).id, complaintId: uuidParam(request, 'complaintId') });
+    const [customer, program] = await Promise.all([
+      details.complaint.customer_id ? getCustomer(db, details.complaint.customer_id) : undefined,
+      details.execution?.program_id ? getProgram(db, details.execution.program_id) : undefined,
+    ]);
+    return { details, programName: program?.name ?? null, timeZone: effectiveTimeZone(customer?.time_zone) };
+  }
+
+  scope.get('/complaints/:complaintId', async (request, reply) => {
+    const { ctx, viewer } = await dashboardPage(request, app);
+    return reply.html(<ComplaintDetailPage ctx={ctx} viewer={viewer} {...await detailsFor(request)} />);
+  });
+
+  scope.post('/complaints/:complaintId/comment', async (request, reply) => {
+    const complaintId = uuidParam(request, 'complaintId');
+    const text = formString(request.body, 'text');
+    return submitForm(
+      reply,
+      async () => {
+        await addComment(db, { actorUserId: requireUser(request).id, complaintId, text });
+        await request.flash('success', request.t('os.complaints.comment.saved'));
+        return reply.redirect(`${paths.complaint(complaintId)}#complaint-history`, 303);
+      },
+      async (error) => {
+        const { ctx, viewer } = await dashboardPage(request, app);
+        return <ComplaintDetailPage ctx={ctx} viewer={viewer} {...await detailsFor(request)} error={error} text={text} />;
+      },
+    );
   });
 }

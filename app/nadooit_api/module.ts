@@ -10,6 +10,7 @@ export function nadooitApiApp(_context: () => AppContext): AppModule {
       'nadooit_crm',
       'nadooit_hr',
       'nadooit_program',
+      'nadooit_workflow',
       'nadooit_time_account',
       'nadooit_program_ownership_system',
       'nadooit_api_key',

@@ -17,6 +17,8 @@ import { executionRoutes } from './routes/executions.js';
 import { networkRoutes } from './routes/network.js';
 import { programRoutes } from './routes/programs.js';
 import { timeAccountRoutes } from './routes/time-accounts.js';
+import { processApiRoutes } from './routes/processes.js';
+import { workTimeApiRoutes } from './routes/work-time.js';
 import type { Api } from './types.js';
 
 export const API_PREFIX = '/api/v1';
@@ -94,6 +96,8 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
       complaintRoutes(api, context);
       networkRoutes(api, context);
       erpRoutes(api, context);
+      processApiRoutes(api, context);
+      workTimeApiRoutes(api, context);
     },
     { prefix: API_PREFIX },
   );

@@ -239,3 +239,9 @@ export async function correctionsOf(db: Tx, input: Actor & { employeeTimeAccount
     .limit(Math.min(input.limit ?? 50, 500))
     .execute();
 }
+
+/** The account an entry belongs to, or undefined for an unknown id. No permission check. */
+export async function accountOfEntry(db: Tx, entryId: string): Promise<string | undefined> {
+  if (!isUuid(entryId)) return undefined;
+  return (await db.selectFrom('ta_work_time_entries').select('employee_time_account_id').where('id', '=', entryId).executeTakeFirst())?.employee_time_account_id;
+}

@@ -11,6 +11,8 @@ import { verifyLedger } from '../nadooit_time_account/ledger.js';
 import { formatDecimal, parseDecimal } from '../nadooit_api_executions_system/services/index.js';
 import { ensureContract, getOrCreateEmployee } from '../nadooit_hr/services/index.js';
 import { botCode } from '../bot_management/registry.js';
+import { botsCommand } from '../bot_management/commands.js';
+import { FakePlatforms } from '../bot_management/testing/fakes.js';
 import { decryptToken, tokenKey } from '../bot_management/secrets.js';
 import { importDjango } from './run.js';
 import type { ImportOptions } from './run.js';
@@ -83,6 +85,9 @@ function assertOnlyKnownProblems(report: Awaited<ReturnType<typeof importDjango>
   }
 }
 
+/** Telegram's API for `manage bots set_webhooks` after the import (127.0.0.1). */
+const fakes = await new FakePlatforms().start();
+
 /** The settings of the system the running test imports into (bot tokens are encrypted with its key). */
 let currentSettings: Settings | undefined;
 
@@ -100,13 +105,13 @@ async function importFixture(db: DB, options: ImportOptions = {}, from = LEGACY_
 }
 
 /** Rows of the original's tables, read from the fixture itself (for comparisons the manifest does not list). */
-async function legacyRows(tables: string[]): Promise<Record<string, Array<Record<string, unknown>>>> {
+async function legacyRows(tables: string[], key = 'id'): Promise<Record<string, Array<Record<string, unknown>>>> {
   const source = await openLegacySource(LEGACY_FIXTURE_DB);
   try {
     const result: Record<string, Array<Record<string, unknown>>> = {};
     for (const table of tables) {
       result[table] = [];
-      for await (const row of source.rows(table)) result[table]!.push(row);
+      for await (const row of source.rows(table, { key })) result[table]!.push(row);
     }
     return result;
   } finally {
@@ -117,13 +122,7 @@ async function legacyRows(tables: string[]): Promise<Record<string, Array<Record
 /** The sections of one of the original's section orders, in its order, with their HTML. */
 async function legacySections(orderHex: string): Promise<Array<{ id: string; html: string }>> {
   const rows = await legacyRows(['nadooit_website_section_order_sections_through_model']);
-  const sections = new Map<string, string>();
-  const source = await openLegacySource(LEGACY_FIXTURE_DB);
-  try {
-    for await (const s of source.rows('nadooit_website_section', { key: 'section_id' })) sections.set(String(s.section_id), String(s.html));
-  } finally {
-    await source.close();
-  }
+  const sections = new Map((await legacyRows(['nadooit_website_section'], 'section_id')).nadooit_website_section!.map((x) => [String(x.section_id), String(x.html)]));
   return rows.nadooit_website_section_order_sections_through_model!
     .filter((r) => r.section_order_id === orderHex)
     .sort((a, b) => Number(a.order) - Number(b.order))
@@ -152,6 +151,7 @@ function expectedAnswer(key: LegacyManifest['api_keys'][number]): { status: numb
 
 describeUnless(missingLegacyFixture(), 'manage import_django with the original installation (fixture)', () => {
   const manifest = missingLegacyFixture() ? (undefined as unknown as LegacyManifest) : legacyManifest();
+  after(() => fakes.stop());
 
   describeEachBackend('import of the legacy fixture', (h) => {
     const db = () => h().system.context.db.kysely;
@@ -252,6 +252,9 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
         const texts = visibleTexts(section.html);
         assert.ok(texts.length === 0 || texts.some((t) => res.body.includes(t)), `the content of section ${section.id} appears: ${texts.join(' | ')}`);
       }
+      const signals = (await legacyRows(['nadooit_website_session_signal'], 'session_signal_id')).nadooit_website_session_signal!;
+      const voted = new Set(signals.filter((x) => x.session_signal_type === 'upvote' || x.session_signal_type === 'downvote').map((x) => `${x.session_id}:${x.section_id}`));
+      assert.equal(await countRows(db(), 'web_session_votes'), voted.size, 'one vote per session and section, as the live system keeps them');
       assert.equal([...res.body.matchAll(/data-plugin-id="/g)].length, manifest.website.section_orders.find((o) => o.id === manifest.website.home_page_section_order_id)!.plugins);
     });
 
@@ -322,6 +325,38 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
       assert.deepEqual([res.json().covered_seconds, res.json().price], [0, '2.400000']);
     });
   });
+
+  describeEachBackend(
+    'switch-over of the imported bots',
+    (h) => {
+      beforeEach(() => {
+        currentSettings = h().system.context.settings;
+      });
+
+      it('manage bots set_webhooks registers every imported Telegram bot under its old URL with its token and a fresh secret; deliveries with it are stored', async () => {
+        const context = h().system.context;
+        await importFixture(context.db.kysely);
+        const lines: string[] = [];
+        const exit = await botsCommand.run({ values: {}, positionals: ['set_webhooks'] }, context, { out: (l) => lines.push(l), err: (l) => lines.push(l), prompt: async () => '', interactive: false });
+        assert.equal(exit, 0, lines.join('\n'));
+        const telegram = (await legacyRows(['bot_management_botplatform'])).bot_management_botplatform!.filter((p) => p.platform === 'telegram');
+        assert.ok(telegram.length > 0);
+        for (const platform of telegram) {
+          const registerId = dashed(String(platform.bot_register_id));
+          const set = fakes.telegram(String(platform.access_token), 'setWebhook').at(-1);
+          assert.ok(set, `setWebhook was called with the imported token of ${registerId}`);
+          assert.equal(set.body.url, `https://bots.example.test/bot/telegram/webhook/${registerId}`);
+          const update = { update_id: 990001, message: { message_id: 1, date: 1_700_000_000, chat: { id: 100000101, type: 'private', first_name: 'Lukas' }, from: { id: 100000101, is_bot: false, first_name: 'Lukas' }, text: '/start' } };
+          const post = (secret?: string) =>
+            h().app().then((app) => app.inject({ method: 'POST', url: `/bot/telegram/webhook/${registerId}`, payload: update, headers: secret ? { 'x-telegram-bot-api-secret-token': secret } : {} }));
+          assert.equal((await post(String(platform.secret_token))).statusCode, 401, "the original's unused secret_token is not accepted");
+          assert.equal((await post(set.body.secret_token)).statusCode, 200);
+        }
+        assert.equal(await countRows(context.db.kysely, 'bot_updates'), telegram.length);
+      });
+    },
+    { queueDriver: 'db', settings: fakes.settings },
+  );
 
   describeWith('postgres', 'the original on PostgreSQL', () => {
     let source: { url: string; drop(): Promise<void> } | null = null;

@@ -215,6 +215,10 @@ const experimentGroups = tableImport({
   }),
 });
 
+const VOTES: Record<string, number> = { upvote: 1, downvote: -1 };
+const latestVotes = (context: LegacyImportContext) =>
+  perRun(context, 'nadooit_website.latestVotes', () => new Map<string, { sessionId: string; sectionId: string; vote: number; at: string }>());
+
 const sessionStarts = (context: LegacyImportContext) => perRun(context, 'nadooit_website.sessionStarts', () => new Map<string, string>());
 const meetingRequests = (context: LegacyImportContext) => perRun(context, 'nadooit_website.meetingRequests', () => new Map<string, string>());
 
@@ -296,6 +300,12 @@ const sessionSignals = tableImport({
     const key = `${sessionId}:${sectionId}:${type}`;
     const onceKey = ONCE_SIGNALS.has(type) && !seen.has(key) ? key : null;
     if (onceKey) seen.add(onceKey);
+    const at = legacyTimestamp(row.session_signal_date, 'session_signal_date');
+    if (type in VOTES) {
+      const votes = latestVotes(context);
+      const pair = `${sessionId}:${sectionId}`;
+      if (!votes.has(pair) || votes.get(pair)!.at <= at) votes.set(pair, { sessionId, sectionId, vote: VOTES[type]!, at });
+    }
     return {
       id: legacyUuid(row.session_signal_id, 'session_signal_id'),
       session_id: sessionId,
@@ -303,10 +313,25 @@ const sessionSignals = tableImport({
       signal_type: type,
       once_key: onceKey,
       value_ms: null,
-      created_at: legacyTimestamp(row.session_signal_date, 'session_signal_date'),
+      created_at: at,
     };
   },
 });
+
+/** The vote a session gave a section, as the live system keeps it beside the signals: the latest one counts. */
+const votes: LegacyImportStep = {
+  target: 'web_session_votes',
+  reads: [T.sessionSignal],
+  async run(context) {
+    const rows = [];
+    for (const { sessionId, sectionId, vote, at } of latestVotes(context).values()) {
+      const id = await existingIdOr(context, 'web_session_votes', { session_id: sessionId, section_id: sectionId }, derivedUuid('web_session_votes', `${sessionId}:${sectionId}`));
+      rows.push({ id, session_id: sessionId, section_id: sectionId, vote, updated_at: at });
+    }
+    context.report.outcome('web_session_votes').read += rows.length;
+    await writeById(context, 'web_session_votes', rows);
+  },
+};
 
 const MEDIA_REASON =
   'videos and downloads are taken over with their media files (probed, hashed and copied), which this import does not do yet; ' +
@@ -332,6 +357,7 @@ export const websiteLegacyImport: LegacyAppImport = {
     conversions,
     shownSections,
     sessionSignals,
+    votes,
     notImported(T.video, 'web_videos (media)', MEDIA_REASON),
     notImported(T.videoResolution, 'web_video_resolutions (media)', MEDIA_REASON),
     notImported(T.file, 'web_files (media)', MEDIA_REASON, 'file_id'),

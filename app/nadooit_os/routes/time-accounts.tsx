@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { periodNow } from '../../core/time/clock.js';
 import { z } from 'zod';
 import type { AppContext } from '../../core/app-module.js';
 import { notFound } from '../../core/http/errors.js';
@@ -34,6 +35,9 @@ function ledgerCursor(value: string | undefined): number | undefined {
 }
 
 /** "Zeitkonten": overview per customer, one account's ledger with paging, its low-balance threshold and top-up requests. */
+/** The balance chart draws the newest this many ledger entries. */
+const CHART_ENTRIES = 2000;
+
 export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void {
   const db = app.db.kysely;
 
@@ -102,6 +106,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     const { entries, nextBeforeSeq } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, beforeSeq: before });
     const base = paths.timeAccount(account.customerTimeAccountId);
     const mayCreate = await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts');
+    const history = await ledgerPage(db, account.timeAccountId, { limit: CHART_ENTRIES });
     return (
       <LedgerPage
         ctx={ctx}
@@ -112,6 +117,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         previousHref={before === undefined ? null : base}
         nextHref={nextBeforeSeq === null ? null : `${base}?before=${nextBeforeSeq}`}
         requests={await topUpRequestsOf(db, account.customerTimeAccountId)}
+        history={{ entries: history.entries, now: periodNow() }}
         may={{
           threshold: true,
           deactivate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_delete_time_accounts'),

@@ -1,4 +1,7 @@
 import { CsrfField, Field, FormErrors, Pagination } from '../../core/ui/components.js';
+import { balanceSeries, runOutForecast } from '../balance-forecast.js';
+import type { LedgerLike } from '../balance-forecast.js';
+import { BalanceChart } from './balance-chart.js';
 import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
@@ -6,7 +9,7 @@ import type { LedgerEntry } from '../../nadooit_time_account/ledger.js';
 import type { CustomerTimeAccountView } from '../../nadooit_time_account/services.js';
 import type { TopUpRequestListing } from '../../nadooit_time_account/top-up-requests.js';
 import type { Viewer } from '../access.js';
-import { formatDateTime, formatDuration } from '../format.js';
+import { formatDate, formatDateTime, formatDuration } from '../format.js';
 import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import { Banner, Section, Table } from './common.js';
@@ -147,6 +150,8 @@ export interface LedgerPageProps {
   errors?: FieldErrors;
   values?: Record<string, string>;
   notice?: string;
+  /** The balance over time (the newest ledger entries, any order) and the instant the chart ends at. */
+  history: { entries: LedgerLike[]; now: Date };
 }
 
 /** A ledger change with its sign in front: "+ 10 std : 0 min : 0 sek", "− 0 std : 40 min : 0 sek". */
@@ -158,6 +163,7 @@ function signed(ctx: PageContext, seconds: number): string {
 export function LedgerPage(props: LedgerPageProps): JSX.Element {
   const { ctx, account } = props;
   const t = ctx.t;
+  const runOut = runOutForecast(props.history.entries, account.balanceSeconds, props.history.now);
   const zone = effectiveTimeZone(props.customer.time_zone);
   const toggle = account.isActive ? (props.may.deactivate ? 'deactivate' : null) : props.may.activate ? 'activate' : null;
   return (
@@ -186,6 +192,12 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
               <div class="fs-3" id="account-balance">
                 <Balance ctx={ctx} account={account} />
               </div>
+              <p class="small mb-2" id="balance-forecast" safe>
+                {runOut
+                  ? t('os.ta.forecast', { date: formatDate(runOut.at.toISOString(), zone, ctx.language), perDay: formatDuration(Math.round(runOut.secondsPerDay), ctx.language) })
+                  : t('os.ta.forecast.none')}
+              </p>
+              <BalanceChart ctx={ctx} points={balanceSeries(props.history.entries)} now={props.history.now} threshold={account.lowBalanceThresholdSeconds} runOut={runOut?.at ?? null} timeZone={zone} />
             </div>
           </div>
         </div>

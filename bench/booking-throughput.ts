@@ -13,7 +13,7 @@ import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { benchBackends } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-import { freePort, npmScript, postgresCpuMs, startServerProcess } from './support/server-process.js';
+import { freePort, postgresCpuMs, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
 
 interface LoadResult {
@@ -28,7 +28,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Rec
 
 const SECONDS_PER_BOOKING = 300;
 const WARMUP_REQUESTS = 1000; // the program's default: every request books this much
-const SECRET_KEY = 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const numbers = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback);
 
 interface Plan {
@@ -71,22 +70,8 @@ async function ourServer(backend: Backend, balance: number): Promise<Target & { 
   const system = await bootstrap(settings, { migrate: true, database: database.target, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
   const db = system.context.db.kysely;
   const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING, pricePerSecond: 10_000 });
-  const port = await freePort();
   const url = database.target.kind === 'sqlite' ? `sqlite:${database.target.file}` : database.target.url;
-  const server = await startServerProcess(npmScript('start'), {
-    port,
-    env: {
-      SECRET_KEY,
-      DEBUG: '0',
-      ALLOWED_HOSTS: 'localhost,127.0.0.1',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: url,
-      DATA_DIR: settings.dataDir,
-      LOG_LEVEL: 'warn',
-      NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
-    },
-  });
+  const server = await startAppServer({ databaseUrl: url, dataDir: settings.dataDir });
   return {
     name: 'NADOO-IT (npm start)',
     server,

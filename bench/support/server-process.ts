@@ -120,3 +120,25 @@ export async function startServerProcess(
     stderr: () => errors,
   };
 }
+
+/**
+ * The project's own server as users start it (`npm start`'s command line) on `databaseUrl`, production
+ * settings (DEBUG off), the bot API's rate limit off (loads come from one address).
+ */
+export async function startAppServer(input: { databaseUrl: string; dataDir: string }): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServerProcess(npmScript('start'), {
+    port,
+    env: {
+      SECRET_KEY: 'app-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
+      DEBUG: '0',
+      ALLOWED_HOSTS: 'localhost,127.0.0.1',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: input.databaseUrl,
+      DATA_DIR: input.dataDir,
+      LOG_LEVEL: 'warn',
+      NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
+    },
+  });
+}

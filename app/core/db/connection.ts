@@ -4,6 +4,7 @@ import { openSqlite } from './dialects/sqlite.js';
 import { openPostgres } from './dialects/postgres.js';
 import { postgresColumns, sqliteColumns } from './dialects/columns.js';
 import type { ColumnTypes, Flavor } from './dialects/columns.js';
+import { WriteWatch, registerWriteWatch } from './write-watch.js';
 
 export type DB = Kysely<Database>;
 
@@ -42,8 +43,10 @@ function maskPassword(url: string): string {
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === 'sqlite') {
     const { dialect } = openSqlite(target.file);
-    const kysely = new Kysely<Database>({ dialect });
+    const watch = new WriteWatch();
+    const kysely = new Kysely<Database>({ dialect, plugins: [watch] });
     flavors.set(kysely.getExecutor().adapter, 'sqlite');
+    registerWriteWatch(kysely.getExecutor().adapter, watch);
     return {
       kysely,
       flavor: 'sqlite',
@@ -53,7 +56,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     };
   }
   const { dialect } = openPostgres(target);
-  const kysely = new Kysely<Database>({ dialect });
+  const watch = new WriteWatch();
+  const kysely = new Kysely<Database>({ dialect, plugins: [watch] });
+  registerWriteWatch(kysely.getExecutor().adapter, watch);
   const { rows } = await sql<{ version: string }>`select version() as version`.execute(kysely);
   const flavor: Flavor = /cockroach/i.test(rows[0]?.version ?? '') ? 'cockroach' : 'postgres';
   flavors.set(kysely.getExecutor().adapter, flavor);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { ALL_BACKENDS, describeBackend, migratedDatabase, testSettings } from '../../../test/support/harness.js';
 import type { FreshDatabase } from '../../../test/support/harness.js';
-import { freePort, npmScript, startServerProcess } from '../../../bench/support/server-process.js';
+import { startAppServer } from '../../../bench/support/server-process.js';
 import type { ServerProcess } from '../../../bench/support/server-process.js';
 import { bootstrap } from '../../nadooit/bootstrap.js';
 import type { System } from '../../nadooit/bootstrap.js';
@@ -29,22 +29,8 @@ for (const backend of ALL_BACKENDS) {
     let server: ServerProcess | null = null;
 
     const start = async () => {
-      const port = await freePort();
       const url = database.target.kind === 'sqlite' ? `sqlite:${database.target.file}` : database.target.url;
-      server = await startServerProcess(npmScript('start'), {
-        port,
-        env: {
-          SECRET_KEY: 'kill-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
-          DEBUG: '0',
-          ALLOWED_HOSTS: 'localhost,127.0.0.1',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          DATABASE_URL: url,
-          DATA_DIR: settings.dataDir,
-          LOG_LEVEL: 'warn',
-          NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
-        },
-      });
+      server = await startAppServer({ databaseUrl: url, dataDir: settings.dataDir });
       return server;
     };
     const book = (target: ServerProcess, key: string) =>

@@ -4,9 +4,8 @@ import type { AppContext } from '../../core/app-module.js';
 import { HttpError } from '../../core/http/errors.js';
 import { LEGACY_EXECUTIONS_ERRORS, parseKeyFromRequest } from './api-keys.js';
 import { BookingRefused } from '../errors.js';
-import { isEmployedAt } from '../../nadooit_hr/permissions.js';
-import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { bookExecution } from '../services/booking.js';
+import { customerProgramForBooking, employedForBooking } from '../services/booking-checks.js';
 import { bookingBody } from '../services/responses.js';
 import { canonicalUuid, legacyField, legacyString, parseTimeSaved } from './fields.js';
 import { checkUser } from './users-check.js';
@@ -35,9 +34,9 @@ async function createExecution(context: AppContext, request: FastifyRequest, rep
   }
   const programId = canonicalUuid(legacyField(request, 'program_id'));
   if (!programId) return invalidRequest(reply); // 5
-  const program = await getCustomerProgram(db.kysely, programId);
+  const program = await customerProgramForBooking(db.kysely, programId);
   if (!program) return reply.code(400).send({ error: 'Program does not exist' }); // 6
-  if (!program.customer_id || !(await isEmployedAt(db.kysely, verified.userId, [program.customer_id]))) {
+  if (!program.customer_id || !(await employedForBooking(db.kysely, verified.userId, program.customer_id))) {
     return reply.code(400).send({ error: 'User is not an employee of the company' }); // 7
   }
   if (verified.customerId && verified.customerId !== program.customer_id) {

@@ -13,6 +13,8 @@ import type { ApiKeysTable } from '../models.js';
 import '../models.js';
 import { findUserById } from '../../nadooit_auth/services/users.js';
 import { apiKeyManagerOf, requireManager } from './managers.js';
+import { KeyCache } from './key-cache.js';
+import { writeWatchOf } from '../../core/db/write-watch.js';
 
 /**
  * API keys. A new key is `nadooit_<8 chars>_<43 chars base64url = 32 random bytes>`; only its SHA-256 (hex)
@@ -143,16 +145,22 @@ export type ApiKeyVerification =
 
 const DUMMY_HASH = sha256Hex('nadooit-dummy-key');
 
-/**
- * THE verification of a presented API key, for every API route. Does the same work (hash, one indexed
- * lookup, constant-time compares) whether the key is unknown, revoked or expired. Order of checks as in the
- * original: key → user code (only when `userCode` is given, exact and case-sensitive) → user active.
- * On success last_used_at is refreshed at most once a minute.
- */
-export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string | null): Promise<ApiKeyVerification> {
-  if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
-  const candidate = presented.length <= MAX_PRESENTED_LENGTH ? presented : '';
-  const hash = sha256Hex(candidate);
+type KeyRow = NonNullable<Awaited<ReturnType<typeof lookUpKey>>>;
+const keyCaches = new WeakMap<object, KeyCache<KeyRow>>();
+
+/** Rows of keys found lately in this database (key-cache.ts): at most a second old, forgotten at once on a revocation here. */
+function verifiedKeys(db: Tx): KeyCache<KeyRow> {
+  const adapter = db.getExecutor().adapter; // shared by a database handle and its transactions
+  let cache = keyCaches.get(adapter);
+  if (!cache) keyCaches.set(adapter, (cache = new KeyCache<KeyRow>()));
+  return cache;
+}
+
+/** The tables a cached key row was read from: a write to one of them in this process drops the cache. */
+const KEY_TABLES = ['api_keys', 'users'] as const;
+
+async function lookUpKey(db: Tx, hash: string) {
+  const generation = writeWatchOf(db).generation(KEY_TABLES);
   const row = await db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -170,6 +178,21 @@ export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string
       'u.is_active as user_is_active',
     ])
     .executeTakeFirst();
+  if (row) verifiedKeys(db).set(hash, row, generation);
+  return row;
+}
+
+/**
+ * THE verification of a presented API key, for every API route. Does the same work (hash, one indexed
+ * lookup, constant-time compares) whether the key is unknown, revoked or expired. Order of checks as in the
+ * original: key → user code (only when `userCode` is given, exact and case-sensitive) → user active.
+ * On success last_used_at is refreshed at most once a minute.
+ */
+export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string | null): Promise<ApiKeyVerification> {
+  if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
+  const candidate = presented.length <= MAX_PRESENTED_LENGTH ? presented : '';
+  const hash = sha256Hex(candidate);
+  const row = verifiedKeys(db).get(hash, writeWatchOf(db).generation(KEY_TABLES)) ?? (await lookUpKey(db, hash));
   const matches = safeEqual(row?.key_hash ?? DUMMY_HASH, hash) && row !== undefined && candidate !== '';
   const expired = row?.expires_at ? Date.parse(row.expires_at) <= Date.now() : false;
   const codeMatches = safeEqual(row?.user_code ?? '', userCode ?? '');
@@ -180,7 +203,8 @@ export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string
   if (!row.user_is_active) return { ok: false, reason: 'user_inactive' };
   const now = Date.now();
   if (!row.last_used_at || Date.parse(row.last_used_at) < now - LAST_USED_THROTTLE_MS) {
-    await db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();
+    row.last_used_at = new Date(now).toISOString(); // also in the cached row, so the next call does not write again
+    await db.updateTable('api_keys').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute();
   }
   return {
     ok: true,
@@ -196,6 +220,16 @@ async function keyById(db: Tx, keyId: string) {
 }
 
 async function markRevoked(db: Tx, where: { id?: string; userId?: string }): Promise<number> {
+  return transaction(db, async (tx, hooks) => {
+    // Forgotten now and again after the commit: a verification between the two may have cached the old row.
+    const cache = verifiedKeys(tx);
+    cache.clear();
+    hooks.afterCommit(() => cache.clear());
+    return revokeRows(tx, where);
+  });
+}
+
+async function revokeRows(db: Tx, where: { id?: string; userId?: string }): Promise<number> {
   const now = new Date().toISOString();
   let query = db.updateTable('api_keys').set({ is_active: false, revoked_at: now, updated_at: now }).where('is_active', '=', true);
   if (where.id) query = query.where('id', '=', where.id);

@@ -1,0 +1,28 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEachBackend } from '../../../test/support/harness.js';
+import { transaction } from './transaction.js';
+import { writeWatchOf } from './write-watch.js';
+
+describeEachBackend('write watch: read caches learn of this process\'s writes at once', (h) => {
+  const db = () => h().system.context.db.kysely;
+
+  it('the generation of a table moves with UPDATE and DELETE (also aliased, also in a transaction), not with reads or inserts', async () => {
+    const watch = writeWatchOf(db());
+    const users = () => watch.generation(['users']);
+    const start = users();
+    await db().selectFrom('users').select('id').execute();
+    assert.equal(users(), start);
+    await db().updateTable('users').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+    assert.equal(users(), start + 1);
+    await db().updateTable('users as u').set({ is_active: true }).where('u.id', '=', '00000000-0000-4000-8000-000000000000').execute();
+    assert.equal(users(), start + 2);
+    await transaction(db(), async (tx) => {
+      await tx.deleteFrom('users').where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+    });
+    assert.equal(users(), start + 3);
+    const other = watch.generation(['api_keys']);
+    await db().updateTable('users').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+    assert.equal(watch.generation(['api_keys']), other, 'other tables keep their generation');
+  });
+});

@@ -1,0 +1,46 @@
+import type { Tx } from '../../core/db/transaction.js';
+import { writeWatchOf } from '../../core/db/write-watch.js';
+import { KeyCache } from '../../nadooit_api_key/services/key-cache.js';
+import { isEmployedAt } from '../../nadooit_hr/permissions.js';
+import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+import type { CustomerProgram } from '../../nadooit_program_ownership_system/services.js';
+
+/**
+ * The bot API's read checks before a booking, cached like API keys (nadooit_api_key/services/key-cache.ts):
+ * an answer is at most a second old, and dropped at once when this process wrote to a table it came from.
+ * So an ended contract is refused at once here and within a second in other processes; a deactivated
+ * program is refused at once everywhere anyway, because the booking batch reads the program again inside
+ * its transaction (services/booking-batch.ts).
+ */
+const PROGRAM_TABLES = ['pos_customer_programs'] as const;
+const EMPLOYMENT_TABLES = ['hr_employee_contracts', 'hr_employees', 'users'] as const;
+
+const caches = new WeakMap<object, { programs: KeyCache<CustomerProgram | null>; employment: KeyCache<boolean> }>();
+
+function cachesOf(db: Tx) {
+  const adapter = db.getExecutor().adapter;
+  let entry = caches.get(adapter);
+  if (!entry) caches.set(adapter, (entry = { programs: new KeyCache(), employment: new KeyCache() }));
+  return entry;
+}
+
+export async function customerProgramForBooking(db: Tx, id: string): Promise<CustomerProgram | undefined> {
+  const generation = writeWatchOf(db).generation(PROGRAM_TABLES);
+  const { programs } = cachesOf(db);
+  const cached = programs.get(id, generation);
+  if (cached !== undefined) return cached ?? undefined;
+  const program = await getCustomerProgram(db, id);
+  if (program) programs.set(id, program, generation); // unknown ids are not cached (nothing to gain from guessing)
+  return program;
+}
+
+export async function employedForBooking(db: Tx, userId: string, customerId: string): Promise<boolean> {
+  const generation = writeWatchOf(db).generation(EMPLOYMENT_TABLES);
+  const { employment } = cachesOf(db);
+  const key = `${userId}|${customerId}`;
+  const cached = employment.get(key, generation);
+  if (cached !== undefined) return cached;
+  const employed = await isEmployedAt(db, userId, [customerId]);
+  employment.set(key, employed, generation);
+  return employed;
+}

@@ -1,0 +1,46 @@
+/**
+ * Keys that verified lately, by hash, so a bot's booking does not look its key up on every call. Safe
+ * because an entry lives at most KEY_CACHE_TTL_MS — a key revoked, expired or deleted by another process
+ * (or its owner deactivated) is refused there within that time — and is dropped at once when this process
+ * wrote to a table it was read from (the `generation` of core/db/write-watch.ts). Expiry is checked on every
+ * call against the cached `expires_at`. Unknown keys are never cached, so guessing gets no cheaper.
+ */
+export const KEY_CACHE_TTL_MS = 1000;
+const MAX_ENTRIES = 10_000;
+
+interface Entry<Row> {
+  row: Row;
+  storedAt: number;
+  generation: number;
+}
+
+let clock: () => number = () => performance.now();
+
+export class KeyCache<Row> {
+  private readonly entries = new Map<string, Entry<Row>>();
+
+  get(hash: string, generation = 0): Row | undefined {
+    const entry = this.entries.get(hash);
+    if (!entry) return undefined;
+    if (entry.generation !== generation || clock() - entry.storedAt >= KEY_CACHE_TTL_MS) {
+      this.entries.delete(hash);
+      return undefined;
+    }
+    return entry.row;
+  }
+
+  set(hash: string, row: Row, generation = 0): void {
+    this.entries.delete(hash);
+    this.entries.set(hash, { row, storedAt: clock(), generation });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Tests: a monotonic clock in ms of their own (null restores performance.now). */
+export function setKeyCacheClock(source: (() => number) | null): void {
+  clock = source ?? (() => performance.now());
+}

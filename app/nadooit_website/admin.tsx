@@ -16,6 +16,7 @@ import {
   updateSection,
 } from './services/content.js';
 import { compileTemplate } from './template.js';
+import { videoResources } from './admin-video.js';
 import { experimentResources } from './admin-experiment.js';
 import './models.js';
 
@@ -44,7 +45,7 @@ const htmlField: AdminField = {
     en: "Supported tags: {{ video }}, {{ file }}, {{ session_id }}, {% static '…' %}, {% url '…' %}, {% load … %}. Anything else shows as text.",
   },
 };
-const uuidHelp: Text = { de: 'Videos und Dateien folgen in einem späteren Schritt; bis dahin nur eine Kennung.', en: 'Videos and files come in a later step; until then only an id.' };
+const mediaHelp: Text = { de: 'Erscheint an der Stelle von {{ video }} bzw. {{ file }} im HTML.', en: 'Shown where the HTML has {{ video }} or {{ file }}.' };
 
 /** Names rows of a link table as "<left> · <right>" (e.g. order position and section name). */
 function linkTitles(table: 'web_order_sections' | 'web_order_plugins' | 'web_section_categories' | 'web_section_signal_options') {
@@ -213,8 +214,8 @@ export const sectionsResource: AdminResource = {
     nameField,
     htmlField,
     flag('is_greeting', { de: 'Begrüßungsabschnitt', en: 'Greeting section' }, { initial: false }),
-    { name: 'video_id', label: { de: 'Video', en: 'Video' }, type: 'uuid', help: uuidHelp },
-    { name: 'file_id', label: { de: 'Datei', en: 'File' }, type: 'uuid', help: uuidHelp },
+    relation('video_id', { de: 'Video', en: 'Video' }, key('videos'), 'none', { help: mediaHelp }),
+    relation('file_id', { de: 'Datei', en: 'File' }, key('files'), 'none', { help: mediaHelp }),
     createdAt(),
     updatedAt(),
   ],
@@ -479,5 +480,6 @@ export const websiteResources: AdminResource[] = [
   ...experimentResources,
   experimentGroupsResource,
   sectionTransitionsResource,
+  ...videoResources,
 ];
 

@@ -10,6 +10,7 @@ import { statisticsMessages } from './messages-statistics.js';
 import { websiteRoutes } from './routes.js';
 import { DEFAULT_RETENTION_DAYS, deleteOldVisits } from './services/retention.js';
 import { registerUrlName } from './template.js';
+import { videoModulePart } from './video/module-part.js';
 import './models.js';
 import './static-mount.js';
 
@@ -29,14 +30,19 @@ export const EXPERIMENT_INTERVAL_MS = 10 * 60_000;
 
 /** The company website: the section CMS at `/`, visitor sessions and signals, template import/export. */
 export function nadooitWebsiteApp(context: () => AppContext): AppModule {
+  const video = videoModulePart(context);
   return {
     name: 'nadooit_website',
     dependsOn: ['nadooit_auth'],
-    migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations, ...experimentMigrations],
-    commands: templateCommands,
+    migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations, ...experimentMigrations, ...video.migrations],
+    commands: [...templateCommands, ...video.commands],
     messages: { de: { ...websiteMessages.de, ...statisticsMessages.de }, en: { ...websiteMessages.en, ...statisticsMessages.en } },
-    routes: (app, appContext) => websiteRoutes(app, appContext),
+    routes: async (app, appContext) => {
+      await websiteRoutes(app, appContext);
+      await video.routes(app, appContext);
+    },
     tasks: [
+      ...video.tasks,
       {
         name: DELETE_OLD_VISITS_TASK,
         async handler() {
@@ -57,6 +63,7 @@ export function nadooitWebsiteApp(context: () => AppContext): AppModule {
     schedules: [
       { task: DELETE_OLD_VISITS_TASK, everyMs: 60 * 60_000 },
       { task: UPDATE_EXPERIMENT_TASK, everyMs: EXPERIMENT_INTERVAL_MS },
+      ...video.schedules,
     ],
   };
 }

@@ -141,6 +141,14 @@ describeEachBackend('video upload (tus), transcoding ladder, embedding', (h) => 
     assert.equal((await db().selectFrom('web_videos').select('id').execute()).length, 1);
     assert.equal(readdirSync(privatePath(settings, ORIGINALS_DIR)).length, 1);
 
+    // The admin: list, detail with the status panel, renditions inline, the upload pages.
+    for (const url of ['/admin/nadooit_website/videos/', '/admin/nadooit_website/video_resolutions/', '/admin/nadooit_website/files/add', '/admin/nadooit_website/videos/add', `/admin/nadooit_website/videos/${videoId}/change`]) {
+      assert.equal((await tus.client.get(url)).statusCode, 200, url);
+    }
+    const detail = await tus.client.get(`/admin/nadooit_website/videos/${videoId}/`);
+    assert.match(detail.body, /id="video-status"/);
+    assert.match(detail.body, /240p/);
+
     // {{ video }} renders a player on the master playlist with the poster.
     const sectionId = await createSection(db(), { name: 'Mit Video', html: '<section>{{ video }}</section>', videoId });
     const section = (await loadSections(db(), [sectionId])).get(sectionId)!;

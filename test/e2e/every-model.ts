@@ -21,6 +21,11 @@ import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
 import { createProgramShare } from '../../app/nadooit_program_ownership_system/services.js';
 import { order, section, sendSignal, visit } from '../../app/nadooit_website/testing/fixtures.js';
 import { recomputeExperiment, startExperiment } from '../../app/nadooit_website/services/experiment.js';
+import { storeFile } from '../../app/nadooit_website/services/files.js';
+import { intakeVideo } from '../../app/nadooit_website/services/video-intake.js';
+import { makeClip, useSmallLadder } from '../../app/nadooit_website/video/testing/clips.js';
+import { transaction } from '../../app/core/db/transaction.js';
+import { Readable } from 'node:stream';
 import { askQuestion } from '../../app/nadooit_questions_and_answers/services.js';
 import { customerTimeAccounts } from '../../app/nadooit_time_account/services.js';
 import { requestTopUp } from '../../app/nadooit_time_account/top-up-requests.js';
@@ -153,4 +158,10 @@ export async function everyModel(input: { context: AppContext; app: FastifyInsta
   await add('/admin/nadooit_website/experiment_groups/', { name: 'Gruppe A', section_order_id: orderId });
   await add('/admin/nadooit_website/section_transitions/', { section_1_id: first, section_2_id: second, transition_percentage: '40' });
   await add('/admin/nadooit_admin/permissions/', { user_id: w.boss.userId, resource: 'nadooit_crm.customers', permission: 'view' });
+
+  // Video (uploads end in the intake; the inline queue transcodes a tiny clip at once) and a download.
+  useSmallLadder(settings);
+  const video = await intakeVideo(context, makeClip({ seconds: 2 }), { title: 'Imagefilm', originalName: 'imagefilm.mp4' });
+  assert.equal(video.kind, 'created');
+  await transaction(db, (tx) => storeFile(tx, settings, { name: 'Preisliste', originalName: 'preisliste.txt', contentType: 'text/plain', stream: Readable.from([Buffer.from('Preise\n')]), maxBytes: 1024 }));
 }

@@ -21,6 +21,10 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 
 export const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } as const;
+/** `errors` plus 409, for writes a rule can refuse (no balance, group full, stock too low). */
+export const conflictErrors = { ...errors, 409: ErrorBody } as const;
+/** The body of a 204 answer. */
+export const NoContent = z.null().describe('No content');
 
 export const IdParams = z.object({ id: id() });
 

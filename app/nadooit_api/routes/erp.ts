@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
@@ -19,7 +18,7 @@ import {
 import type { Item, ItemText } from '../../nadoo_erp/services/index.js';
 import { formatDecimal } from '../../nadooit_api_executions_system/services/index.js';
 import { actorOf, principalOf } from '../auth.js';
-import { ErrorBody, IdParams, errors, items } from '../schemas.js';
+import { IdParams, NoContent, conflictErrors, errors, items } from '../schemas.js';
 import {
   CsvImport,
   CsvImportResult,
@@ -37,8 +36,6 @@ import {
 import { AREAS, inScope, staffMay, visibleCustomers } from '../scope.js';
 import type { Api } from '../types.js';
 
-const withConflict = { ...errors, 409: ErrorBody } as const;
-const NoContent = z.null().describe('No content');
 
 function itemOut(i: Item) {
   return {
@@ -127,7 +124,7 @@ export function erpRoutes(api: Api, { db }: AppContext): void {
 
   api.post(
     '/erp/customers/:customerId/items',
-    { schema: { tags: ['erp'], summary: 'Create an item (an opening stock becomes its first movement)', params: CustomerParams, body: ErpItemCreate, response: { 201: ErpItem, ...withConflict } } },
+    { schema: { tags: ['erp'], summary: 'Create an item (an opening stock becomes its first movement)', params: CustomerParams, body: ErpItemCreate, response: { 201: ErpItem, ...conflictErrors } } },
     async (request, reply) => {
       await customerInScope(request, request.params.customerId);
       const item = await createItem(kysely, { ...actor(request, 'add'), customerId: request.params.customerId, fields: itemText(request.body) });
@@ -141,7 +138,7 @@ export function erpRoutes(api: Api, { db }: AppContext): void {
 
   api.patch(
     '/erp/items/:id',
-    { schema: { tags: ['erp'], summary: 'Change item fields (stock changes through movements only)', params: IdParams, body: ErpItemPatch, response: { 200: ErpItem, ...withConflict } } },
+    { schema: { tags: ['erp'], summary: 'Change item fields (stock changes through movements only)', params: IdParams, body: ErpItemPatch, response: { 200: ErpItem, ...conflictErrors } } },
     async (request) => {
       const item = await itemInScope(request, request.params.id);
       const merged = itemText({ ...textOf(item), ...request.body, quantity: undefined });
@@ -172,7 +169,7 @@ export function erpRoutes(api: Api, { db }: AppContext): void {
         summary: 'Book goods in (receipt), out (issue) or a stocktaking adjustment; 409 when the stock would go negative',
         params: IdParams,
         body: StockMovementCreate,
-        response: { 201: MovementResult, ...withConflict },
+        response: { 201: MovementResult, ...conflictErrors },
       },
     },
     async (request, reply) => {
@@ -217,7 +214,7 @@ export function erpRoutes(api: Api, { db }: AppContext): void {
         summary: 'Import items from CSV by article number: every row is checked first; any error → 400 with one detail per row and column ("csv.<line>.<column>") and nothing written',
         params: CustomerParams,
         body: CsvImport,
-        response: { 200: CsvImportResult, ...withConflict },
+        response: { 200: CsvImportResult, ...conflictErrors },
       },
     },
     async (request) => {

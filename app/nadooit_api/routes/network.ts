@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
 import { parseMoney } from '../../core/admin/values.js';
@@ -32,7 +31,7 @@ import {
 import type { GroupView, GuildOfMember } from '../../nadooit_network/services/index.js';
 import { formatDecimal } from '../../nadooit_api_executions_system/services/index.js';
 import { principalOf } from '../auth.js';
-import { ErrorBody, IdParams, errors, items } from '../schemas.js';
+import { IdParams, NoContent, conflictErrors, errors, items } from '../schemas.js';
 import {
   BankMove,
   EntryQuery,
@@ -54,8 +53,6 @@ import {
 } from '../schemas-network.js';
 import type { Api } from '../types.js';
 
-const withConflict = { ...errors, 409: ErrorBody } as const;
-const NoContent = z.null().describe('No content');
 const tags = ['network'];
 
 function amountOf(text: string): number {
@@ -125,7 +122,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
 
   api.post(
     '/network/transfers',
-    { schema: { tags, summary: 'Send money to another member: both ledger legs or neither; 409 when the balance does not cover it', body: TransferCreate, response: { 201: Transfer, ...withConflict } } },
+    { schema: { tags, summary: 'Send money to another member: both ledger legs or neither; 409 when the balance does not cover it', body: TransferCreate, response: { 201: Transfer, ...conflictErrors } } },
     async (request, reply) => {
       const { userId } = await me(request);
       const sent = await sendMoney(kysely, { actorUserId: userId, toUserCode: request.body.to_user_code, amountMicro: amountOf(request.body.amount), note: request.body.note });
@@ -177,13 +174,13 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
   });
   api.post(
     '/network/groups/:id/members',
-    { schema: { tags, summary: 'The founder adds a member; 409 when the group already has 10', params: IdParams, body: UserCodeBody, response: { 200: Group, ...withConflict } } },
+    { schema: { tags, summary: 'The founder adds a member; 409 when the group already has 10', params: IdParams, body: UserCodeBody, response: { 200: Group, ...conflictErrors } } },
     async (request) => {
       const { userId } = await me(request);
       return groupOut(await addGroupMember(kysely, { actorUserId: userId, groupId: request.params.id, userCode: request.body.user_code }));
     },
   );
-  api.delete('/network/groups/:id/members/:memberId', { schema: { tags, summary: 'Leave (own id) or, as founder, remove a member', params: MemberParams, response: { 204: NoContent, ...withConflict } } }, async (request, reply) => {
+  api.delete('/network/groups/:id/members/:memberId', { schema: { tags, summary: 'Leave (own id) or, as founder, remove a member', params: MemberParams, response: { 204: NoContent, ...conflictErrors } } }, async (request, reply) => {
     const { userId } = await me(request);
     await removeGroupMember(kysely, { actorUserId: userId, groupId: request.params.id, memberId: request.params.memberId });
     return reply.code(204).send(null);
@@ -204,7 +201,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
   });
   api.post(
     '/network/guilds/:id/members',
-    { schema: { tags, summary: 'Admins and moderators take a member in', params: IdParams, body: UserCodeBody, response: { 200: Guild, ...withConflict } } },
+    { schema: { tags, summary: 'Admins and moderators take a member in', params: IdParams, body: UserCodeBody, response: { 200: Guild, ...conflictErrors } } },
     async (request) => {
       const { userId } = await me(request);
       await addGuildMember(kysely, { actorUserId: userId, guildId: request.params.id, userCode: request.body.user_code });
@@ -213,7 +210,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
   );
   api.patch(
     '/network/guilds/:id/members/:memberId',
-    { schema: { tags, summary: 'Change a member’s role (guild admins only; a guild keeps at least one admin)', params: MemberParams, body: RoleChange, response: { 200: Guild, ...withConflict } } },
+    { schema: { tags, summary: 'Change a member’s role (guild admins only; a guild keeps at least one admin)', params: MemberParams, body: RoleChange, response: { 200: Guild, ...conflictErrors } } },
     async (request) => {
       const { userId } = await me(request);
       await setGuildRole(kysely, { actorUserId: userId, guildId: request.params.id, memberId: request.params.memberId, role: request.body.role });
@@ -222,7 +219,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
   );
   api.delete(
     '/network/guilds/:id/members/:memberId',
-    { schema: { tags, summary: 'Leave (own id) or remove a member of lower rank', params: MemberParams, response: { 204: NoContent, ...withConflict } } },
+    { schema: { tags, summary: 'Leave (own id) or remove a member of lower rank', params: MemberParams, response: { 204: NoContent, ...conflictErrors } } },
     async (request, reply) => {
       const { userId } = await me(request);
       await removeGuildMember(kysely, { actorUserId: userId, guildId: request.params.id, memberId: request.params.memberId });
@@ -233,7 +230,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
     ['deposits', 'Pay from the caller’s inventory into the guild bank (any member)', depositToGuild],
     ['withdrawals', 'Pay out of the guild bank to a guild member (admins only)', withdrawFromGuild],
   ] as const) {
-    api.post(`/network/guilds/:id/${path}`, { schema: { tags, summary, params: IdParams, body: BankMove, response: { 201: Transfer, ...withConflict } } }, async (request, reply) => {
+    api.post(`/network/guilds/:id/${path}`, { schema: { tags, summary, params: IdParams, body: BankMove, response: { 201: Transfer, ...conflictErrors } } }, async (request, reply) => {
       const { userId } = await me(request);
       const moved = await move(kysely, { actorUserId: userId, guildId: request.params.id, amountMicro: amountOf(request.body.amount), note: request.body.note, toMemberId: request.body.to_member_id });
       const guild = await guildOfMember(kysely, { actorUserId: userId, guildId: request.params.id });

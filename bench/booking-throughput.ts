@@ -13,7 +13,7 @@ import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { benchBackends } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-import { freePort, postgresCpuMs, startAppServer, startServerProcess } from './support/server-process.js';
+import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
 
 interface LoadResult {
@@ -163,7 +163,7 @@ interface Measured {
 
 async function load(target: Target, body: string, options: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<Measured> {
   const cpu = target.server.cpuMs();
-  const pgCpu = postgresCpuMs();
+  const pgCpu = postgresCpuSnapshot();
   const result = await autocannon({
     url: `${target.server.url}/api/executions`,
     method: 'POST',
@@ -175,7 +175,7 @@ async function load(target: Target, body: string, options: { connections: number
     workers: 1, // the load generator in its own thread
     timeout: 30,
   });
-  return { result, cpuMs: target.server.cpuMs() - cpu, pgCpuMs: postgresCpuMs() - pgCpu };
+  return { result, cpuMs: target.server.cpuMs() - cpu, pgCpuMs: postgresCpuSince(pgCpu) };
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));

@@ -36,18 +36,24 @@ export function processCpuMs(pid: number): number {
   }
 }
 
-/** CPU of every PostgreSQL server process on this machine in ms (other users' work included: compare ratios). */
-export function postgresCpuMs(): number {
-  let total = 0;
+/** CPU time (ms) of every PostgreSQL server process on this machine by pid (other users' work included: compare ratios). */
+export function postgresCpuSnapshot(): Map<number, number> {
+  const snapshot = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) total += processCpuMs(Number(entry));
+      if (readFileSync(`/proc/${entry}/stat`, 'utf8').includes('(postgres)')) snapshot.set(Number(entry), processCpuMs(Number(entry)));
     } catch {
       // the process ended while we looked
     }
   }
+  return snapshot;
+}
+
+/** PostgreSQL CPU spent between two snapshots; a backend that ended in between counts with what it had at the start (0). */
+export function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpuSnapshot()) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

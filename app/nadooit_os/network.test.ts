@@ -68,4 +68,14 @@ describeEachBackend('NADOOIT OS network pages', (h) => {
     const o = await client(outsider.userId);
     assert.equal((await o.get(networkPaths.guild(guild!.id))).statusCode, 404);
   });
+
+  it('forms that take a user code are rate limited per person (codes sign people in and must not be searched)', async () => {
+    const prober = await person(db(), { displayName: 'Probe' });
+    const c = await client(prober.userId);
+    await c.get(networkPaths.home);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await c.post(networkPaths.friends, { user_code: `NOPE${i}` })).statusCode);
+    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(303));
+    assert.equal(statuses[30], 429);
+  });
 });

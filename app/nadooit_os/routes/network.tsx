@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
 import { parseMoney } from '../../core/admin/values.js';
 import { InvalidInput } from '../../core/errors.js';
+import { rateLimit } from '../../core/http/rate-limit.js';
 import { requireUser } from '../../nadooit_auth/guards.js';
 import {
   addFriend,
@@ -33,6 +34,12 @@ import { dashboardPage, uuidParam } from './context.js';
 import { flashAction } from './flash-action.js';
 
 const LEDGER_ROWS = 20;
+
+/**
+ * Forms that name someone by user code answer differently for codes that exist, and user codes sign people
+ * in: 30 such requests per person and minute, so the forms cannot be used to search for codes.
+ */
+const userCodeLimit = { config: rateLimit({ max: 30, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request) => `network-user-code:${request.user?.id ?? request.ip}` }) };
 
 function form(request: FastifyRequest): Record<string, string> {
   const body = (request.body ?? {}) as Record<string, unknown>;
@@ -71,13 +78,13 @@ export function networkRoutes(scope: FastifyInstance, app: AppContext): void {
   });
 
   const home = networkPaths.home;
-  scope.post('/network/transfer', async (request, reply) => {
+  scope.post('/network/transfer', userCodeLimit, async (request, reply) => {
     const f = form(request);
     return flashAction(request, reply, home, request.t('network.send.done'), async () =>
       sendMoney(db, { actorUserId: userId(request), toUserCode: f.to_user_code ?? '', amountMicro: amount(request, f.amount), note: f.note }),
     );
   });
-  scope.post('/network/friends', async (request, reply) =>
+  scope.post('/network/friends', userCodeLimit, async (request, reply) =>
     flashAction(request, reply, home, request.t('network.friends.added'), () => addFriend(db, { actorUserId: userId(request), userCode: form(request).user_code ?? '' })),
   );
   scope.post('/network/friends/:memberId/remove', async (request, reply) =>
@@ -87,7 +94,7 @@ export function networkRoutes(scope: FastifyInstance, app: AppContext): void {
     await ensureMember(db, userId(request));
     return flashAction(request, reply, home, request.t('network.groups.created'), () => createGroup(db, { actorUserId: userId(request), name: form(request).name ?? '' }));
   });
-  scope.post('/network/groups/:groupId/members', async (request, reply) =>
+  scope.post('/network/groups/:groupId/members', userCodeLimit, async (request, reply) =>
     flashAction(request, reply, home, request.t('network.groups.added'), () =>
       addGroupMember(db, { actorUserId: userId(request), groupId: uuidParam(request, 'groupId'), userCode: form(request).user_code ?? '' }),
     ),
@@ -112,7 +119,7 @@ export function networkRoutes(scope: FastifyInstance, app: AppContext): void {
     return reply.html(<GuildPage ctx={ctx} viewer={viewer} guild={guild} />);
   });
   const guildAction = (path: string, success: string, run: (request: FastifyRequest, guildId: string) => Promise<unknown>) =>
-    scope.post(`/network/guilds/:guildId${path}`, async (request, reply) => {
+    scope.post(`/network/guilds/:guildId${path}`, path === '/members' ? userCodeLimit : {}, async (request, reply) => {
       const guildId = uuidParam(request, 'guildId');
       // Leaving a guild leaves its page too.
       const back = path.endsWith('/remove') && (request.params as { memberId: string }).memberId === (await ensureMember(db, userId(request))).id ? home : networkPaths.guild(guildId);

@@ -5,6 +5,10 @@ import type { ExperimentResults } from '../services/experiment.js';
 const percent = (ppm: number, language: Language, digits = 1) =>
   new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(ppm / 1_000_000);
 
+/** The share of an order's sessions that reached the last section (the secondary metric). */
+const reachedEnd = (arm: { sessions: number; secondary: number }, language: Language): string =>
+  arm.sessions ? percent(Math.round((arm.secondary / arm.sessions) * 1_000_000), language) : '–';
+
 const timeOf = (iso: string, language: Language, timeZone: string) =>
   new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone }).format(new Date(iso));
 
@@ -55,7 +59,7 @@ export function ExperimentResultsView({ results, t, language, timeZone }: { resu
                 <td class="text-end" safe>{String(arm.conversions)}</td>
                 <td class="text-end" safe>{`${percent(arm.ratePpm, language)} (${percent(arm.lowPpm, language)} – ${percent(arm.highPpm, language)})`}</td>
                 <td class="text-end" safe>{percent(arm.probabilityBestPpm, language)}</td>
-                <td class="text-end" safe>{arm.sessions ? percent(Math.round((arm.secondary / arm.sessions) * 1_000_000), language) : '–'}</td>
+                <td class="text-end" safe>{reachedEnd(arm, language)}</td>
               </tr>
             ))}
           </tbody>

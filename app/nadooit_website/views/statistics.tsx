@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import { BarChart, LineChart } from '../../core/ui/charts.js';
 import { Layout } from '../../core/ui/layout.js';
 import type { PageContext } from '../../core/ui/page-context.js';
@@ -9,7 +10,7 @@ export const STATISTICS_PERIODS = [7, 30, 90, 365] as const;
 
 const minutes = (ms: number, language: string) => new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 }).format(ms / 60_000) + ' min';
 
-function Card({ title, id, children }: { title: string; id: string; children: JSX.Element | JSX.Element[] | string }): JSX.Element {
+function Card({ title, id, children }: { title: string; id: string; children: Children }): JSX.Element {
   return (
     <section class="card mb-3" id={id}>
       <div class="card-header">

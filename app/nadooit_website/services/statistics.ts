@@ -40,10 +40,13 @@ export interface WebsiteStatistics {
   topSections: SectionTime[];
 }
 
-/** "YYYY-MM-DDTHH" of a timestamp column in UTC, on every database (hourly buckets, made local days in JS). */
+/**
+ * "YYYY-MM-DDTHH" of a timestamp column in UTC, on every database (hourly buckets, made local days in JS).
+ * Constants are literals, not parameters, so PostgreSQL sees the same expression in SELECT and GROUP BY.
+ */
 function hourOf(db: DB, column: string): RawBuilder<string> {
-  if (flavorOf(db) === 'sqlite') return sql<string>`substr(${sql.ref(column)}, 1, 13)`;
-  return sql<string>`substr(cast(${sql.ref(column)} at time zone 'UTC' as text), 1, 13)`;
+  if (flavorOf(db) === 'sqlite') return sql<string>`substr(${sql.ref(column)}, ${sql.lit(1)}, ${sql.lit(13)})`;
+  return sql<string>`substr(cast(${sql.ref(column)} at time zone 'UTC' as text), ${sql.lit(1)}, ${sql.lit(13)})`;
 }
 
 /** The calendar day of a UTC hour bucket in the site's time zone. */
@@ -96,9 +99,9 @@ export async function websiteStatistics(db: DB, input: { from: Date; to: Date; t
     SCORE_BANDS.slice(1)
       .map((band, i) => ({ band, index: i + 1 }))
       .reverse()
-      .map(({ band, index }) => sql`when score >= ${band.from} then ${index}`),
+      .map(({ band, index }) => sql`when score >= ${sql.lit(band.from)} then ${sql.lit(index)}`),
     sql` `,
-  )} else 0 end`;
+  )} else ${sql.lit(0)} end`;
   const bands = await db
     .selectFrom('web_sessions')
     .select([bandOf.as('band'), sql<number>`count(*)`.as('n')])

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../core/config.js';
 import type { DatabaseConfig, Settings } from '../core/config.js';
+import { DEFAULT_LADDER, TRANSCODE_MODES, parseLadder } from '../nadooit_website/video/settings.js';
 
 export type { Settings };
 
@@ -92,6 +93,10 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_CHAT_MODEL: z.string().optional().default('gpt-4o-mini'),
   OPENAI_TRANSCRIPTION_MODEL: z.string().optional().default('whisper-1'),
+  VIDEO_MAX_UPLOAD_MB: int(2048, 1, 1_048_576),
+  VIDEO_LADDER: z.string().optional(),
+  VIDEO_TRANSCODE_MODE: z.enum(TRANSCODE_MODES).optional().default('progressive'),
+  VIDEO_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow']).optional().default('medium'),
 });
 
 /** Reads KEY=VALUE lines; existing environment variables win, as with python-dotenv in the original. */
@@ -216,6 +221,18 @@ function botSettings(env: z.infer<typeof envSchema>): NonNullable<Settings['bots
 
 const developmentSecretFile = (dataDir: string) => path.join(dataDir, 'secret_key');
 
+function videoSettings(env: z.infer<typeof envSchema>): NonNullable<Settings['video']> {
+  let ladder = DEFAULT_LADDER;
+  if (env.VIDEO_LADDER?.trim()) {
+    try {
+      ladder = parseLadder(env.VIDEO_LADDER);
+    } catch (error) {
+      throw new SettingsError('VIDEO_LADDER', (error as Error).message);
+    }
+  }
+  return { maxUploadBytes: env.VIDEO_MAX_UPLOAD_MB * 1024 * 1024, ladder, mode: env.VIDEO_TRANSCODE_MODE, preset: env.VIDEO_X264_PRESET };
+}
+
 /** In development a secret is generated once and kept under data/, so sessions survive restarts. */
 function developmentSecret(dataDir: string): string {
   const file = developmentSecretFile(dataDir);
@@ -315,5 +332,6 @@ export function loadSettings(
     },
     bots: botSettings(env),
     websiteRetentionDays: env.WEBSITE_RETENTION_DAYS,
+    video: videoSettings(env),
   };
 }

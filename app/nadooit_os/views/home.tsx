@@ -3,7 +3,7 @@ import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import type { Viewer } from '../access.js';
 import type { Totals } from '../bookings.js';
 import { formatDuration, formatMoney } from '../format.js';
-import { paths } from '../paths.js';
+import { ownershipPaths, paths, workflowPaths, workTimePaths } from '../paths.js';
 import { NoEmploymentState } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
@@ -14,6 +14,13 @@ const ROLE_LINKS: Partial<Record<ManagerRole, { href: string; icon: string; labe
   customer_program_manager: { href: paths.programs, icon: 'robot', label: 'os.nav.programs' },
   employee_manager: { href: paths.employees, icon: 'people', label: 'os.nav.hr' },
 };
+
+/** Further pages from the start page: for holders of `role`, or for everyone employed when no role is named. */
+const MORE_LINKS: Array<{ role?: ManagerRole; href: string; icon: string; label: string }> = [
+  { role: 'customer_program_manager', href: workflowPaths.overview, icon: 'diagram-3', label: 'workflow.title' },
+  { role: 'customer_program_manager', href: ownershipPaths.customer, icon: 'briefcase', label: 'ownership.title' },
+  { href: workTimePaths.overview, icon: 'clock', label: 'worktime.title' },
+];
 
 /** Key figures of one customer, each present only when the viewer holds the role that may see it. */
 export interface CustomerFigures {
@@ -49,7 +56,10 @@ export function HomePage({ ctx, viewer, figures }: { ctx: PageContext; viewer: V
         <div class="row g-4">
           {active.map((contract) => {
             const roles: Partial<Record<ManagerRole, string[]>> = viewer.customers.find((c) => c.customerId === contract.customerId)?.roles ?? {};
-            const links = Object.entries(ROLE_LINKS).filter(([role]) => roles[role as ManagerRole]);
+            const links = [
+              ...Object.entries(ROLE_LINKS).filter(([role]) => roles[role as ManagerRole]),
+              ...MORE_LINKS.filter((link) => !link.role || roles[link.role]).map((link) => [link.href, link] as const),
+            ];
             const f = figures.get(contract.customerId) ?? {};
             return (
               <div class="col-lg-6">

@@ -31,7 +31,7 @@ export interface BookingRow {
   integrity: string;
 }
 
-const START_BALANCE = 2_000_000;
+const SECONDS_PER_BOOKING = 300;
 
 /**
  * Booking throughput through real HTTP on loopback: autocannon (in a worker thread) posts the legacy form-encoded request to
@@ -44,7 +44,9 @@ export async function benchBooking(backend: Backend, options: { connections: num
   const app = await buildApp(bench.system);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  const world = await bookingWorld(db, { balanceSeconds: START_BALANCE, defaultSeconds: 300, pricePerSecond: 10_000 });
+  // Sized so that every request of every row books its full seconds (a drained account writes no ledger entry and inflates the rate).
+  const startBalance = Math.ceil(options.connections.length * options.requests * 1.2) * SECONDS_PER_BOOKING;
+  const world = await bookingWorld(db, { balanceSeconds: startBalance, defaultSeconds: SECONDS_PER_BOOKING, pricePerSecond: 10_000 });
   const rows: BookingRow[] = [];
   let okTotal = 0;
   try {
@@ -66,7 +68,7 @@ export async function benchBooking(backend: Backend, options: { connections: num
       const account = await db.selectFrom('ta_time_accounts').select('balance_seconds').where('id', '=', world.timeAccountId!).executeTakeFirstOrThrow();
       const mismatches = await verifyLedger(db);
       const ok =
-        Number(created.n) === okTotal && Number(account.balance_seconds) === START_BALANCE - Number(created.covered ?? 0) && mismatches.length === 0;
+        Number(created.n) === okTotal && Number(account.balance_seconds) === startBalance - Number(created.covered ?? 0) && mismatches.length === 0;
       rows.push({
         case: `${backend}, ${connections} connection${connections === 1 ? '' : 's'}`,
         'req/s': Math.round(result['2xx'] / result.duration),

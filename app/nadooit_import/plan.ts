@@ -12,6 +12,9 @@ import { complaintLegacyImport } from '../nadoo_complaint_management/legacy-impo
 import { questionsLegacyImport } from '../nadooit_questions_and_answers/legacy-import.js';
 import { websiteLegacyImport } from '../nadooit_website/legacy-import.js';
 import { botLegacyImport } from '../bot_management/legacy-import.js';
+import { workflowLegacyImport } from '../nadooit_workflow/legacy-import.js';
+import { erpLegacyImport } from '../nadoo_erp/legacy-import.js';
+import { networkLegacyImport } from '../nadooit_network/legacy-import.js';
 
 /**
  * Every app's part of the import, in the order their tables refer to each other (the order of
@@ -28,6 +31,9 @@ export const IMPORT_PLAN: readonly LegacyAppImport[] = [
   apiKeyLegacyImport,
   executionsLegacyImport,
   complaintLegacyImport,
+  workflowLegacyImport,
+  erpLegacyImport,
+  networkLegacyImport,
   questionsLegacyImport,
   websiteLegacyImport,
   botLegacyImport,

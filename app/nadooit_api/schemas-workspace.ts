@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { ErrorBody, errors } from './schemas.js';
 
 /** Wire shapes of processes (nadooit_workflow) and employee work time (nadooit_time_account/work-time). */
-
-export const conflictErrors = { ...errors, 409: ErrorBody } as const;
 
 export const Process = z
   .object({

@@ -15,8 +15,8 @@ import {
 } from '../../nadooit_time_account/work-time/index.js';
 import type { WorkTimeAccount as Account, WorkTimeEntry as Entry } from '../../nadooit_time_account/work-time/index.js';
 import { actorOf, principalOf } from '../auth.js';
-import { IdParams, items } from '../schemas.js';
-import { WeeklyHours, WorkTimeAccount, WorkTimeEntry, WorkTimeReason, WorkTimeReport, WorkTimeReportQuery, WorkTimeStretch, conflictErrors } from '../schemas-workspace.js';
+import { IdParams, conflictErrors, items } from '../schemas.js';
+import { WeeklyHours, WorkTimeAccount, WorkTimeEntry, WorkTimeReason, WorkTimeReport, WorkTimeReportQuery, WorkTimeStretch } from '../schemas-workspace.js';
 import { staffMay } from '../scope.js';
 import type { Api } from '../types.js';
 

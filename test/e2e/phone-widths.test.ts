@@ -68,7 +68,7 @@ describeEachBackend('browser: main pages fit a phone', (h) => {
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
           // A table in a scroll box scrolls sideways too: the box must not be wider inside than outside.
-          sideways: [...document.querySelectorAll('.table-responsive')]
+          sideways: Array.from(document.querySelectorAll('.table-responsive'))
             .filter((box) => box.scrollWidth > box.clientWidth + 1)
             .map((box) => `${box.querySelector('table')?.id || box.querySelector('table')?.className || 'table'} ${box.scrollWidth} px in ${box.clientWidth} px`),
         }));

@@ -40,8 +40,8 @@ export function Layout({ ctx, title, nav, brandHref, children }: LayoutProps): J
           <script src={assetUrl('app/app.js')} defer></script>
         </head>
         <body hx-headers={hxHeaders}>
-          <nav class="navbar navbar-expand-lg navbar-dark bg-nadooit mb-4">
-            <div class="container">
+          <nav class="navbar navbar-expand-xl navbar-dark bg-nadooit mb-4">
+            <div class="container-fluid px-xl-4">
               <a class="navbar-brand" href={brandHref ?? shell?.home ?? '/'}>
                 NADOOIT
               </a>

@@ -93,7 +93,7 @@ function Dropdown({ ctx, id, label, href, items, end }: { ctx: PageContext; id: 
       <a class={`nav-link dropdown-toggle${active ? ' active' : ''}`} href={href} id={`nav-${id}`} role="button" data-bs-toggle="dropdown" aria-expanded="false" safe>
         {label}
       </a>
-      <ul class={`dropdown-menu${end ? ' dropdown-menu-lg-end' : ''}`} aria-labelledby={`nav-${id}`}>
+      <ul class={`dropdown-menu${end ? ' dropdown-menu-xl-end' : ''}`} aria-labelledby={`nav-${id}`}>
         {items.map((i) => (
           <li>
             <a class={`dropdown-item${i.href === ctx.path ? ' active' : ''}`} href={i.href} safe>
@@ -130,15 +130,16 @@ export function PersonalMenu({ ctx, navigation }: { ctx: PageContext; navigation
   const user = ctx.user!;
   const active = navigation.personal.some((l) => l.href === ctx.path);
   return (
-    <ul class="navbar-nav ms-lg-auto me-lg-2">
+    <ul class="navbar-nav ms-xl-auto me-xl-2">
       <li class="nav-item dropdown">
         <a class={`nav-link dropdown-toggle${active ? ' active' : ''}`} href={navigation.personal[0]?.href ?? navigation.home} id="nav-person" role="button" data-bs-toggle="dropdown" aria-expanded="false">
           <i class="bi bi-person-circle me-1" aria-hidden="true"></i>
-          <span id="signed-in-as" title={user.userCode} safe>
+          {/* Between 1200 and 1400 px the menus need the room: the icon stands for the name there. */}
+          <span id="signed-in-as" class="d-xl-none d-xxl-inline" title={user.userCode} safe>
             {user.displayName || user.userCode}
           </span>
         </a>
-        <ul class="dropdown-menu dropdown-menu-lg-end" aria-labelledby="nav-person">
+        <ul class="dropdown-menu dropdown-menu-xl-end" aria-labelledby="nav-person">
           {navigation.personal.map((l) => (
             <li>
               <a class={`dropdown-item${l.href === ctx.path ? ' active' : ''}`} href={l.href} safe>

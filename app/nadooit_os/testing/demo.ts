@@ -65,7 +65,7 @@ export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   const bookingsA: string[] = [];
   // A year of bookings, denser in recent weeks; the newest first get prepaid time from the top-ups below.
   for (let i = 0; i < 160; i++) bookingsA.push(...(await book(db, i % 3 ? a : second, [past(Math.floor(next() * next() * 380))], 300 + Math.floor(next() * 1500))));
-  await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null });
+  await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null, at: new Date(now.getTime() - 3_600_000) });
   for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
   const [account] = await customerTimeAccounts(db, a.customerId);
   await setLowBalanceThreshold(db, { ...SYSTEM, customerTimeAccountId: account!.customerTimeAccountId, seconds: 12 * 3600 });

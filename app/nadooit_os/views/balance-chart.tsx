@@ -22,7 +22,9 @@ export function BalanceChart(props: {
   runOut: Date | null;
   timeZone: string;
 }): JSX.Element {
-  const { ctx, points, now } = props;
+  const { ctx, now } = props;
+  // The chart ends today (entries dated later only exist under a test clock).
+  const points = props.points.filter((p) => p.at <= now.getTime());
   if (points.length < 2) return <p class="small text-muted mb-0" safe>{ctx.t('os.ta.chart.empty')}</p>;
   const start = points[0]!.at;
   const forecastEnd = props.runOut && props.runOut.getTime() - now.getTime() < FORECAST_HORIZON_DAYS * DAY ? props.runOut.getTime() : null;

@@ -3,7 +3,7 @@ import type { Tx } from '../core/db/transaction.js';
 import type { NavEntry, NavSource } from '../core/ui/navigation.js';
 import { holds, viewerOf } from './access.js';
 import type { Viewer } from './access.js';
-import { paths } from './paths.js';
+import { ownershipPaths, paths, workTimePaths, workflowPaths } from './paths.js';
 import { erpPaths } from './paths-erp.js';
 import { networkPaths } from './paths-network.js';
 import type { GrantableRole } from './paths.js';
@@ -55,6 +55,8 @@ export function dashboardAreas(): Area[] {
       visible: (v) => holds(v, 'customer_program_manager'),
       items: [
         { label: 'os.nav.overview', href: paths.programs },
+        { label: 'workflow.title', href: workflowPaths.overview },
+        { label: 'ownership.title', href: ownershipPaths.customer },
         { label: 'os.nav.grant', href: paths.grant('customer_program_manager'), visible: give('customer_program_manager') },
       ],
     },
@@ -66,6 +68,7 @@ export function dashboardAreas(): Area[] {
       items: [
         { label: 'os.nav.hr.overview', href: paths.employees },
         { label: 'os.nav.hr.add', href: paths.addEmployee, visible: (v) => holds(v, 'employee_manager', 'can_add_new_employee') },
+        { label: 'worktime.title', href: workTimePaths.overview },
         { label: 'os.nav.grant', href: paths.grant('employee_manager'), visible: give('employee_manager') },
       ],
     },
@@ -117,6 +120,10 @@ export function dashboardNavigation(db: Tx): NavSource {
         });
       return entries;
     },
-    personal: (request) => [{ href: paths.profile, label: request.t('os.nav.profile'), order: 10 }],
+    // Everyone's own work time (clock in/out) sits beside the profile; the page says when there is no account.
+    personal: (request) => [
+      { href: paths.profile, label: request.t('os.nav.profile'), order: 10 },
+      { href: workTimePaths.overview, label: request.t('worktime.title'), order: 11 },
+    ],
   };
 }

@@ -36,6 +36,8 @@ describeEachBackend('NADOOIT OS: processes, work time and program ownership page
     const empty = await c.get(workflowPaths.overview);
     assert.equal(empty.statusCode, 200);
     assert.match(empty.body, /Noch keine Prozesse angelegt/);
+    // The navigation leads there: processes and program ownership under the programs menu.
+    assert.ok(empty.body.includes(`href="${workflowPaths.overview}"`) && empty.body.includes(`href="${ownershipPaths.customer}"`));
     const first = await c.post(workflowPaths.create(customer), { name: 'Posteingang', description: '', programIds: program.id });
     assert.equal(first.statusCode, 303);
     const [intake] = await processesOfCustomer(db(), { ...STAFF, customerId: customer });
@@ -70,6 +72,7 @@ describeEachBackend('NADOOIT OS: processes, work time and program ownership page
     const e = await client(employee.id);
     const overview = await e.get(workTimePaths.overview);
     assert.equal(overview.statusCode, 200);
+    assert.ok(overview.body.includes(`href="${workTimePaths.overview}"`), 'the person menu links the work time');
     assert.ok(overview.body.includes(workTimePaths.account(account.id)));
     setClock(new Date('2025-06-18T06:00:00Z'));
     assert.equal((await e.post(workTimePaths.clockIn(account.id))).statusCode, 303);

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { createStaff, listedIds, staffLogin } from '../../test/e2e/admin-support.js';
 import { websiteResources } from './admin.js';
-import { appendOrderPlugin, categoryIdsByName, createPlugin, orderSectionIds, setSectionCategories, setSectionSignals } from './services/content.js';
+import { Readable } from 'node:stream';
+import { transaction } from '../core/db/transaction.js';
+import { appendOrderPlugin, categoryIdsByName, createOrder, createPlugin, createSection, orderSectionIds, setSectionCategories, setSectionSignals } from './services/content.js';
+import { storeFile } from './services/files.js';
+import { intakeVideo } from './services/video-intake.js';
+import { makeClip, useSmallLadder } from './video/testing/clips.js';
 import { sendSignal, visit } from './testing/fixtures.js';
 import { recomputeExperiment, startExperiment } from './services/experiment.js';
 
@@ -67,6 +72,14 @@ describeEachBackend('website admin: categories, sections, orders without plugins
 
   it('every website model has a working list, CSV export, detail and (where allowed) add, change and delete page', async () => {
     const app = await h().app();
+    // An order of its own (the built-in welcome page takes part in no experiment), a video and a download.
+    await createOrder(db(), { name: 'Admin-Test', isActive: true, sectionIds: [await createSection(db(), { name: 'Willkommen', html: '<section>Hallo</section>' })] });
+    const { context } = h().system;
+    useSmallLadder(context.settings);
+    assert.equal((await intakeVideo(context, makeClip({ seconds: 2 }), { title: 'Imagefilm', originalName: 'imagefilm.mp4' })).kind, 'created');
+    await transaction(db(), (tx) =>
+      storeFile(tx, context.settings, { name: 'Preisliste', originalName: 'preisliste.txt', contentType: 'text/plain', stream: Readable.from([Buffer.from('Preise\n')]), maxBytes: 1024 }),
+    );
     const v = await visit(app);
     assert.equal((await app.inject({ method: 'GET', url: '/impressum', headers: { host: 'localhost' } })).statusCode, 200);
     const sectionId = (await db().selectFrom('web_sessions as s').innerJoin('web_order_sections as o', 'o.order_id', 's.order_id').select('o.section_id').where('s.id', '=', v.sessionId).executeTakeFirstOrThrow()).section_id;

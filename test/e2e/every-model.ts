@@ -18,6 +18,15 @@ import { personWithKey, signInWithKey } from '../../app/nadooit_auth/testing/sig
 import { createCustomer } from '../../app/nadooit_crm/services.js';
 import { grantKeyManager } from '../../app/nadooit_key/services.js';
 import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
+import { ensureMember } from '../../app/nadooit_network/services/members.js';
+import { bookByStaff } from '../../app/nadooit_network/services/inventory.js';
+import { sendMoney } from '../../app/nadooit_network/services/money.js';
+import { placeShare } from '../../app/nadooit_network/services/shares.js';
+import { addFriend } from '../../app/nadooit_network/services/friends.js';
+import { addGroupMember, createGroup } from '../../app/nadooit_network/services/groups.js';
+import { addGuildMember, createGuild } from '../../app/nadooit_network/services/guilds.js';
+import { createItem } from '../../app/nadoo_erp/services/items.js';
+import { checkLowStock } from '../../app/nadoo_erp/services/alerts.js';
 import { createProgramShare } from '../../app/nadooit_program_ownership_system/services.js';
 import { order, section, sendSignal, visit } from '../../app/nadooit_website/testing/fixtures.js';
 import { recomputeExperiment, startExperiment } from '../../app/nadooit_website/services/experiment.js';
@@ -100,6 +109,22 @@ export async function everyModel(input: { context: AppContext; app: FastifyInsta
   await requestTopUp(db, { ...STAFF, customerTimeAccountId: funded!.customerTimeAccountId, seconds: 3600, note: 'Bestellung' });
   const workTime = await openWorkTimeAccount(db, { ...STAFF, customerId: w.a.customerId, userId: w.boss.userId, weeklyWorkSeconds: 40 * 3600 });
   await addEntry(db, { ...STAFF, employeeTimeAccountId: workTime.id, startedAt: new Date(now.getTime() - 3 * 3_600_000), endedAt: new Date(now.getTime() - 3_600_000), reason: 'Nachgetragen' });
+
+  // Network: two members (they join on first use), money credited and sent, a share, a friend, a group, a guild.
+  const giver = await ensureMember(db, w.boss.userId);
+  await ensureMember(db, user.id);
+  await bookByStaff(db, { ...STAFF, inventoryId: giver.inventory_id, kind: 'credit', amountMicro: 50_000_000, note: 'Startguthaben' });
+  await sendMoney(db, { actorUserId: w.boss.userId, toUserCode: user.user_code, amountMicro: 5_000_000 });
+  await placeShare(db, { ...STAFF, inventoryId: giver.inventory_id, programShareId: (await createProgramShare(db, w.a.programId)).id });
+  await addFriend(db, { actorUserId: w.boss.userId, userCode: user.user_code });
+  const group = await createGroup(db, { actorUserId: w.boss.userId, name: 'Stammtisch' });
+  await addGroupMember(db, { actorUserId: w.boss.userId, groupId: group.id, userCode: user.user_code });
+  const guild = await createGuild(db, { actorUserId: w.boss.userId, name: 'Automatisierer' });
+  await addGuildMember(db, { actorUserId: w.boss.userId, guildId: guild.id, userCode: user.user_code });
+
+  // ERP: an item below its minimum (its opening stock is a movement) and the low-stock job's alert.
+  await createItem(db, { ...STAFF, customerId: w.a.customerId, fields: { sku: 'B-8', description: 'Bohrer 8 mm', price: '4,50', condition: 'neu', minimum_quantity: '5', quantity: '3' } });
+  await checkLowStock(db, now);
 
   // Website: sections with signals and categories in an order with a plugin, one visit with signals.
   const first = await section(db, 'Willkommen', { signals: ['revealed', 'vote'], categories: ['fast_and_engaged'] });

@@ -1,3 +1,4 @@
+import { csvCell } from '../../core/csv.js';
 import type { Tx } from '../../core/db/transaction.js';
 import type { Actor } from '../../core/actor.js';
 import { PermissionDenied } from '../../core/errors.js';
@@ -6,19 +7,12 @@ import { formatDecimal } from '../money.js';
 import type { PaymentStatus } from '../models.js';
 import { iterateExecutions } from './queries.js';
 
+/** Cells follow core/csv.ts (quoting, formula guard); re-exported for the dashboard's own CSV parts. */
+export { csvCell };
+
 /** The original's export columns (legacy-core §6.2) plus the payment status. */
 export const CSV_HEADER = ['id', 'Programmname', 'erspaarte Zeit', 'Preis', 'Erstellt', 'Status'] as const;
 
-/**
- * One CSV cell: quoted when needed (RFC 4180); text that a spreadsheet would run as a formula gets a
- * leading apostrophe.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export interface CsvExportInput extends Actor {
   customerId: string;

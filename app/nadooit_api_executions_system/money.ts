@@ -32,13 +32,8 @@ export function multiply(seconds: number, microPerSecond: number): number {
   return toSafeNumber(toBig(seconds) * toBig(microPerSecond));
 }
 
-/** "2.000000": the original's decimal(14,6) text form, used on the wire and in CSV files. */
-export function formatDecimal(micro: number | bigint): string {
-  const value = toBig(micro);
-  const negative = value < 0n;
-  const magnitude = negative ? -value : value;
-  return `${negative ? '-' : ''}${magnitude / 1_000_000n}.${(magnitude % 1_000_000n).toString().padStart(6, '0')}`;
-}
+/** The original's decimal(14,6) text form ("2.000000"), used on the wire and in CSV files: core/ui/format.ts. */
+export { formatDecimal } from '../core/ui/format.js';
 
 /** Parses "12", "0.0125", "-3.5" (at most 6 decimals) into micro-units; null when it is not such a number. */
 export function parseDecimal(text: string): number | null {

@@ -1,7 +1,7 @@
 import { createdAt, relation, staffActor, updatedAt } from '../core/admin/fields.js';
 import { ActionError } from '../core/admin/types.js';
 import type { AdminField, AdminResource } from '../core/admin/types.js';
-import { formatMoney } from '../core/admin/values.js';
+import { formatMoney } from '../core/ui/format.js';
 import { GUILD_ROLES, INVENTORY_ENTRY_KINDS } from './models.js';
 import { bookByStaff, ensureMember, placeShare } from './services/index.js';
 import './models.js';
@@ -63,7 +63,7 @@ export const inventoriesResource: AdminResource = {
     de: 'Das Guthaben ändert sich nur über Journalbuchungen: Überweisungen der Mitglieder, „Gutschrift“ und „Korrigieren“ hier.',
     en: 'The balance changes only through ledger entries: members’ transfers, and "Credit" and "Correct" here.',
   },
-  title: { columns: ['owner_kind', 'balance_micro', 'currency'], format: (row, language) => `${String(row.id).slice(0, 8)} (${formatMoney(Number(row.balance_micro), String(row.currency), language)})` },
+  title: { columns: ['owner_kind', 'balance_micro', 'currency'], format: (row, language) => `${String(row.id).slice(0, 8)} (${formatMoney(Number(row.balance_micro), language, String(row.currency))})` },
   fields: [
     { name: 'owner_kind', label: { de: 'Gehört zu', en: 'Belongs to' }, type: 'choice', readOnly: true, choices: Object.entries(OWNER_LABELS).map(([value, label]) => ({ value, label })) },
     money('balance_micro', { de: 'Guthaben', en: 'Balance' }, { readOnly: true }),
@@ -109,7 +109,7 @@ export const inventoryEntriesResource: AdminResource = {
   table: 'net_inventory_entries',
   label: { de: 'Inventarbuchung', en: 'Inventory entry' },
   labelPlural: { de: 'Inventarbuchungen', en: 'Inventory entries' },
-  title: { columns: ['kind', 'amount_micro'], format: (row, language) => `${KIND_LABELS[row.kind as keyof typeof KIND_LABELS]?.[language] ?? row.kind} ${formatMoney(Number(row.amount_micro), 'EUR', language)}` },
+  title: { columns: ['kind', 'amount_micro'], format: (row, language) => `${KIND_LABELS[row.kind as keyof typeof KIND_LABELS]?.[language] ?? row.kind} ${formatMoney(Number(row.amount_micro), language)}` },
   fields: [
     relation('inventory_id', { de: 'Inventar', en: 'Inventory' }, 'nadooit_network.inventories', 'cascade', { readOnly: true }),
     { name: 'seq', label: { de: 'Nr.', en: 'No.' }, type: 'integer', readOnly: true },

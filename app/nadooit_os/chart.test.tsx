@@ -25,7 +25,7 @@ describe('time and cost chart', () => {
       costLabel: 'Kosten',
     });
     assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, 2);
-    assert.match(svg, /1\. · 25 std : 3 min : 5 sek · 1\.333,320 €/);
+    assert.match(svg, /1\. · 25 h 03 min · 1\.333,32 €/);
     assert.match(svg, /Kosten &lt;März/);
     assert.doesNotMatch(svg, /style=/);
   });

@@ -1,6 +1,6 @@
 import { axis, fmt, niceStep } from '../core/ui/chart-axis.js';
 import type { Language } from '../core/ui/i18n.js';
-import { formatDuration, formatMoney } from './format.js';
+import { formatDuration, formatMoney } from '../core/ui/format.js';
 import type { BucketUnit, LocalParts } from './periods.js';
 
 export interface ChartPoint {
@@ -73,7 +73,7 @@ export function TimeAndCostChart(props: {
           return (
             <g>
               <rect class="bar" x={fmt(x)} y={fmt(PAD.top + innerHeight - h)} width={fmt(barWidth)} height={fmt(h)}>
-                <title safe>{`${label(p.local, unit, language)} · ${formatDuration(p.seconds, language)} · ${formatMoney(p.priceMicro, language)}`}</title>
+                <title safe>{`${label(p.local, unit, language)} · ${formatDuration(p.seconds)} · ${formatMoney(p.priceMicro, language)}`}</title>
               </rect>
               {i % labelEvery === 0 ? (
                 <text x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>

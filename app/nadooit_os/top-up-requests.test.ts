@@ -40,12 +40,12 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
     const after = await c.get(String(sent.headers.location).replace(/#.*$/, ''));
     assert.match(after.body, /Ihre Aufladeanfrage wurde an NADOOIT gesendet/);
     const row = new RegExp(`<tr data-request-id="[^"]+" data-status="open">[\\s\\S]*?</tr>`).exec(after.body)![0];
-    assert.match(row, /2 std : 30 min : 30 sek/);
+    assert.match(row, /2 h 30 min/);
     assert.match(row, /Bestellung 4711/);
     assert.match(row, /Anna Alpha/);
     assert.match(row, /Offen/);
     const overview = await c.get(paths.timeAccounts);
-    assert.match(overview.body, /Aufladung angefragt: 2 std : 30 min : 30 sek/);
+    assert.match(overview.body, /Aufladung angefragt: 2 h 30 min/);
     const english = await c.get(paths.timeAccount(account.customerTimeAccountId), { 'accept-language': 'en' });
     assert.match(english.body, /Top-up requests/);
     assert.match(english.body, /Request a top-up/);

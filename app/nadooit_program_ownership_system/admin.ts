@@ -76,6 +76,7 @@ export const customerProgramsResource: AdminResource = {
       name: 'price_per_second',
       label: { de: 'Preis pro Sekunde', en: 'Price per second' },
       type: 'money',
+      rate: true,
       currencyField: 'currency',
       required: true,
       min: 0,

@@ -89,7 +89,7 @@ describeEachBackend('browser: the admin', (h) => {
     await page.fill('#field-hours', '1');
     await page.fill('#field-reference', 'RE-4711');
     await submit(page, '#admin-action-form button[type="submit"]');
-    assert.match((await page.textContent('[data-field="balance_seconds"]')) ?? '', /1 std : 0 min : 0 sek/);
+    assert.match((await page.textContent('[data-field="balance_seconds"]')) ?? '', /1 h 00 min/);
 
     // The bot books a run through the API, with its key, as deployed bots do.
     const booking = await fetch(`${origin}/api/executions`, {
@@ -120,7 +120,7 @@ describeEachBackend('browser: the admin', (h) => {
     // The balance matches: exactly the 300 drawn seconds are back.
     assert.equal(await balance(), 3600);
     await page.goto(`/admin/nadooit_time_account/time_accounts/${label.time_account_id}/`);
-    assert.match((await page.textContent('[data-field="balance_seconds"]')) ?? '', /1 std : 0 min : 0 sek/);
+    assert.match((await page.textContent('[data-field="balance_seconds"]')) ?? '', /1 h 00 min/);
     assert.match((await page.textContent('[data-inline="nadooit_time_account.ledger_entries"]')) ?? '', /Erstattung/);
     assert.deepEqual(errors, [], 'no script or CSP errors in the browser');
     await context.close();

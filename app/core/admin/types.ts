@@ -20,9 +20,9 @@ export type FieldType =
   | 'textarea'
   | 'email'
   | 'integer'
-  /** an integer number of seconds, displayed as "H std : M min : S sek" */
+  /** an integer number of seconds, displayed as "1 h 05 min" / "5 min 15 s" (core/ui/format.ts) */
   | 'seconds'
-  /** integer micro-units; `currencyField` names the column with the currency code */
+  /** integer micro-units shown with two decimals (`rate`: every decimal); `currencyField` names the currency column */
   | 'money'
   | 'boolean'
   | 'date'
@@ -36,6 +36,8 @@ export type FieldType =
 
 /** The foreign key's ON DELETE rule; 'none' for a plain id without a foreign key (a delete leaves it as it is). */
 export type OnDelete = 'cascade' | 'set null' | 'restrict' | 'none';
+
+export type BadgeTone = 'primary' | 'secondary' | 'success' | 'danger' | 'warning' | 'info';
 
 export interface Choice {
   value: string;
@@ -56,6 +58,8 @@ export interface AdminField {
   createOnly?: boolean;
   /** Not a column: an extra input of the create form handed to the create hook (e.g. the first managers). */
   virtual?: boolean;
+  /** money only: a rate (price per second) shown with every decimal it has instead of two. */
+  rate?: boolean;
   /** Never shown anywhere; masked in the audit log (secrets, hashes). */
   sensitive?: boolean;
   /** Only superusers may set this field (e.g. is_superuser). */
@@ -64,6 +68,8 @@ export interface AdminField {
   min?: number;
   max?: number;
   choices?: Choice[] | (() => Choice[]);
+  /** Choice fields: a list shows the value as a badge in this colour (values not named: grey). */
+  badges?: Record<string, BadgeTone>;
   /** For relation fields: the target resource key ("app.name") and the foreign key's ON DELETE rule. */
   relation?: { resource: string; onDelete: OnDelete };
   currencyField?: string;
@@ -88,6 +94,13 @@ export interface AdminInline {
 }
 
 export type Permission = 'view' | 'add' | 'change' | 'delete';
+
+/** A list filter computed by the app that owns the table; `ids` returns the matching primary keys (bounded). */
+export interface ListPreset {
+  name: string;
+  label: Text;
+  ids(db: DB): Promise<string[]>;
+}
 
 /** What hooks and actions get: a transaction, the acting staff user and the app context. */
 export interface WriteContext {
@@ -170,6 +183,11 @@ export interface AdminResource {
     ordering: { field: string; direction: 'asc' | 'desc' };
     sortable?: string[];
     perPage?: number;
+    /**
+     * Filters no column expresses (e.g. "below the low-balance threshold"): the owning app names the matching
+     * rows through its own function; offered in the sidebar as "yes", URL `f.<name>=1`.
+     */
+    presets?: ListPreset[];
   };
   /** Set to false to switch an operation off for everyone (e.g. ledger entries are never edited). */
   allow?: { add?: boolean; change?: boolean; delete?: boolean };

@@ -1,3 +1,4 @@
+import { formatDuration } from '../ui/format.js';
 import type { Language } from '../ui/i18n.js';
 
 /**
@@ -6,7 +7,6 @@ import type { Language } from '../ui/i18n.js';
  */
 
 const MICRO = 1_000_000n;
-const CURRENCY_SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF' };
 
 /** "12,5", "12.50", "1.234,56" or "-0,000001" → micro-units; null when it is not a decimal amount. */
 export function parseMoney(input: string): number | null {
@@ -30,28 +30,9 @@ export function moneyInput(micro: number): string {
   return `${negative ? '-' : ''}${abs / MICRO}${fraction ? `.${fraction}` : ''}`;
 }
 
-/** Micro-units for people: German separators, at least two decimals, as many as needed up to six. */
-export function formatMoney(micro: number | null | undefined, currency = 'EUR', language: Language = 'de'): string {
-  const value = micro ?? 0;
-  const negative = value < 0;
-  const abs = BigInt(Math.abs(value));
-  let fraction = (abs % MICRO).toString().padStart(6, '0').replace(/0+$/, '');
-  fraction = fraction.padEnd(2, '0');
-  const group = language === 'de' ? '.' : ',';
-  const decimal = language === 'de' ? ',' : '.';
-  const whole = (abs / MICRO).toString().replace(/\B(?=(\d{3})+(?!\d))/g, group);
-  return `${negative ? '-' : ''}${whole}${decimal}${fraction} ${CURRENCY_SYMBOLS[currency] ?? currency}`;
-}
-
-/** 90185 → "25 std : 3 min : 5 sek" (the original's duration format); English uses h/min/s. */
-export function formatSeconds(seconds: number | null | undefined, language: Language = 'de'): string {
-  const total = seconds ?? 0;
-  const sign = total < 0 ? '-' : '';
-  const abs = Math.abs(total);
-  const h = Math.floor(abs / 3600);
-  const m = Math.floor((abs % 3600) / 60);
-  const s = Math.floor(abs % 60);
-  return language === 'de' ? `${sign}${h} std : ${m} min : ${s} sek` : `${sign}${h} h : ${m} min : ${s} s`;
+/** @deprecated durations are formatted by core/ui/format.ts (formatDuration); kept until its last caller moved. */
+export function formatSeconds(seconds: number | null | undefined, _language?: Language): string {
+  return formatDuration(seconds);
 }
 
 /** An ISO timestamp in the configured time zone, e.g. "01.08.2025, 14:03". */

@@ -3,7 +3,7 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { ApiKeyInfo, CreatedApiKey } from '../../nadooit_api_key/services/index.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { Viewer } from '../access.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { DEFAULT_TIME_ZONE } from '../periods.js';
 import { Banner } from './common.js';

@@ -1,7 +1,7 @@
 import { axis } from '../../core/ui/chart-axis.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { BalancePoint } from '../balance-forecast.js';
-import { formatDate, formatDuration } from '../format.js';
+import { formatDate, formatDuration } from '../../core/ui/format.js';
 
 const WIDTH = 720;
 const HEIGHT = 220;
@@ -75,7 +75,7 @@ export function BalanceChart(props: {
       <figcaption class="chart-legend small text-muted d-flex flex-wrap gap-3 mt-1">
         <span><span class="legend-line legend-balance"></span> <span safe>{ctx.t('os.ta.chart.balance')}</span></span>
         <span><span class="legend-dot"></span> <span safe>{ctx.t('os.ta.kind.top_up')}</span></span>
-        {props.threshold !== null ? <span><span class="legend-line legend-threshold"></span> <span safe>{ctx.t('os.ta.chart.threshold', { threshold: formatDuration(props.threshold, ctx.language) })}</span></span> : ''}
+        {props.threshold !== null ? <span><span class="legend-line legend-threshold"></span> <span safe>{ctx.t('os.ta.chart.threshold', { threshold: formatDuration(props.threshold) })}</span></span> : ''}
       </figcaption>
     </figure>
   );

@@ -2,12 +2,15 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { PaymentStatus } from '../../nadooit_api_executions_system/models.js';
 import type { ExecutionListItem } from '../../nadooit_api_executions_system/services/queries.js';
 import type { Viewer } from '../access.js';
-import type { BookingBlock, Totals } from '../bookings.js';
+import type { BookingBlock } from '../bookings.js';
 import { TimeAndCostChart } from '../chart.js';
-import { formatDateTime, formatDuration, formatMoney } from '../format.js';
+import { formatDate, formatDateTime, formatDuration, formatMoney } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
-import { FILTERS } from '../periods.js';
-import type { Filter } from '../periods.js';
+import { FILTERS, localDatesOf } from '../periods.js';
+import { bookingQueryString, narrowed } from '../booking-query.js';
+import type { BookingQuery } from '../booking-query.js';
+import { BookingFilters } from './booking-filters.js';
+import type { BookingFiltersProps } from './booking-filters.js';
 import { EmptyState } from '../../core/ui/components.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
@@ -56,7 +59,7 @@ export function BookingRow({ ctx, row, timeZone, compact = false }: { ctx: PageC
         {row.id.slice(0, 8)}
       </td>
       {compact ? '' : <td safe>{row.program_name ?? '–'}</td>}
-      <td class="text-nowrap" safe>{formatDuration(row.time_saved_seconds, ctx.language)}</td>
+      <td class="text-nowrap" safe>{formatDuration(row.time_saved_seconds)}</td>
       <td class="text-end text-nowrap" safe>{formatMoney(row.price, ctx.language, row.currency)}</td>
       <td class="text-nowrap" safe>{formatDateTime(row.created_at, timeZone, ctx.language)}</td>
       <td>
@@ -79,13 +82,13 @@ export function BookingRows(props: {
   rows: ExecutionListItem[];
   timeZone: string;
   customerId: string;
-  filter: Filter;
+  query: BookingQuery;
   nextCursor: string | null;
 }): JSX.Element {
-  const cursor = props.nextCursor ? encodeURIComponent(props.nextCursor) : null;
-  const more = cursor ? `${paths.bookingsFragment(props.filter, props.customerId)}/rows?cursor=${cursor}` : null;
+  const cursor = props.nextCursor;
+  const more = cursor ? `${paths.bookingsFragment(props.query.filter, props.customerId)}/rows?${bookingQueryString(props.query, { cursor })}` : null;
   // Without JavaScript "Weiter" opens the overview with this customer's next page.
-  const page = cursor ? `${paths.bookings}?filter=${props.filter}&customer=${props.customerId}&cursor=${cursor}#bookings-${props.customerId}` : null;
+  const page = cursor ? `${paths.bookings}?${bookingQueryString(props.query, { customer: props.customerId, cursor })}#bookings-${props.customerId}` : null;
   return (
     <>
       {props.rows.map((row) => (
@@ -112,26 +115,28 @@ function money(ctx: PageContext, price: Record<string, number>): string {
   return entries.map(([currency, micro]) => formatMoney(micro, ctx.language, currency)).join(' + ');
 }
 
-function SumsRow({ ctx, totals }: { ctx: PageContext; totals: Totals }): JSX.Element {
+function SumsRow({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
   return (
     <tfoot>
       <tr class="table-sums">
-        <td colspan="2" safe>{ctx.t('os.bookings.sum')}</td>
-        <td class="text-nowrap sum-time" safe>{formatDuration(totals.seconds, ctx.language)}</td>
-        <td class="text-end text-nowrap sum-price" safe>{money(ctx, totals.price)}</td>
+        <td colspan="2" safe>{ctx.t('os.bookings.sum_count', { count: block.count })}</td>
+        <td class="text-nowrap sum-time" safe>{formatDuration(block.totals.seconds)}</td>
+        <td class="text-end text-nowrap sum-price" safe>{money(ctx, block.totals.price)}</td>
         <td colspan="3"></td>
       </tr>
     </tfoot>
   );
 }
 
+/** The shortcuts (today … last 20): each keeps the program, status and id filters and reloads only this block. */
 function Tabs({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
   const id = block.customer.id;
+  const ranged = block.period.filter === 'range';
   return (
     <ul class="nav nav-tabs mb-3 booking-tabs" role="tablist">
       {FILTERS.map((f) => {
-        const active = f === block.filter;
-        const fragment = paths.bookingsFragment(f, id);
+        const active = !ranged && f === block.filter;
+        const query = bookingQueryString({ ...block.query, filter: f, from: null, to: null });
         return (
           <li class="nav-item" role="presentation">
             <a
@@ -139,8 +144,8 @@ function Tabs({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.El
               role="tab"
               aria-selected={active ? 'true' : 'false'}
               data-filter={f}
-              href={`${paths.bookings}?filter=${f}#bookings-${id}`}
-              hx-get={fragment}
+              href={`${paths.bookings}?${query}#bookings-${id}`}
+              hx-get={`${paths.bookingsFragment(f, id)}?${query}`}
               hx-target={`#bookings-${id}`}
               hx-swap="outerHTML"
               safe
@@ -154,25 +159,33 @@ function Tabs({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.El
   );
 }
 
-/** One customer's bookings for one filter: tabs, CSV link, chart, table with sums. Also the htmx fragment. */
+/** "1.3.2025 – 31.3.2025" for a calendar period, the shortcut's name for "last 20". */
+function periodLabel(ctx: PageContext, block: BookingBlock): string {
+  const dates = localDatesOf(block.period, block.customer.timeZone);
+  if (!dates) return ctx.t(`os.filter.${block.filter}`);
+  const show = (date: string) => formatDate(`${date}T12:00:00.000Z`, 'UTC', ctx.language);
+  return dates.from === dates.to ? show(dates.from) : `${show(dates.from)} – ${show(dates.to)}`;
+}
+
+/** One customer's bookings for one query: shortcuts, CSV link, chart, table with sums. Also the htmx fragment. */
 export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
-  const { customer, filter } = block;
-  const fragment = paths.bookingsFragment(filter, customer.id);
+  const { customer, query } = block;
+  const qs = bookingQueryString(query);
   return (
     <section
       class="card mb-4 booking-block"
       id={`bookings-${customer.id}`}
       data-customer-id={customer.id}
-      data-filter={filter}
-      hx-get={fragment}
+      data-filter={block.period.filter}
+      hx-get={`${paths.bookingsFragment(query.filter, customer.id)}?${qs}`}
       hx-trigger="os-refresh"
       hx-swap="outerHTML"
     >
       <div class="card-header bg-white d-flex flex-wrap justify-content-between align-items-center gap-2">
         <h2 class="h5 mb-0" safe>{customer.name}</h2>
-        <div class="d-flex align-items-center gap-3">
+        <div class="d-flex flex-wrap align-items-center gap-2 gap-sm-3">
           <span class="small text-muted" safe>{ctx.t('os.bookings.timezone', { zone: customer.timeZone })}</span>
-          <a class="btn btn-sm btn-outline-primary csv-export" href={paths.bookingsExport(filter, customer.id)} download="">
+          <a class="btn btn-sm btn-outline-primary csv-export" href={`${paths.bookingsExport(query.filter, customer.id)}?${qs}`} download="">
             <i class="bi bi-filetype-csv me-1"></i>
             <span safe>{ctx.t('os.bookings.csv')}</span>
           </a>
@@ -180,15 +193,18 @@ export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: Book
       </div>
       <div class="card-body">
         <Tabs ctx={ctx} block={block} />
+        <p class="small text-muted mb-2 booking-period" safe>
+          {periodLabel(ctx, block)}
+        </p>
         {block.rows.length === 0 ? (
-          <EmptyState text={ctx.t('os.bookings.empty')} icon="receipt" />
+          <EmptyState text={ctx.t(narrowed(query) ? 'os.bookings.empty_filtered' : 'os.bookings.empty')} icon="receipt" />
         ) : (
           <>
             <TimeAndCostChart
               points={block.chart.points}
               unit={block.chart.unit}
               language={ctx.language}
-              title={`${ctx.t('os.bookings.chart.title')} – ${ctx.t(`os.filter.${filter}`)}`}
+              title={`${ctx.t('os.bookings.chart.title')} – ${periodLabel(ctx, block)}`}
               hoursLabel={ctx.t('os.bookings.chart.hours')}
               costLabel={ctx.t('os.bookings.chart.cost')}
             />
@@ -206,16 +222,9 @@ export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: Book
                   </tr>
                 </thead>
                 <tbody>
-                  <BookingRows
-                    ctx={ctx}
-                    rows={block.rows}
-                    timeZone={customer.timeZone}
-                    customerId={customer.id}
-                    filter={filter}
-                    nextCursor={block.nextCursor}
-                  />
+                  <BookingRows ctx={ctx} rows={block.rows} timeZone={customer.timeZone} customerId={customer.id} query={query} nextCursor={block.nextCursor} />
                 </tbody>
-                <SumsRow ctx={ctx} totals={block.totals} />
+                <SumsRow ctx={ctx} block={block} />
               </table>
             </div>
           </>
@@ -225,11 +234,18 @@ export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: Book
   );
 }
 
-export function BookingsPage({ ctx, viewer, blocks }: { ctx: PageContext; viewer: Viewer; blocks: BookingBlock[] }): JSX.Element {
+export function BookingsPage(props: {
+  ctx: PageContext;
+  viewer: Viewer;
+  blocks: BookingBlock[];
+  filters: BookingFiltersProps;
+}): JSX.Element {
+  const { ctx } = props;
   return (
-    <DashboardLayout ctx={ctx} viewer={viewer} title={ctx.t('os.bookings.title')}>
+    <DashboardLayout ctx={ctx} viewer={props.viewer} title={ctx.t('os.bookings.title')}>
       <PageHeader title={ctx.t('os.bookings.title')} />
-      {blocks.map((block) => (
+      <BookingFilters ctx={ctx} {...props.filters} />
+      {props.blocks.map((block) => (
         <BookingBlockView ctx={ctx} block={block} />
       ))}
       <div id="os-modal-container"></div>

@@ -3,7 +3,7 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { Complaint, ComplaintDetails } from '../../nadoo_complaint_management/services.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { Viewer } from '../access.js';
-import { formatDateTime, formatDuration, formatMoney } from '../format.js';
+import { formatDateTime, formatDuration, formatMoney } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { Section } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
@@ -96,7 +96,7 @@ export function ComplaintDetailPage(props: ComplaintDetailProps): JSX.Element {
                 <dt class="col-5" safe>{t('os.bookings.col.program')}</dt>
                 <dd class="col-7" safe>{props.programName ?? '–'}</dd>
                 <dt class="col-5" safe>{t('os.bookings.col.time')}</dt>
-                <dd class="col-7" safe>{formatDuration(execution.time_saved_seconds, ctx.language)}</dd>
+                <dd class="col-7" safe>{formatDuration(execution.time_saved_seconds)}</dd>
                 <dt class="col-5" safe>{t('os.bookings.col.price')}</dt>
                 <dd class="col-7" safe>{formatMoney(execution.price, ctx.language, execution.currency)}</dd>
                 <dt class="col-5" safe>{t('os.bookings.col.created')}</dt>

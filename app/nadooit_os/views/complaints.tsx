@@ -2,7 +2,7 @@ import { CsrfField } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Execution } from '../../nadooit_api_executions_system/services/booking.js';
 import type { Viewer } from '../access.js';
-import { formatDateTime, formatDuration, formatMoney } from '../format.js';
+import { formatDateTime, formatDuration, formatMoney } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { Banner } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
@@ -22,7 +22,7 @@ function Summary({ ctx, execution, programName, timeZone }: ComplaintFormProps):
       <dt class="col-5" safe>{ctx.t('os.bookings.col.program')}</dt>
       <dd class="col-7" safe>{programName ?? '–'}</dd>
       <dt class="col-5" safe>{ctx.t('os.bookings.col.time')}</dt>
-      <dd class="col-7" safe>{formatDuration(execution.time_saved_seconds, ctx.language)}</dd>
+      <dd class="col-7" safe>{formatDuration(execution.time_saved_seconds)}</dd>
       <dt class="col-5" safe>{ctx.t('os.bookings.col.price')}</dt>
       <dd class="col-7" safe>{formatMoney(execution.price, ctx.language, execution.currency)}</dd>
       <dt class="col-5" safe>{ctx.t('os.bookings.col.created')}</dt>

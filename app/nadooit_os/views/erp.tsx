@@ -1,7 +1,8 @@
 import { CsrfField, EmptyState, Field } from '../../core/ui/components.js';
 import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
-import { formatDateTime, formatMoney, moneyInput } from '../../core/admin/values.js';
+import { formatDateTime, moneyInput } from '../../core/admin/values.js';
+import { formatMoney } from '../../core/ui/format.js';
 import { MANUAL_KINDS } from '../../nadoo_erp/services/index.js';
 import type { Item, ItemText, LowStockAlert, RowError, StockMovement } from '../../nadoo_erp/services/index.js';
 import type { Customer } from '../../nadooit_crm/services.js';
@@ -148,7 +149,7 @@ export function ErpPage({ ctx, viewer, blocks, query }: { ctx: PageContext; view
                   <a href={erpPaths.item(i.id)} safe>{i.sku}</a>
                 </td>
                 <td safe>{i.description}</td>
-                <td class="text-end text-nowrap" safe>{formatMoney(i.price_micro, i.currency, ctx.language)}</td>
+                <td class="text-end text-nowrap" safe>{formatMoney(i.price_micro, ctx.language, i.currency)}</td>
                 <td class={`text-end ${i.quantity_available < i.minimum_quantity ? 'text-danger fw-bold' : ''}`} safe>{String(i.quantity_available)}</td>
                 <td class="text-end" safe>{String(i.minimum_quantity)}</td>
                 <td safe>{i.location}</td>

@@ -2,7 +2,7 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import type { Viewer } from '../access.js';
 import type { Totals } from '../bookings.js';
-import { formatDuration, formatMoney } from '../format.js';
+import { formatDuration, formatMoney } from '../../core/ui/format.js';
 import { ownershipPaths, paths, workflowPaths, workTimePaths } from '../paths.js';
 import { NoEmploymentState } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
@@ -71,11 +71,11 @@ export function HomePage({ ctx, viewer, figures }: { ctx: PageContext; viewer: V
                     </p>
                     {f.month || f.balance ? (
                       <div class="row g-2 mb-3 key-figures">
-                        {f.month ? <Figure label={t('os.home.month_time')} value={formatDuration(f.month.seconds, ctx.language)} /> : ''}
+                        {f.month ? <Figure label={t('os.home.month_time')} value={formatDuration(f.month.seconds)} /> : ''}
                         {f.month ? <Figure label={t('os.home.month_cost')} value={money(ctx, f.month.price)} /> : ''}
                         {f.month ? <Figure label={t('os.home.month_count')} value={String(f.month.count)} /> : ''}
                         {f.month ? <Figure label={t('os.home.open')} value={money(ctx, f.month.open)} /> : ''}
-                        {f.balance ? <Figure label={t('os.home.balance')} value={formatDuration(f.balance.seconds, ctx.language)} warn={f.balance.low} /> : ''}
+                        {f.balance ? <Figure label={t('os.home.balance')} value={formatDuration(f.balance.seconds)} warn={f.balance.low} /> : ''}
                       </div>
                     ) : (
                       ''

@@ -1,7 +1,8 @@
 import type { Children } from '@kitajs/html';
 import { CsrfField, EmptyState } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
-import { formatDateTime, formatMoney } from '../../core/admin/values.js';
+import { formatDateTime } from '../../core/admin/values.js';
+import { formatMoney } from '../../core/ui/format.js';
 import { GUILD_ROLES } from '../../nadooit_network/models.js';
 import type { Friend, GroupView, GuildOfMember, HeldShare, Inventory, InventoryEntry, Member } from '../../nadooit_network/services/index.js';
 import type { Viewer } from '../access.js';
@@ -35,7 +36,7 @@ function Input(props: { name: string; label: string; required?: boolean; inputmo
   );
 }
 
-const money = (ctx: PageContext, micro: number, currency = 'EUR') => formatMoney(micro, currency, ctx.language);
+const money = (ctx: PageContext, micro: number, currency = 'EUR') => formatMoney(micro, ctx.language, currency);
 
 export interface NetworkPageProps {
   ctx: PageContext;

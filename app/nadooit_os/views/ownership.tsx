@@ -3,7 +3,7 @@ import type { ExecutionSums } from '../../nadooit_api_executions_system/services
 import type { ProgramOwnership } from '../../nadooit_program_ownership_system/ownership.js';
 import { programShareLabel } from '../../nadooit_program_ownership_system/services.js';
 import type { Viewer } from '../access.js';
-import { formatDuration, formatMoney } from '../format.js';
+import { formatDuration, formatMoney, formatRate } from '../../core/ui/format.js';
 import { Section, Table } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';
 
@@ -31,9 +31,9 @@ function ProgramBlock({ ctx, entry }: { ctx: PageContext; entry: OwnershipEntry 
           return (
             <tr>
               <td safe>{customerName}</td>
-              <td safe>{formatMoney(l.price_per_second, ctx.language, l.currency)}</td>
+              <td safe>{formatRate(l.price_per_second, ctx.language, l.currency)}</td>
               <td class="text-end">{runs?.count ?? 0}</td>
-              <td class="text-end" safe>{formatDuration(runs?.timeSavedSeconds ?? 0, ctx.language)}</td>
+              <td class="text-end" safe>{formatDuration(runs?.timeSavedSeconds ?? 0)}</td>
               <td class="text-end" safe>{formatMoney(runs?.openPrice[l.currency] ?? 0, ctx.language, l.currency)}</td>
               <td>
                 <span class={`badge ${l.is_active ? 'text-bg-success' : 'text-bg-secondary'}`} safe>{t(l.is_active ? 'ownership.active' : 'ownership.inactive')}</span>

@@ -1,6 +1,6 @@
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Viewer } from '../access.js';
-import { formatDate } from '../format.js';
+import { formatDate } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { NoEmploymentState } from './common.js';
 import { DashboardLayout, PageHeader } from './shell.js';

@@ -5,7 +5,7 @@ import type { ExecutionListItem } from '../../nadooit_api_executions_system/serv
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { CustomerProgramView } from '../../nadooit_program_ownership_system/services.js';
 import type { Viewer } from '../access.js';
-import { formatDate, formatDateTime, formatDuration, formatMoney } from '../format.js';
+import { formatDate, formatDateTime, formatDuration, formatMoney, formatRate } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import type { PriceInfo } from '../pricing.js';
@@ -26,7 +26,7 @@ export function NextPrice({ ctx, entry }: { ctx: PageContext; entry: ProgramEntr
   const hours = new Intl.NumberFormat(ctx.language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 2 }).format(price.next.fromSeconds / 3600);
   return (
     <span class="next-price">
-      <span safe>{formatMoney(price.next.pricePerRun, ctx.language, program.currency)}</span>{' '}
+      <span safe>{formatRate(price.next.pricePerRun, ctx.language, program.currency)}</span>{' '}
       <small class="text-muted" safe>
         {ctx.t('os.programs.next.after', { hours })}
       </small>
@@ -60,9 +60,9 @@ export function ProgramsPage({ ctx, viewer, groups }: { ctx: PageContext; viewer
                       {p.programName ?? p.id}
                     </a>
                   </td>
-                  <td class="text-nowrap" safe>{formatDuration(p.program_time_saved_per_execution_in_seconds, ctx.language)}</td>
-                  <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerSecond, ctx.language, p.currency)}</td>
-                  <td class="text-end text-nowrap" safe>{formatMoney(entry.price.pricePerRun, ctx.language, p.currency)}</td>
+                  <td class="text-nowrap" safe>{formatDuration(p.program_time_saved_per_execution_in_seconds)}</td>
+                  <td class="text-end text-nowrap" safe>{formatRate(entry.price.pricePerSecond, ctx.language, p.currency)}</td>
+                  <td class="text-end text-nowrap" safe>{formatRate(entry.price.pricePerRun, ctx.language, p.currency)}</td>
                   <td safe>{t(`os.programs.mode.${p.pricing_mode}`)}</td>
                   <td>
                     <NextPrice ctx={ctx} entry={entry} />
@@ -102,12 +102,12 @@ export function ProgramProfilePage(props: ProgramProfileProps): JSX.Element {
   const text = (value: string) => <span safe>{value}</span>;
   const rows: Array<[string, JSX.Element]> = [
     [t('os.programs.col.id'), text(p.id)],
-    [t('os.programs.col.time'), text(formatDuration(p.program_time_saved_per_execution_in_seconds, ctx.language))],
+    [t('os.programs.col.time'), text(formatDuration(p.program_time_saved_per_execution_in_seconds))],
     [t('os.programs.col.mode'), text(t(`os.programs.mode.${p.pricing_mode}`))],
-    [t('os.programs.col.pps'), text(formatMoney(entry.price.pricePerSecond, ctx.language, p.currency))],
-    [t('os.programs.col.ppe'), text(formatMoney(entry.price.pricePerRun, ctx.language, p.currency))],
+    [t('os.programs.col.pps'), text(formatRate(entry.price.pricePerSecond, ctx.language, p.currency))],
+    [t('os.programs.col.ppe'), text(formatRate(entry.price.pricePerRun, ctx.language, p.currency))],
     [t('os.programs.col.next'), <NextPrice ctx={ctx} entry={entry} />],
-    [t('os.programs.profile.billable'), text(formatDuration(entry.price.billableSeconds, ctx.language))],
+    [t('os.programs.profile.billable'), text(formatDuration(entry.price.billableSeconds))],
     [t('os.programs.col.created'), text(formatDateTime(p.created_at, zone, ctx.language))],
   ];
   return (

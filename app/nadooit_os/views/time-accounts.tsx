@@ -9,7 +9,7 @@ import type { LedgerEntry } from '../../nadooit_time_account/ledger.js';
 import type { CustomerTimeAccountView } from '../../nadooit_time_account/services.js';
 import type { TopUpRequestListing } from '../../nadooit_time_account/top-up-requests.js';
 import type { Viewer } from '../access.js';
-import { formatDate, formatDateTime, formatDuration } from '../format.js';
+import { formatDate, formatDateTime, formatDuration } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { effectiveTimeZone } from '../periods.js';
 import { Banner, Section, Table } from './common.js';
@@ -24,7 +24,7 @@ export function isLow(account: Pick<CustomerTimeAccountView, 'balanceSeconds' | 
 function Balance({ ctx, account }: { ctx: PageContext; account: CustomerTimeAccountView }): JSX.Element {
   return (
     <span class={isLow(account) ? 'low-balance' : ''}>
-      <span safe>{formatDuration(account.balanceSeconds, ctx.language)}</span>
+      <span safe>{formatDuration(account.balanceSeconds)}</span>
       {isLow(account) ? (
         <span class="badge text-bg-danger ms-2" safe>
           {ctx.t('os.ta.low')}
@@ -91,7 +91,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
     <DashboardLayout ctx={ctx} viewer={viewer} title={t('os.ta.title')}>
       <PageHeader title={t('os.ta.title')} />
       {low.map((a) => (
-        <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds, ctx.language) })} />
+        <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds) })} />
       ))}
       {groups.map((group) => (
         <Section title={group.customer.name} id={`time-accounts-${group.customer.id}`} class="time-account-block">
@@ -100,7 +100,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
               <tfoot>
                 <tr class="table-sums">
                   <td colspan="2" safe>{t('os.ta.total')}</td>
-                  <td colspan="2" safe>{formatDuration(group.accounts.reduce((sum, a) => sum + a.balanceSeconds, 0), ctx.language)}</td>
+                  <td colspan="2" safe>{formatDuration(group.accounts.reduce((sum, a) => sum + a.balanceSeconds, 0))}</td>
                 </tr>
               </tfoot>
             }
@@ -121,7 +121,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
                   <Balance ctx={ctx} account={a} />
                 </td>
                 <td class="text-muted" safe>
-                  {a.lowBalanceThresholdSeconds === null ? '–' : formatDuration(a.lowBalanceThresholdSeconds, ctx.language)}
+                  {a.lowBalanceThresholdSeconds === null ? '–' : formatDuration(a.lowBalanceThresholdSeconds)}
                 </td>
               </tr>
             ))}
@@ -154,9 +154,9 @@ export interface LedgerPageProps {
   history: { entries: LedgerLike[]; now: Date };
 }
 
-/** A ledger change with its sign in front: "+ 10 std : 0 min : 0 sek", "− 0 std : 40 min : 0 sek". */
+/** A ledger change with its sign in front: "+ 10 h 00 min", "− 40 min". */
 function signed(ctx: PageContext, seconds: number): string {
-  return `${seconds < 0 ? '−' : '+'} ${formatDuration(Math.abs(seconds), ctx.language)}`;
+  return `${seconds < 0 ? '−' : '+'} ${formatDuration(Math.abs(seconds))}`;
 }
 
 /** One account: balance, ledger entries with paging, and the threshold form where the role allows it. */
@@ -180,7 +180,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
       {props.notice ? <Banner kind="success" text={props.notice} /> : ''}
       {props.requestForm?.error ? <Banner kind="danger" text={props.requestForm.error} /> : ''}
       {isLow(account) ? (
-        <Banner kind="warning" text={t('os.ta.low_banner', { name: account.name, threshold: formatDuration(account.lowBalanceThresholdSeconds, ctx.language) })} />
+        <Banner kind="warning" text={t('os.ta.low_banner', { name: account.name, threshold: formatDuration(account.lowBalanceThresholdSeconds) })} />
       ) : (
         ''
       )}
@@ -194,7 +194,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
               </div>
               <p class="small mb-2" id="balance-forecast" safe>
                 {runOut
-                  ? t('os.ta.forecast', { date: formatDate(runOut.at.toISOString(), zone, ctx.language), perDay: formatDuration(Math.round(runOut.secondsPerDay), ctx.language) })
+                  ? t('os.ta.forecast', { date: formatDate(runOut.at.toISOString(), zone, ctx.language), perDay: formatDuration(Math.round(runOut.secondsPerDay)) })
                   : t('os.ta.forecast.none')}
               </p>
               <BalanceChart ctx={ctx} points={balanceSeries(props.history.entries)} now={props.history.now} threshold={account.lowBalanceThresholdSeconds} runOut={runOut?.at ?? null} timeZone={zone} />
@@ -252,7 +252,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
               <td class={`text-end text-nowrap ${e.seconds < 0 ? 'text-danger' : 'text-success'}`} safe>
                 {signed(ctx, e.seconds)}
               </td>
-              <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after, ctx.language)}</td>
+              <td class="text-end text-nowrap" safe>{formatDuration(e.balance_after)}</td>
               <td safe>{e.note ?? ''}</td>
               <td safe>{e.reference ?? ''}</td>
             </tr>

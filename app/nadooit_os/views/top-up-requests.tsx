@@ -3,7 +3,7 @@ import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { TopUpRequestStatus } from '../../nadooit_time_account/models.js';
 import type { TopUpRequestListing } from '../../nadooit_time_account/top-up-requests.js';
-import { formatDateTime, formatDuration } from '../format.js';
+import { formatDateTime, formatDuration } from '../../core/ui/format.js';
 import { paths } from '../paths.js';
 import { Section, Table } from './common.js';
 
@@ -66,7 +66,7 @@ export function TopUpRequestTable(props: { ctx: PageContext; requests: TopUpRequ
         {props.requests.map((r) => (
           <tr data-request-id={r.id} data-status={r.status}>
             <td class="text-nowrap" safe>{formatDateTime(r.created_at, zone, ctx.language)}</td>
-            <td class="text-end text-nowrap" safe>{formatDuration(r.seconds, ctx.language)}</td>
+            <td class="text-end text-nowrap" safe>{formatDuration(r.seconds)}</td>
             <td safe>{r.note ?? ''}</td>
             <td safe>{r.requested_by_name ?? ''}</td>
             <td>
@@ -85,12 +85,12 @@ export function TopUpRequestTable(props: { ctx: PageContext; requests: TopUpRequ
   );
 }
 
-/** The overview's hint next to an account with open requests: "Aufladung angefragt: 10 std : 0 min : 0 sek". */
+/** The overview's hint next to an account with open requests: "Aufladung angefragt: 10 h 00 min". */
 export function OpenRequestBadge({ ctx, open }: { ctx: PageContext; open: { count: number; seconds: number } | undefined }): JSX.Element {
   if (!open) return <></>;
   return (
     <span class="badge text-bg-info ms-2 open-top-up-request" safe>
-      {ctx.t('os.ta.requests.open_badge', { amount: formatDuration(open.seconds, ctx.language) })}
+      {ctx.t('os.ta.requests.open_badge', { amount: formatDuration(open.seconds) })}
     </span>
   );
 }

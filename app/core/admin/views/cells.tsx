@@ -2,7 +2,8 @@ import type { Language, Translate } from '../../ui/i18n.js';
 import { choicesOf, resourceUrl, text } from '../site.js';
 import type { AdminSite } from '../site.js';
 import type { AdminField, Row } from '../types.js';
-import { formatDate, formatDateTime, formatMoney, formatSeconds } from '../values.js';
+import { formatDuration, formatMoney, formatRate } from '../../ui/format.js';
+import { formatDate, formatDateTime } from '../values.js';
 
 /** What every admin view needs to render values: language, zone, URL prefix and the site. */
 export interface Display {
@@ -24,9 +25,9 @@ export function valueText(field: AdminField, row: Row, d: Display, titles?: Map<
     case 'choice':
       return text(choicesOf(field).find((c) => c.value === value)?.label, d.language) || String(value);
     case 'money':
-      return formatMoney(Number(value), field.currencyField ? String(row[field.currencyField] ?? 'EUR') : 'EUR', d.language);
+      return (field.rate ? formatRate : formatMoney)(Number(value), d.language, field.currencyField ? String(row[field.currencyField] ?? 'EUR') : 'EUR');
     case 'seconds':
-      return formatSeconds(Number(value), d.language);
+      return formatDuration(Number(value));
     case 'datetime':
       return formatDateTime(String(value), d.timeZone, d.language);
     case 'date':

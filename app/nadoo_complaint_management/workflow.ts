@@ -71,6 +71,4 @@ export const complaintMachine = defineMachine<ComplaintStatus, 'start' | 'accept
 });
 
 /** Which status may follow which (derived from the machine). */
-export const COMPLAINT_TRANSITIONS: Readonly<Record<ComplaintStatus, readonly ComplaintStatus[]>> = Object.fromEntries(
-  COMPLAINT_STATUSES.map((s) => [s, complaintMachine.targetsFrom(s)]),
-) as Record<ComplaintStatus, ComplaintStatus[]>;
+export const COMPLAINT_TRANSITIONS = complaintMachine.targetTable();

@@ -4,7 +4,7 @@ import type { DB } from '../core/db/connection.js';
 import type { Language } from '../core/ui/i18n.js';
 import { PAYMENT_STATUSES } from './models.js';
 import type { PaymentStatus } from './models.js';
-import { cancellationOf } from './payment-status.js';
+import { cancellationOf } from './services/payment-machine.js';
 import { cancelExecution, executionById, refundExecution, setPaymentStatus } from './services/index.js';
 import { customerProgramTitles } from '../nadooit_program_ownership_system/admin.js';
 import './models.js';

@@ -8,7 +8,7 @@ import './models.js';
 export function nadooitApiExecutionsSystemApp(_context: () => AppContext): AppModule {
   return {
     name: 'nadooit_api_executions_system',
-    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account', 'nadooit_program_ownership_system', 'nadooit_api_key'],
+    dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account', 'nadooit_program_ownership_system', 'nadooit_api_key', 'nadooit_workflow'],
     migrations: executionMigrations,
     messages: executionMessages,
     routes: (app, context) => legacyApiRoutes(app, context),

@@ -22,9 +22,13 @@ export interface TransitionRecord<S extends string = string, E extends string = 
   at: string;
 }
 
-/** Where a machine writes its history (the default: nadooit_workflow's wf_transitions, see transitions.ts). */
-export interface HistoryStore {
-  record(tx: Tx, entry: TransitionRecord): Promise<void>;
+/**
+ * Where a machine writes its history (the default: nadooit_workflow's wf_transitions, see transitions.ts).
+ * `context` is the caller's context of the move (absent for `start`), after the effect ran — so a store can
+ * keep what the effect found out (e.g. the seconds a cancellation credited back).
+ */
+export interface HistoryStore<C = unknown> {
+  record(tx: Tx, entry: TransitionRecord, context?: C): Promise<void>;
 }
 
 /** What guards and effects get: the transaction, who acts, the note, and the caller's own context. */
@@ -51,7 +55,7 @@ export interface MachineSpec<S extends string, E extends string, C> {
   states: readonly S[];
   initial: S;
   transitions: Readonly<Record<E, TransitionSpec<S, C>>>;
-  history: HistoryStore;
+  history: HistoryStore<C>;
   /** The text of the Conflict when no transition leads from the current state to the wanted one. */
   refusal?(from: S, to: S): string;
   /** The instant of a transition (default: the system clock). */
@@ -90,6 +94,11 @@ export class StateMachine<S extends string, E extends string, C = Record<never, 
     return [...new Set(this.eventsFrom(from).map((event) => this.spec.transitions[event].to))];
   }
 
+  /** For every state, the states reachable from it in one step. */
+  targetTable(): Readonly<Record<S, readonly S[]>> {
+    return Object.fromEntries(this.spec.states.map((s) => [s, this.targetsFrom(s)])) as Record<S, S[]>;
+  }
+
   /** A state no event leaves from. */
   isFinal(state: S): boolean {
     return this.eventsFrom(state).length === 0;
@@ -119,7 +128,7 @@ export class StateMachine<S extends string, E extends string, C = Record<never, 
     const reason = await spec.guard?.(args);
     if (reason) throw new Conflict(reason);
     await spec.effect?.(args);
-    return this.write(tx, { subjectId: input.subjectId, event: input.event, from: input.from, to: spec.to, actorUserId: input.actorUserId, note: input.note });
+    return this.write(tx, { subjectId: input.subjectId, event: input.event, from: input.from, to: spec.to, actorUserId: input.actorUserId, note: input.note }, input);
   }
 
   /** Moves a subject from `from` to `to` by the event between them; Conflict when there is none. */
@@ -139,6 +148,7 @@ export class StateMachine<S extends string, E extends string, C = Record<never, 
   private async write(
     tx: Tx,
     entry: { subjectId: string; event: E | 'create'; from: S | null; to: S; actorUserId: string | null; note?: string | null },
+    context?: C,
   ): Promise<TransitionRecord<S, E>> {
     const record: TransitionRecord<S, E> = {
       machine: this.spec.name,
@@ -150,7 +160,7 @@ export class StateMachine<S extends string, E extends string, C = Record<never, 
       note: entry.note?.trim() || null,
       at: (this.spec.now?.() ?? new Date()).toISOString(),
     };
-    await this.spec.history.record(tx, record);
+    await this.spec.history.record(tx, record, context);
     return record;
   }
 }

@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { staffAuthority } from '../../nadooit_auth/services/actor.js';
 import type { Actor } from '../../core/actor.js';
 import { Conflict, NotFound, PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
-import { netDrawnFor, refund } from '../../nadooit_time_account/ledger.js';
 import type { PaymentStatus } from '../models.js';
-import { canTransition, cancellationOf, cancels } from '../payment-status.js';
+import { cancellationOf, paymentMachine } from './payment-machine.js';
 import { executionById } from './booking.js';
 import type { Execution } from './booking.js';
 
@@ -19,10 +16,8 @@ export interface StatusChange {
 }
 
 /**
- * Internal, no authorization: moves a booking to `to` if the transition table allows it. Cancelling
- * (REVOKED/REFUNDED) credits back exactly the seconds still drawn for it (never more than were covered,
- * the original's D6) and takes its billable seconds off the program's running total. The status update is
- * conditional on the status read, so two concurrent changes cannot both apply.
+ * Internal, no authorization: moves a booking to `to` through the payment machine (services/payment-machine.ts):
+ * refused with Conflict when no transition leads there; cancelling credits back the drawn seconds.
  */
 export async function applyPaymentStatus(
   db: Tx,
@@ -31,60 +26,19 @@ export async function applyPaymentStatus(
   return transaction(db, async (tx) => {
     const current = await executionById(tx, input.executionId);
     if (!current) throw new NotFound('Buchung nicht gefunden');
-    const from = current.payment_status;
-    if (!canTransition(from, input.to)) {
-      throw new Conflict(`Der Zahlungsstatus kann nicht von ${from} auf ${input.to} geändert werden.`);
-    }
-    const now = new Date().toISOString();
-    const updated = await tx
-      .updateTable('ex_executions')
-      .set({ payment_status: input.to, updated_at: now })
-      .where('id', '=', current.id)
-      .where('payment_status', '=', from)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new Conflict('Die Buchung wurde gleichzeitig geändert. Bitte erneut versuchen.');
-
-    let credited = 0;
-    if (cancels(input.to)) {
-      if (current.time_account_id) {
-        credited = await netDrawnFor(tx, current.time_account_id, current.id);
-        if (credited > 0) {
-          await refund(tx, {
-            timeAccountId: current.time_account_id,
-            seconds: credited,
-            executionId: current.id,
-            note: input.note ?? (input.to === 'REVOKED' ? 'Storniert' : 'Erstattet'),
-            authorUserId: input.actorUserId,
-          });
-        }
-      }
-      if (current.customer_program_id) {
-        await tx
-          .updateTable('ex_customer_program_counters')
-          .set({
-            billable_seconds: sql`billable_seconds - ${current.billable_seconds}`,
-            executions: sql`executions - 1`,
-            updated_at: now,
-          })
-          .where('customer_program_id', '=', current.customer_program_id)
-          .where('billable_seconds', '>=', current.billable_seconds)
-          .execute();
-      }
-    }
-    await tx
-      .insertInto('ex_execution_status_changes')
-      .values({
-        id: randomUUID(),
-        execution_id: current.id,
-        from_status: from,
-        to_status: input.to,
-        actor_user_id: input.actorUserId,
-        credited_seconds: credited,
-        note: input.note?.trim() || null,
-        created_at: now,
-      })
-      .execute();
-    return { execution: { ...current, payment_status: input.to, updated_at: now }, creditedSeconds: credited };
+    const at = new Date().toISOString();
+    const outcome = { creditedSeconds: 0 };
+    await paymentMachine.moveTo(tx, {
+      subjectId: current.id,
+      from: current.payment_status,
+      to: input.to,
+      actorUserId: input.actorUserId,
+      note: input.note,
+      execution: current,
+      at,
+      outcome,
+    });
+    return { execution: { ...current, payment_status: input.to, updated_at: at }, creditedSeconds: outcome.creditedSeconds };
   });
 }
 

@@ -23,7 +23,13 @@ export interface AppModule {
   name: string;
   dependsOn?: string[];
   migrations?: Migration[];
+  /** Pages, forms and APIs: mounted in the page scope (sessions, CSRF, language, security headers). */
   routes?(app: FastifyInstance, context: AppContext): void | Promise<void>;
+  /**
+   * Machine-to-machine endpoints that authenticate every request by key (the bots' API): mounted in the
+   * lean scope without the page hooks (core/http/machine-api.ts).
+   */
+  machineRoutes?(app: FastifyInstance, context: AppContext): void | Promise<void>;
   tasks?: TaskDefinition<any>[];
   schedules?: ScheduleDefinition[];
   commands?: CommandDefinition[];

@@ -4,14 +4,18 @@ import { startWorker } from '../core/queue/index.js';
 import type { Worker } from '../core/queue/types.js';
 import { allTasks } from './bootstrap.js';
 import type { System } from './bootstrap.js';
-import { mountRoutes } from './urls.js';
+import { mountMachineRoutes, mountRoutes } from './urls.js';
 import { publicBaseUrl } from '../core/http/public-url.js';
 
 /** The web app with every installed app's routes (used by `npm start` and by tests via inject()). */
 export async function buildApp(system: System, extraRoutes?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const app = await createHttpServer(system.context);
-  await mountRoutes(app, system.apps, system.context);
-  extraRoutes?.(app);
+  const app = await createHttpServer(system.context, {
+    machine: (scope) => mountMachineRoutes(scope, system.apps, system.context),
+    pages: async (scope) => {
+      await mountRoutes(scope, system.apps, system.context);
+      extraRoutes?.(scope);
+    },
+  });
   await app.ready();
   return app;
 }

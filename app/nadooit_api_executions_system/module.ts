@@ -11,7 +11,7 @@ export function nadooitApiExecutionsSystemApp(_context: () => AppContext): AppMo
     dependsOn: ['nadooit_auth', 'nadooit_crm', 'nadooit_hr', 'nadooit_program', 'nadooit_time_account', 'nadooit_program_ownership_system', 'nadooit_api_key', 'nadooit_workflow'],
     migrations: executionMigrations,
     messages: executionMessages,
-    routes: (app, context) => legacyApiRoutes(app, context),
+    machineRoutes: (app, context) => legacyApiRoutes(app, context),
     commands: [demoCommand],
   };
 }

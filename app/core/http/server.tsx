@@ -12,22 +12,22 @@ import type { AppContext } from '../app-module.js';
 import { ping } from '../db/connection.js';
 import { APP_STATIC_DIR, allStaticMounts, buildId } from '../ui/assets.js';
 import { ErrorPage } from '../ui/error-page.js';
-import { negotiateLanguage, translator } from '../ui/i18n.js';
+import { translator } from '../ui/i18n.js';
 import type { Language } from '../ui/i18n.js';
 import { pageContext } from '../ui/page-context.js';
 import type { PageContext } from '../ui/page-context.js';
 import { HttpError, codeForStatus, isApiPath } from './errors.js';
-import { hostAllowed } from './hosts.js';
+import { csrfCheckDue, verifyCsrf } from './csrf.js';
+import { refuseForeignHost } from './hosts.js';
 import { installInputGuard } from './input-guard.js';
 import type { InputProblem } from './input-guard.js';
+import { LANGUAGE_COOKIE, applyLanguage } from './language.js';
+import { installMachineHooks } from './machine-api.js';
 import { localPath } from './redirects.js';
 import { rateLimitExceeded } from './rate-limit.js';
 import { SESSION_COOKIE, createSession, csrfTokenFor, loadSession, saveSessionData, setSessionValue } from './sessions.js';
 import type { FlashMessage } from './sessions.js';
-import { safeEqual } from './tokens.js';
 import './types.js';
-
-const LANGUAGE_COOKIE = 'nadooit_language';
 
 /** Same-origin only: no inline scripts or styles, no framing, forms post only to this site. */
 export const CONTENT_SECURITY_POLICY = [
@@ -43,7 +43,6 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join(';');
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Where secrets could appear in logs; pino replaces them with [Redacted]. */
 export const REDACTED_PATHS = [
@@ -56,15 +55,21 @@ export const REDACTED_PATHS = [
   'body.password',
 ];
 
-function requestOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/** Where the apps' routes go (each function is called inside its scope, see createHttpServer). */
+export interface HttpRoutes {
+  /** Machine-to-machine endpoints that authenticate every request by key: the lean scope of machine-api.ts. */
+  machine?(scope: FastifyInstance): void | Promise<void>;
+  /** Everything else: pages, forms, the admin, the REST API. */
+  pages?(scope: FastifyInstance): void | Promise<void>;
 }
 
 /**
- * Builds the Fastify instance with everything every route relies on: hosts check, security headers,
- * sessions, CSRF, language, rate limiting, errors, health checks and static assets.
+ * Builds the Fastify instance with everything every route relies on. On the root: body parsers, cookies,
+ * rate limiting, the input guard and the error handler. Two scopes under it (Fastify encapsulation): the
+ * page scope with hosts check, security headers, sessions, CSRF, language, the 404 page, health checks and
+ * static assets; and the lean machine scope (machine-api.ts) for the bots' endpoints.
  */
-export async function createHttpServer(context: AppContext): Promise<FastifyInstance> {
+export async function createHttpServer(context: AppContext, routes: HttpRoutes = {}): Promise<FastifyInstance> {
   const { settings, db } = context;
   const app = Fastify({
     loggerInstance: context.log.child({ component: 'http' }) as unknown as FastifyInstance['log'],
@@ -115,15 +120,6 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
-  await app.register(fastifyHelmet, {
-    // The CSP is a constant string set below; helmet would rebuild it on every request.
-    contentSecurityPolicy: false,
-    hsts: false, // the proxy sets HSTS where TLS terminates
-    crossOriginEmbedderPolicy: false,
-  });
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-  });
   const rateLimitRedis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   await app.register(fastifyRateLimit, {
     global: false,
@@ -133,38 +129,7 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     errorResponseBuilder: rateLimitExceeded,
   });
   if (rateLimitRedis) app.addHook('onClose', async () => void rateLimitRedis.disconnect());
-
-  app.addHook('onRequest', async (request, reply) => {
-    (request as unknown as { _reply: FastifyReply })._reply = reply;
-    if (!hostAllowed(request.headers.host, settings.allowedHosts)) {
-      throw new HttpError(400, 'invalid_host', 'Invalid Host header');
-    }
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) request.session = await loadSession(db.kysely, settings, token);
-    const cookie = request.cookies[LANGUAGE_COOKIE];
-    const chosen = (request.session?.data.language as Language | undefined) ?? (cookie === 'en' || cookie === 'de' ? cookie : undefined);
-    request.language = chosen ?? negotiateLanguage(request.headers['accept-language'], settings.language);
-    request.t = translator(request.language);
-    if (request.session?.userId && app.userResolver) {
-      request.user = await app.userResolver(request.session.userId, request.session);
-    }
-  });
-
   installInputGuard(app);
-  app.addHook('preHandler', async (request) => {
-    // Without a route there is nothing to protect: the 404 is the same for everyone.
-    if (!UNSAFE_METHODS.has(request.method) || request.is404) return;
-    const mode = request.routeOptions.config?.csrf ?? true;
-    if (mode === false) return;
-    if (mode === 'session-only' && !request.cookies[SESSION_COOKIE]) return;
-    verifyCsrf(request, settings.secretKey, settings.csrfTrustedOrigins);
-  });
-
-  app.addHook('onSend', async (request, reply) => {
-    if (request.session) await saveSessionData(db.kysely, request.session);
-    // Pages of a session (signed-in or carrying a CSRF token) and API answers are nobody else's to cache.
-    if ((request.session || isApiPath(request.url)) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  });
 
   app.setErrorHandler(async (error: FastifyError | HttpError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -183,14 +148,57 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
     return reply.html(<ErrorPage ctx={ctx} status={status} reason={reasonOf(error, ctx.t)} detail={detail} />, status);
   });
 
-  app.setNotFoundHandler(async (request, reply) => {
-    if (isApiPath(request.url) || !acceptsHtml(request)) {
-      return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
-    }
-    const ctx = await pageContext(request);
-    return reply.html(<ErrorPage ctx={ctx} status={404} />, 404);
+  await app.register(async (machine) => {
+    installMachineHooks(machine, context);
+    await routes.machine?.(machine);
   });
 
+  await app.register(async (pages) => {
+    await pages.register(fastifyHelmet, {
+      // The CSP is a constant string set below; helmet would rebuild it on every request.
+      contentSecurityPolicy: false,
+      hsts: false, // the proxy sets HSTS where TLS terminates
+      crossOriginEmbedderPolicy: false,
+    });
+    pages.addHook('onRequest', async (_request, reply) => {
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    });
+    pages.addHook('onRequest', async (request, reply) => {
+      (request as unknown as { _reply: FastifyReply })._reply = reply;
+      refuseForeignHost(request.headers.host, settings.allowedHosts);
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) request.session = await loadSession(db.kysely, settings, token);
+      applyLanguage(request, settings.language);
+      if (request.session?.userId && pages.userResolver) {
+        request.user = await pages.userResolver(request.session.userId, request.session);
+      }
+    });
+    pages.addHook('preHandler', async (request) => {
+      if (csrfCheckDue(request)) verifyCsrf(request, settings.secretKey, settings.csrfTrustedOrigins);
+    });
+    pages.addHook('onSend', async (request, reply) => {
+      if (request.session) await saveSessionData(db.kysely, request.session);
+      // Pages of a session (signed-in or carrying a CSRF token) and API answers are nobody else's to cache.
+      if ((request.session || isApiPath(request.url)) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    });
+
+    pages.setNotFoundHandler(async (request, reply) => {
+      if (isApiPath(request.url) || !acceptsHtml(request)) {
+        return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+      }
+      const ctx = await pageContext(request);
+      return reply.html(<ErrorPage ctx={ctx} status={404} />, 404);
+    });
+    await platformRoutes(pages, context);
+    await routes.pages?.(pages);
+  });
+
+  return app;
+}
+
+/** Health checks, the language switch, the favicon and the static assets (in the page scope). */
+async function platformRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  const { db } = context;
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const checks: Record<string, string> = {};
@@ -237,8 +245,6 @@ export async function createHttpServer(context: AppContext): Promise<FastifyInst
       list: false,
     });
   }
-
-  return app;
 }
 
 /** The page text for a refusal whose code has its own message (the field it names filled in). */
@@ -258,24 +264,4 @@ function acceptsHtml(request: FastifyRequest): boolean {
   if (accept.includes('text/html')) return true;
   if (String(request.headers['content-type'] ?? '').includes('json')) return false;
   return accept === '' || accept.includes('*/*');
-}
-
-function verifyCsrf(request: FastifyRequest, secret: string, trustedOrigins: string[]): void {
-  const origin = request.headers.origin;
-  if (origin && origin !== 'null') {
-    const own = requestOrigin(request);
-    if (origin !== own && !trustedOrigins.includes(origin)) {
-      throw new HttpError(403, 'csrf_failed', `CSRF check failed: origin ${origin} is not trusted`);
-    }
-  }
-  if (!request.session) throw new HttpError(403, 'csrf_failed', 'CSRF check failed: no session');
-  const body = request.body as Record<string, unknown> | undefined;
-  const sent =
-    (request.headers['x-csrftoken'] as string | undefined) ??
-    (request.headers['x-csrf-token'] as string | undefined) ??
-    (typeof body?.csrfmiddlewaretoken === 'string' ? body.csrfmiddlewaretoken : undefined);
-  const expected = csrfTokenFor(secret, request.session);
-  if (!sent || !safeEqual(sent, expected)) {
-    throw new HttpError(403, 'csrf_failed', 'CSRF check failed: missing or wrong token');
-  }
 }

@@ -280,4 +280,22 @@ describeEachBackend('POST /api/executions (legacy-core §5.1 contract)', (h) => 
     assert.equal(session.statusCode, 403);
     assert.match(session.json().detail, /^CSRF Failed/);
   });
+
+  it('answers from the lean machine scope: no page headers or session, still the Host check and the caller\'s language', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    const booked = await post(legacyForm(world));
+    assert.equal(booked.statusCode, 200);
+    assert.equal(booked.headers['cache-control'], 'no-store');
+    assert.equal(booked.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(booked.headers['content-security-policy']), /default-src 'none'/);
+    assert.equal(booked.headers['set-cookie'], undefined);
+    assert.equal(booked.headers['x-frame-options'], undefined, 'helmet (page headers) is not in this scope');
+    const foreign = await post(legacyForm(world), { ...FORM, host: 'evil.example' });
+    assert.equal(foreign.statusCode, 400);
+    await db().updateTable('pos_customer_programs').set({ is_active: false }).where('id', '=', world.customerProgramId).execute();
+    const english = await post(legacyForm(world), { ...FORM, 'accept-language': 'en-GB,en;q=0.9' });
+    assert.deepEqual(english.json(), { error: 'Program is not active; it accepts no bookings.' });
+    const german = await post(legacyForm(world));
+    assert.deepEqual(german.json(), { error: 'Das Programm ist deaktiviert; es nimmt keine Buchungen an.' });
+  });
 });

@@ -5,9 +5,11 @@ export interface BalancePoint {
   topUp: boolean;
 }
 
+import { USE_WINDOW_DAYS } from '../nadooit_time_account/low-balance.js';
+
 const DAY = 86_400_000;
-/** The rate is the net use of the last this many days. */
-export const FORECAST_WINDOW_DAYS = 30;
+/** The rate is the net use of the last this many days (the same window as the low-balance default). */
+export const FORECAST_WINDOW_DAYS = USE_WINDOW_DAYS;
 
 export interface LedgerLike {
   created_at: string;

@@ -2,10 +2,13 @@ import type { Tx } from '../core/db/transaction.js';
 import type { Customer } from '../nadooit_crm/services.js';
 import { cancels } from '../nadooit_api_executions_system/payment-status.js';
 import { listExecutions, sumExecutions } from '../nadooit_api_executions_system/services/queries.js';
-import type { ExecutionListItem, ExecutionSums } from '../nadooit_api_executions_system/services/queries.js';
+import type { ExecutionFilter, ExecutionListItem, ExecutionSums } from '../nadooit_api_executions_system/services/queries.js';
+import { customerProgramsOf } from '../nadooit_program_ownership_system/services.js';
+import { DEFAULT_QUERY } from './booking-query.js';
+import type { BookingQuery } from './booking-query.js';
 import type { ChartPoint } from './chart.js';
 import { periodNow } from '../core/time/clock.js';
-import { bucketsFor, dayBucketsSpanning, effectiveTimeZone, periodFor } from './periods.js';
+import { bucketsFor, dayBucketsSpanning, effectiveTimeZone, periodFor, rangePeriod } from './periods.js';
 import type { Bucket, BucketUnit, Filter, Period } from './periods.js';
 
 /**
@@ -25,6 +28,7 @@ export interface Totals {
 export interface BookingBlock {
   customer: Pick<Customer, 'id' | 'name'> & { timeZone: string };
   filter: Filter;
+  query: BookingQuery;
   period: Period;
   rows: ExecutionListItem[];
   nextCursor: string | null;
@@ -53,13 +57,13 @@ function totalsOfRows(rows: readonly ExecutionListItem[]): Totals {
 
 const mainCurrency = (price: Record<string, number>) => price.EUR ?? Object.values(price)[0] ?? 0;
 
-async function chartFromSums(db: Tx, customerId: string, buckets: Bucket[], now: Date): Promise<ChartPoint[]> {
+async function chartFromSums(db: Tx, scope: ExecutionFilter, buckets: Bucket[], now: Date, query: BookingQuery): Promise<ChartPoint[]> {
   const current = now.toISOString();
-  const sums = await Promise.all(buckets.map((b) => (b.from > current ? null : sumExecutions(db, { customerIds: [customerId], from: b.from, to: b.to }))));
+  const sums = await Promise.all(buckets.map((b) => (b.from > current ? null : sumExecutions(db, { ...scope, from: b.from, to: b.to }))));
   return buckets.map((b, i) => {
     const bucket = sums[i];
     if (!bucket) return { local: b.local, seconds: 0, priceMicro: 0, future: true };
-    const totals = totalsOf(bucket);
+    const totals = totalsFor(bucket, query);
     return { local: b.local, seconds: totals.seconds, priceMicro: mainCurrency(totals.price) };
   });
 }
@@ -71,17 +75,47 @@ function chartFromRows(rows: readonly ExecutionListItem[], buckets: Bucket[]): C
   });
 }
 
+/** The period a query covers: its free range, else its shortcut, in the customer's zone. */
+export function periodOf(query: BookingQuery, timeZone: string, now: Date = periodNow()): Period {
+  return query.from && query.to ? rangePeriod(query.from, query.to, timeZone) : periodFor(query.filter, timeZone, now);
+}
+
+/**
+ * The executions filter of a query for one customer: its period, program, status and id. The program is
+ * given as the customer's own programs of that program, so the (customer_program_id, created_at) index
+ * serves it; a program the customer does not hold filters on the program itself (and finds nothing).
+ */
+async function scopeOf(db: Tx, customerId: string, query: BookingQuery, period: Period): Promise<ExecutionFilter> {
+  const scope: ExecutionFilter = { customerIds: [customerId], from: period.from ?? undefined, to: period.to ?? undefined };
+  if (query.programId) {
+    const own = (await customerProgramsOf(db, customerId)).filter((cp) => cp.program_id === query.programId).map((cp) => cp.id);
+    if (own.length) scope.customerProgramIds = own;
+    else scope.programIds = [query.programId];
+  }
+  if (query.status) scope.statuses = [query.status];
+  if (query.q) scope.idPrefix = query.q;
+  return scope;
+}
+
+/** Sums for the sums row: a status filter counts what it shows (even cancelled); otherwise cancelled bookings do not count. */
+function totalsFor(sums: ExecutionSums, query: BookingQuery): Totals {
+  if (!query.status) return totalsOf(sums);
+  const chosen = sums.byStatus[query.status];
+  return { seconds: chosen.timeSavedSeconds, price: chosen.price };
+}
+
 export async function bookingBlock(
   db: Tx,
   customer: Pick<Customer, 'id' | 'name' | 'time_zone'>,
-  filter: Filter,
+  query: BookingQuery | Filter,
   options: { now?: Date; cursor?: string | null } = {},
 ): Promise<BookingBlock> {
+  const q: BookingQuery = typeof query === 'string' ? { ...DEFAULT_QUERY, filter: query } : query;
   const timeZone = effectiveTimeZone(customer.time_zone);
   const now = options.now ?? periodNow(); // one instant for the period and the chart
-  const period = periodFor(filter, timeZone, now);
-  const scope = { customerIds: [customer.id], from: period.from ?? undefined, to: period.to ?? undefined };
-  const base = { customer: { id: customer.id, name: customer.name, timeZone }, filter, period };
+  const period = periodOf(q, timeZone, now);
+  const scope = await scopeOf(db, customer.id, q, period);
+  const base = { customer: { id: customer.id, name: customer.name, timeZone }, filter: q.filter, query: q, period };
   if (period.limit !== null) {
     const { items } = await listExecutions(db, scope, { limit: period.limit });
     const buckets = dayBucketsSpanning(items.map((r) => r.created_at), timeZone);
@@ -91,29 +125,31 @@ export async function bookingBlock(
   const [page, sums, points] = await Promise.all([
     listExecutions(db, scope, { limit: PAGE_SIZE, cursor: options.cursor }),
     sumExecutions(db, scope),
-    chartFromSums(db, customer.id, buckets, now),
+    chartFromSums(db, scope, buckets, now, q),
   ]);
-  return { ...base, rows: page.items, nextCursor: page.nextCursor, totals: totalsOf(sums), count: sums.count, chart: { unit, points } };
+  return { ...base, rows: page.items, nextCursor: page.nextCursor, totals: totalsFor(sums, q), count: sums.count, chart: { unit, points } };
 }
 
 /** More rows of a calendar period (the "load more" button), without sums or chart. */
 export async function moreBookingRows(
   db: Tx,
   customer: Pick<Customer, 'id' | 'time_zone'>,
-  filter: Filter,
+  query: BookingQuery,
   cursor: string,
   now?: Date,
 ): Promise<{ rows: ExecutionListItem[]; nextCursor: string | null }> {
-  const period = periodFor(filter, effectiveTimeZone(customer.time_zone), now);
+  const period = periodOf(query, effectiveTimeZone(customer.time_zone), now);
+  const scope = await scopeOf(db, customer.id, query, period);
   if (period.limit !== null) return { rows: [], nextCursor: null };
-  const page = await listExecutions(db, { customerIds: [customer.id], from: period.from!, to: period.to! }, { limit: PAGE_SIZE, cursor });
+  const page = await listExecutions(db, scope, { limit: PAGE_SIZE, cursor });
   return { rows: page.items, nextCursor: page.nextCursor };
 }
 
-/** The [from, to) range the CSV export of a filter covers; "last 20" = from the 20th newest booking on. */
-export async function exportRange(db: Tx, customer: Pick<Customer, 'id' | 'time_zone'>, filter: Filter): Promise<{ from?: string; to?: string }> {
-  const period = periodFor(filter, effectiveTimeZone(customer.time_zone));
-  if (period.limit === null) return { from: period.from!, to: period.to! };
-  const { items } = await listExecutions(db, { customerIds: [customer.id] }, { limit: period.limit });
-  return items.length < period.limit ? {} : { from: items[items.length - 1]!.created_at };
+/** The executions filter the CSV export of a query covers; "last 20" = from the 20th newest matching booking on. */
+export async function exportScope(db: Tx, customer: Pick<Customer, 'id' | 'time_zone'>, query: BookingQuery): Promise<ExecutionFilter> {
+  const period = periodOf(query, effectiveTimeZone(customer.time_zone));
+  const scope = await scopeOf(db, customer.id, query, period);
+  if (period.limit === null) return scope;
+  const { items } = await listExecutions(db, scope, { limit: period.limit });
+  return items.length < period.limit ? scope : { ...scope, from: items[items.length - 1]!.created_at };
 }

@@ -25,7 +25,8 @@ describe('time and cost chart', () => {
       costLabel: 'Kosten',
     });
     assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, 2);
-    assert.match(svg, /1\. · 25 h 03 min · 1\.333,32 €/);
+    assert.match(svg, /1\. Mär · 25 h 03 min · 1\.333,32 €/);
+    assert.match(svg, /2\. Mär · 0 min/, 'every tooltip names its month');
     assert.match(svg, /Kosten &lt;März/);
     assert.doesNotMatch(svg, /style=/);
   });

@@ -11,16 +11,23 @@ export interface ChartPoint {
   future?: boolean;
 }
 
-const WIDTH = 720;
-const HEIGHT = 240;
-const PAD = { left: 48, right: 64, top: 16, bottom: 28 };
+/** Wide enough to fill a desktop card at about its natural text size (the SVG scales to the card's width). */
+const WIDTH = 1080;
+const HEIGHT = 260;
+const PAD = { left: 60, right: 80, top: 16, bottom: 32 };
 
-function label(local: LocalParts, unit: BucketUnit, language: Language): string {
+function monthName(month: number, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 1)));
+}
+
+/**
+ * The axis label of a bucket. Days name their month on the first label and on each 1st ("1. Mär"), months
+ * their year on the first label and in January ("Jan 26"), so a range across months or years reads right.
+ */
+function label(local: LocalParts, unit: BucketUnit, language: Language, first = false): string {
   if (unit === 'hour') return String(local.hour).padStart(2, '0');
-  if (unit === 'day') return `${local.day}.`;
-  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(2000, local.month - 1, 1)),
-  );
+  if (unit === 'day') return first || local.day === 1 ? `${local.day}. ${monthName(local.month, language)}` : `${local.day}.`;
+  return first || local.month === 1 ? `${monthName(local.month, language)} ${String(local.year).slice(2)}` : monthName(local.month, language);
 }
 
 export { axis, niceStep };
@@ -47,13 +54,13 @@ export function TimeAndCostChart(props: {
   const slot = points.length ? innerWidth / points.length : innerWidth;
   const barWidth = Math.max(1, slot * 0.7);
   const y = (fraction: number) => PAD.top + innerHeight * (1 - fraction);
-  const labelEvery = Math.ceil(points.length / 16);
+  const labelEvery = Math.ceil(points.length / 24);
   const drawn = points.map((p, i) => ({ p, i })).filter(({ p }) => !p.future);
   const linePath = drawn.map(({ p, i }, n) => `${n === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`).join(' ');
   const ticks = Array.from({ length: hours.count + 1 }, (_, i) => i / hours.count);
   const number = new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 2 });
   return (
-    <figure class="chart mb-0">
+    <figure class="chart chart-wide mb-0">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
         <title safe>{props.title}</title>
         {ticks.map((t) => (
@@ -73,11 +80,11 @@ export function TimeAndCostChart(props: {
           return (
             <g>
               <rect class="bar" x={fmt(x)} y={fmt(PAD.top + innerHeight - h)} width={fmt(barWidth)} height={fmt(h)}>
-                <title safe>{`${label(p.local, unit, language)} · ${formatDuration(p.seconds)} · ${formatMoney(p.priceMicro, language)}`}</title>
+                <title safe>{`${label(p.local, unit, language, true)} · ${formatDuration(p.seconds)} · ${formatMoney(p.priceMicro, language)}`}</title>
               </rect>
               {i % labelEvery === 0 ? (
-                <text x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>
-                  {label(p.local, unit, language)}
+                <text class={i % (labelEvery * 2) === 0 ? 'tick' : 'tick tick-minor'} x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>
+                  {label(p.local, unit, language, i === 0)}
                 </text>
               ) : (
                 ''

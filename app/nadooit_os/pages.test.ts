@@ -48,8 +48,9 @@ describeEachBackend('NADOOIT OS pages', (h) => {
 
   it('shows key figures per customer on the start page, only those the roles allow', async () => {
     const page = await (await client(w.executions.userId)).get(paths.home);
-    const tile = new RegExp(`id="customer-${w.a.customerId}"[\\s\\S]*?key-figures[\\s\\S]*?</div></div></div>`).exec(page.body)![0];
-    assert.match(tile, /Zeitersparnis diesen Monat/);
+    const tile = new RegExp(`id="customer-${w.a.customerId}"[\\s\\S]*?key-figures[\\s\\S]*?</table>`).exec(page.body)![0];
+    assert.match(tile, /Dieser Monat[\s\S]*Letzter Monat/);
+    assert.match(tile, /Zeitersparnis/);
     assert.match(tile, /30 min/);
     assert.match(tile, /18,00 €/);
     assert.doesNotMatch(tile, /Zeitkonten gesamt/, 'no time-account role, no balance');

@@ -3,7 +3,7 @@
  * right at New Year, DST and skipped midnights) is core's `app/core/time/periods.ts`.
  */
 import { periodNow } from '../core/time/clock.js';
-import { isValidTimeZone, localParts, startOfLocalDay } from '../core/time/periods.js';
+import { calendarDate, isValidTimeZone, localParts, startOfLocalDay } from '../core/time/periods.js';
 import type { LocalParts } from '../core/time/periods.js';
 
 export type { LocalParts };
@@ -22,7 +22,8 @@ export function effectiveTimeZone(timeZone: string | null | undefined): string {
 }
 
 export interface Period {
-  filter: Filter;
+  /** A shortcut, or 'range' for a free from–to range of local dates. */
+  filter: Filter | 'range';
   /** Inclusive start, exclusive end, ISO-8601 UTC; null for last20 (no calendar bounds). */
   from: string | null;
   to: string | null;
@@ -55,6 +56,40 @@ export function periodFor(filter: Filter, timeZone: string, now: Date = periodNo
 
 export type BucketUnit = 'hour' | 'day' | 'month';
 
+/** The longest free range (local days, both ends included): a chart of at most 60 months. */
+export const MAX_RANGE_DAYS = 1830;
+
+const parseDate = (date: string) => date.split('-').map(Number) as [number, number, number];
+
+/** Local dates from–to (YYYY-MM-DD, both included) as a period of instants in the zone. */
+export function rangePeriod(fromDate: string, toDate: string, timeZone: string): Period {
+  const zone = effectiveTimeZone(timeZone);
+  const [fy, fm, fd] = parseDate(fromDate);
+  const [ty, tm, td] = parseDate(toDate);
+  return {
+    filter: 'range',
+    from: new Date(startOfLocalDay(fy, fm, fd, zone)).toISOString(),
+    to: new Date(startOfLocalDay(ty, tm, td + 1, zone)).toISOString(),
+    limit: null,
+  };
+}
+
+/** Days from one local date to another, both included (1 for the same day). */
+export function daysInRange(fromDate: string, toDate: string): number {
+  const [fy, fm, fd] = parseDate(fromDate);
+  const [ty, tm, td] = parseDate(toDate);
+  return Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / 86_400_000) + 1;
+}
+
+/** The local dates (YYYY-MM-DD, both included) a calendar period covers, for the date inputs. */
+export function localDatesOf(period: Period, timeZone: string): { from: string; to: string } | null {
+  if (!period.from || !period.to) return null;
+  const zone = effectiveTimeZone(timeZone);
+  const first = localParts(Date.parse(period.from), zone);
+  const last = localParts(Date.parse(period.to) - 1, zone);
+  return { from: calendarDate(first.year, first.month, first.day), to: calendarDate(last.year, last.month, last.day) };
+}
+
 export interface Bucket {
   /** Inclusive start / exclusive end, ISO-8601 UTC. */
   from: string;
@@ -64,8 +99,9 @@ export interface Bucket {
 }
 
 /**
- * Chart buckets covering a period: hours for today, days for a month, months for a year. Hours step in
- * real time from local midnight, so a DST day has 23 or 25 of them.
+ * Chart buckets covering a period, by its length: hours for one day, days up to 62 days, else months (the
+ * first and last cut at the period's ends). Hours step in real time from local midnight, so a DST day has 23
+ * or 25 of them.
  */
 export function bucketsFor(period: Period, timeZone: string): { unit: BucketUnit; buckets: Bucket[] } {
   const zone = effectiveTimeZone(timeZone);
@@ -78,23 +114,29 @@ export function bucketsFor(period: Period, timeZone: string): { unit: BucketUnit
       to: new Date(edges[i + 1]!).toISOString(),
       local: localParts(from, zone),
     }));
-  if (period.filter === 'today') {
+  const dates = localDatesOf(period, zone)!;
+  const days = daysInRange(dates.from, dates.to);
+  if (days <= 1) {
     const edges: number[] = [];
     for (let t = start; t < end; t += 3_600_000) edges.push(t);
     return { unit: 'hour', buckets: make([...edges, end]) };
   }
   const first = localParts(start, zone);
-  const edges: number[] = [];
-  if (period.filter === 'thisyear') {
-    for (let m = 1; m <= 13; m++) edges.push(startOfLocalDay(first.year, m, 1, zone));
-    return { unit: 'month', buckets: make(edges) };
+  const edges: number[] = [start];
+  if (days > 62) {
+    for (let m = first.month + 1; ; m++) {
+      const edge = startOfLocalDay(first.year, m, 1, zone);
+      if (edge >= end) break;
+      edges.push(edge);
+    }
+    return { unit: 'month', buckets: make([...edges, end]) };
   }
-  for (let d = first.day; ; d++) {
+  for (let d = first.day + 1; ; d++) {
     const edge = startOfLocalDay(first.year, first.month, d, zone);
-    edges.push(edge);
     if (edge >= end) break;
+    edges.push(edge);
   }
-  return { unit: 'day', buckets: make(edges) };
+  return { unit: 'day', buckets: make([...edges, end]) };
 }
 
 /** Day buckets spanning a set of instants (for "last 20", whose range comes from the rows themselves). */

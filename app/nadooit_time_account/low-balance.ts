@@ -116,3 +116,9 @@ export async function lowBalanceOf(db: Tx, timeAccountIds: readonly string[], no
   const low = await lowAccounts(db, now, timeAccountIds);
   return new Map(low.map((a) => [a.timeAccountId, a]));
 }
+
+/** The accounts each with `low`: why it is low (threshold and its source), or null when it is not. */
+export async function withLowBalance<T extends { timeAccountId: string }>(db: Tx, accounts: readonly T[], now: Date = new Date()): Promise<Array<T & { low: LowBalanceAccount | null }>> {
+  const low = await lowBalanceOf(db, [...new Set(accounts.map((a) => a.timeAccountId))], now);
+  return accounts.map((a) => ({ ...a, low: low.get(a.timeAccountId) ?? null }));
+}

@@ -19,6 +19,9 @@ export interface CsvExportInput extends Actor {
   from?: string;
   to?: string;
   statuses?: readonly PaymentStatus[];
+  customerProgramIds?: readonly string[];
+  programIds?: readonly string[];
+  idPrefix?: string;
 }
 
 /**
@@ -35,7 +38,8 @@ export async function exportExecutionsCsv(db: Tx, input: CsvExportInput): Promis
 
 async function* csvLines(db: Tx, input: CsvExportInput): AsyncGenerator<string> {
   yield `${CSV_HEADER.join(',')}\r\n`;
-  const filter = { customerIds: [input.customerId], from: input.from, to: input.to, statuses: input.statuses };
+  const { customerId, from, to, statuses, customerProgramIds, programIds, idPrefix } = input;
+  const filter = { customerIds: [customerId], from, to, statuses, customerProgramIds, programIds, idPrefix };
   let chunk = '';
   let rows = 0;
   for await (const row of iterateExecutions(db, filter)) {

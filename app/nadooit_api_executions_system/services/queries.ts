@@ -16,6 +16,19 @@ export interface ExecutionFilter {
   from?: string;
   to?: string;
   statuses?: readonly PaymentStatus[];
+  /** A booking id or its beginning (hex digits, dashes optional): one range on the primary key. */
+  idPrefix?: string;
+}
+
+/**
+ * The [low, high] id range of all UUIDs starting with `prefix` (hex digits; dashes are ignored), or null
+ * when it is not one. Ids are lowercase and compare alike as text (SQLite) and as uuid (PostgreSQL).
+ */
+export function uuidPrefixRange(prefix: string): { low: string; high: string } | null {
+  const hex = prefix.toLowerCase().replace(/-/g, '');
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return null;
+  const dashed = (digits: string) => `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
+  return { low: dashed(hex.padEnd(32, '0')), high: dashed(hex.padEnd(32, 'f')) };
 }
 
 export interface ExecutionListItem extends Execution {
@@ -80,6 +93,10 @@ function filtered(db: Tx, filter: ExecutionFilter) {
   if (filter.from) query = query.where('x.created_at', '>=', filter.from);
   if (filter.to) query = query.where('x.created_at', '<', filter.to);
   if (filter.statuses?.length) query = query.where('x.payment_status', 'in', [...filter.statuses]);
+  if (filter.idPrefix !== undefined) {
+    const range = uuidPrefixRange(filter.idPrefix);
+    query = range ? query.where('x.id', '>=', range.low).where('x.id', '<=', range.high) : query.where('x.id', 'is', null);
+  }
   return query;
 }
 

@@ -9,6 +9,7 @@ import { requireUser } from '../../nadooit_auth/guards.js';
 import { getCustomer } from '../../nadooit_crm/services.js';
 import { assertRole, hasRole } from '../../nadooit_hr/permissions.js';
 import { ledgerPage } from '../../nadooit_time_account/ledger.js';
+import { withLowBalance } from '../../nadooit_time_account/low-balance.js';
 import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
 import { openTopUpRequests, requestTopUp, topUpRequestsOf } from '../../nadooit_time_account/top-up-requests.js';
 import { paths } from '../paths.js';
@@ -47,7 +48,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     const groups = await Promise.all(
       customers.map(async (customer) => ({
         customer,
-        accounts: await customerTimeAccounts(db, customer.id),
+        accounts: await withLowBalance(db, await customerTimeAccounts(db, customer.id), periodNow()),
         mayCreate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts'),
         openRequests: await openTopUpRequests(db, customer.id),
         ...(failed?.customerId === customer.id ? { error: failed.error, values: failed.values } : {}),
@@ -101,7 +102,9 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
 
   async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string>; requestForm?: TopUpRequestFormState } = {}) {
     const { ctx, viewer } = await dashboardPage(request, app);
-    const { customer, account } = await accountFor(request);
+    const { customer, account: view } = await accountFor(request);
+    const now = periodNow();
+    const [account] = await withLowBalance(db, [view], now);
     const before = ledgerCursor(queryString(request, 'before'));
     const { entries, nextBeforeSeq } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, beforeSeq: before });
     const base = paths.timeAccount(account.customerTimeAccountId);
@@ -117,7 +120,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         previousHref={before === undefined ? null : base}
         nextHref={nextBeforeSeq === null ? null : `${base}?before=${nextBeforeSeq}`}
         requests={await topUpRequestsOf(db, account.customerTimeAccountId)}
-        history={{ entries: history.entries, now: periodNow() }}
+        history={{ entries: history.entries, now }}
         may={{
           threshold: true,
           deactivate: await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_delete_time_accounts'),

@@ -1,7 +1,10 @@
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { ManagerRole } from '../../nadooit_hr/roles.js';
 import type { Viewer } from '../access.js';
-import type { Totals } from '../bookings.js';
+import { changePercent } from '../month-comparison.js';
+import type { MonthComparison, MonthFigures } from '../month-comparison.js';
+import { lowBannerText } from './time-accounts.js';
+import type { AccountView } from './time-accounts.js';
 import { formatDuration, formatMoney } from '../../core/ui/format.js';
 import { ownershipPaths, paths, workflowPaths, workTimePaths } from '../paths.js';
 import { NoEmploymentState } from './common.js';
@@ -24,23 +27,91 @@ const MORE_LINKS: Array<{ role?: ManagerRole; href: string; icon: string; label:
 
 /** Key figures of one customer, each present only when the viewer holds the role that may see it. */
 export interface CustomerFigures {
-  month?: Totals & { count: number; open: Record<string, number> };
-  balance?: { seconds: number; low: boolean };
+  month?: MonthComparison;
+  /** Active time accounts, each with its low-balance state. */
+  accounts?: AccountView[];
 }
 
-function Figure({ label, value, warn = false }: { label: string; value: string; warn?: boolean }): JSX.Element {
+function money(ctx: PageContext, price: Record<string, number>): string {
+  return formatMoney(price.EUR ?? Object.values(price)[0] ?? 0, ctx.language);
+}
+
+const mainPrice = (price: Record<string, number>) => price.EUR ?? Object.values(price)[0] ?? 0;
+
+/** "▲ 20 %" against last month up to the same day; nothing when last month had none. */
+function Change({ ctx, now, before }: { ctx: PageContext; now: number; before: number }): JSX.Element {
+  const change = changePercent(now, before);
+  if (change === null) return <></>;
+  const kind = change > 0 ? 'up' : change < 0 ? 'down' : 'same';
+  const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '＝';
   return (
-    <div class="col-6">
-      <div class="small text-muted" safe>{label}</div>
-      <div class={`fw-semibold${warn ? ' low-balance' : ''}`} safe>
-        {value}
+    <span class={`month-change month-change-${kind} small ms-1`} title={ctx.t('os.home.change_title')} safe>
+      {`${arrow} ${Math.abs(change)} %`}
+    </span>
+  );
+}
+
+/** This month against last month: bookings, time saved, cost (the change is against last month up to the same day). */
+function MonthTable({ ctx, month }: { ctx: PageContext; month: MonthComparison }): JSX.Element {
+  const t = ctx.t;
+  const { thisMonth, lastMonth, lastMonthSoFar } = month;
+  const rows = [
+    { key: 'count', label: t('os.home.bookings'), now: thisMonth.count, before: lastMonthSoFar.count, show: (f: MonthFigures) => String(f.count) },
+    { key: 'time', label: t('os.home.time_saved'), now: thisMonth.seconds, before: lastMonthSoFar.seconds, show: (f: MonthFigures) => formatDuration(f.seconds) },
+    { key: 'cost', label: t('os.home.cost'), now: mainPrice(thisMonth.price), before: mainPrice(lastMonthSoFar.price), show: (f: MonthFigures) => money(ctx, f.price) },
+  ];
+  return (
+    <div class="mb-3 month-comparison">
+      <table class="table table-sm mb-1 small">
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            <th scope="col" class="text-end" safe>{t('os.filter.thismonth')}</th>
+            <th scope="col" class="text-end" safe>{t('os.filter.lastmonth')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr data-figure={r.key}>
+              <th scope="row" class="fw-normal text-muted" safe>{r.label}</th>
+              <td class="text-end fw-semibold text-nowrap this-month">
+                <span safe>{r.show(thisMonth)}</span>
+                <Change ctx={ctx} now={r.now} before={r.before} />
+              </td>
+              <td class="text-end text-nowrap last-month" safe>{r.show(lastMonth)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="small text-muted" safe>
+        {`${t('os.home.open')}: ${money(ctx, thisMonth.open)} · ${t('os.home.change_note', { day: month.day })}`}
       </div>
     </div>
   );
 }
 
-function money(ctx: PageContext, price: Record<string, number>): string {
-  return formatMoney(price.EUR ?? Object.values(price)[0] ?? 0, ctx.language);
+/** Each active time account with its balance; a low one is marked and explained (before it reaches zero). */
+function Accounts({ ctx, accounts }: { ctx: PageContext; accounts: AccountView[] }): JSX.Element {
+  if (!accounts.length) return <></>;
+  return (
+    <div class="mb-3 home-accounts">
+      <div class="small text-muted mb-1" safe>{ctx.t('os.home.balance')}</div>
+      <ul class="list-unstyled mb-0">
+        {accounts.map((a) => (
+          <li class={`d-flex flex-wrap justify-content-between gap-2${a.low ? ' low-balance' : ''}`} data-account-id={a.customerTimeAccountId}>
+            <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
+              {a.name}
+            </a>
+            <span class="fw-semibold text-nowrap">
+              <span safe>{formatDuration(a.balanceSeconds)}</span>
+              {a.low ? <span class="badge text-bg-warning ms-2" safe>{ctx.t('os.ta.low')}</span> : ''}
+            </span>
+            {a.low ? <div class="w-100 small text-danger-emphasis low-balance-note" safe>{lowBannerText(ctx, a)}</div> : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export function HomePage({ ctx, viewer, figures }: { ctx: PageContext; viewer: Viewer; figures: Map<string, CustomerFigures> }): JSX.Element {
@@ -69,13 +140,10 @@ export function HomePage({ ctx, viewer, figures }: { ctx: PageContext; viewer: V
                     <p class="small text-muted mb-3" safe>
                       {Object.keys(roles).map((role) => t(`os.role.${role}`)).join(' · ') || t('os.profile.no_role')}
                     </p>
-                    {f.month || f.balance ? (
-                      <div class="row g-2 mb-3 key-figures">
-                        {f.month ? <Figure label={t('os.home.month_time')} value={formatDuration(f.month.seconds)} /> : ''}
-                        {f.month ? <Figure label={t('os.home.month_cost')} value={money(ctx, f.month.price)} /> : ''}
-                        {f.month ? <Figure label={t('os.home.month_count')} value={String(f.month.count)} /> : ''}
-                        {f.month ? <Figure label={t('os.home.open')} value={money(ctx, f.month.open)} /> : ''}
-                        {f.balance ? <Figure label={t('os.home.balance')} value={formatDuration(f.balance.seconds)} warn={f.balance.low} /> : ''}
+                    {f.month || f.accounts ? (
+                      <div class="key-figures">
+                        {f.month ? <MonthTable ctx={ctx} month={f.month} /> : ''}
+                        {f.accounts ? <Accounts ctx={ctx} accounts={f.accounts} /> : ''}
                       </div>
                     ) : (
                       ''

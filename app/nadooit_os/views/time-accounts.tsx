@@ -7,6 +7,8 @@ import type { PageContext } from '../../core/ui/page-context.js';
 import type { Customer } from '../../nadooit_crm/services.js';
 import type { LedgerEntry } from '../../nadooit_time_account/ledger.js';
 import type { CustomerTimeAccountView } from '../../nadooit_time_account/services.js';
+import { DEFAULT_RUNWAY_DAYS, USE_WINDOW_DAYS } from '../../nadooit_time_account/low-balance.js';
+import type { LowBalanceAccount } from '../../nadooit_time_account/low-balance.js';
 import type { TopUpRequestListing } from '../../nadooit_time_account/top-up-requests.js';
 import type { Viewer } from '../access.js';
 import { formatDate, formatDateTime, formatDuration } from '../../core/ui/format.js';
@@ -17,11 +19,22 @@ import { DashboardLayout, PageHeader } from './shell.js';
 import { OpenRequestBadge, TopUpRequestForm, TopUpRequestTable } from './top-up-requests.js';
 import type { TopUpRequestFormState } from './top-up-requests.js';
 
-export function isLow(account: Pick<CustomerTimeAccountView, 'balanceSeconds' | 'lowBalanceThresholdSeconds'>): boolean {
-  return account.lowBalanceThresholdSeconds !== null && account.balanceSeconds < account.lowBalanceThresholdSeconds;
+/** An account as the pages show it: `low` says why its balance is low (nadooit_time_account/low-balance.ts), null when not. */
+export type AccountView = CustomerTimeAccountView & { low: LowBalanceAccount | null };
+
+export function isLow(account: Pick<AccountView, 'low'>): boolean {
+  return account.low !== null;
 }
 
-function Balance({ ctx, account }: { ctx: PageContext; account: CustomerTimeAccountView }): JSX.Element {
+/** The warning of a low account: below its own threshold, or (no threshold set) running out within 14 days. */
+export function lowBannerText(ctx: PageContext, account: AccountView): string {
+  const low = account.low!;
+  return low.thresholdSource === 'set'
+    ? ctx.t('os.ta.low_banner', { name: account.name, threshold: formatDuration(low.thresholdSeconds) })
+    : ctx.t('os.ta.low_banner_forecast', { name: account.name, days: DEFAULT_RUNWAY_DAYS, window: USE_WINDOW_DAYS });
+}
+
+function Balance({ ctx, account }: { ctx: PageContext; account: AccountView }): JSX.Element {
   return (
     <span class={isLow(account) ? 'low-balance' : ''}>
       <span safe>{formatDuration(account.balanceSeconds)}</span>
@@ -38,7 +51,7 @@ function Balance({ ctx, account }: { ctx: PageContext; account: CustomerTimeAcco
 
 export interface CustomerAccounts {
   customer: Customer;
-  accounts: CustomerTimeAccountView[];
+  accounts: AccountView[];
   /** The viewer holds can_create_time_accounts for this customer. */
   mayCreate: boolean;
   /** Open top-up requests per customer time account. */
@@ -91,7 +104,7 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
     <DashboardLayout ctx={ctx} viewer={viewer} title={t('os.ta.title')}>
       <PageHeader title={t('os.ta.title')} />
       {low.map((a) => (
-        <Banner kind="warning" text={t('os.ta.low_banner', { name: a.name, threshold: formatDuration(a.lowBalanceThresholdSeconds) })} />
+        <Banner kind="warning" text={lowBannerText(ctx, a)} />
       ))}
       {groups.map((group) => (
         <Section title={group.customer.name} id={`time-accounts-${group.customer.id}`} class="time-account-block">
@@ -137,7 +150,7 @@ export interface LedgerPageProps {
   ctx: PageContext;
   viewer: Viewer;
   customer: Customer;
-  account: CustomerTimeAccountView;
+  account: AccountView;
   entries: LedgerEntry[];
   previousHref: string | null;
   nextHref: string | null;
@@ -180,7 +193,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
       {props.notice ? <Banner kind="success" text={props.notice} /> : ''}
       {props.requestForm?.error ? <Banner kind="danger" text={props.requestForm.error} /> : ''}
       {isLow(account) ? (
-        <Banner kind="warning" text={t('os.ta.low_banner', { name: account.name, threshold: formatDuration(account.lowBalanceThresholdSeconds) })} />
+        <Banner kind="warning" text={lowBannerText(ctx, account)} />
       ) : (
         ''
       )}

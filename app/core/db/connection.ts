@@ -5,6 +5,7 @@ import { openPostgres } from './dialects/postgres.js';
 import { postgresColumns, sqliteColumns } from './dialects/columns.js';
 import type { ColumnTypes, Flavor } from './dialects/columns.js';
 import { WriteWatch, registerWriteWatch } from './write-watch.js';
+import { registerSnapshotSource } from './snapshot.js';
 
 export type DB = Kysely<Database>;
 
@@ -47,6 +48,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     const kysely = new Kysely<Database>({ dialect, plugins: [watch] });
     flavors.set(kysely.getExecutor().adapter, 'sqlite');
     registerWriteWatch(kysely.getExecutor().adapter, watch);
+    if (target.file !== ':memory:') registerSnapshotSource(kysely.getExecutor().adapter, { kind: 'sqlite', file: target.file });
     return {
       kysely,
       flavor: 'sqlite',
@@ -55,10 +57,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       close: () => kysely.destroy(),
     };
   }
-  const { dialect } = openPostgres(target);
+  const { dialect, pool } = openPostgres(target);
   const watch = new WriteWatch();
   const kysely = new Kysely<Database>({ dialect, plugins: [watch] });
   registerWriteWatch(kysely.getExecutor().adapter, watch);
+  registerSnapshotSource(kysely.getExecutor().adapter, { kind: 'postgres', pool });
   const { rows } = await sql<{ version: string }>`select version() as version`.execute(kysely);
   const flavor: Flavor = /cockroach/i.test(rows[0]?.version ?? '') ? 'cockroach' : 'postgres';
   flavors.set(kysely.getExecutor().adapter, flavor);

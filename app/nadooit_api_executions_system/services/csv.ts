@@ -5,7 +5,7 @@ import { PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
 import { formatDecimal } from '../money.js';
 import type { PaymentStatus } from '../models.js';
-import { iterateExecutions } from './queries.js';
+import { exportRowBatches } from './queries.js';
 
 /** Cells follow core/csv.ts (quoting, formula guard); re-exported for the dashboard's own CSV parts. */
 export { csvCell };
@@ -36,19 +36,33 @@ export async function exportExecutionsCsv(db: Tx, input: CsvExportInput): Promis
   return csvLines(db, input);
 }
 
+/** A cell formatter that remembers its answers for values that repeat (program names, prices, statuses). */
+function remembered<T>(format: (value: T) => string): (value: T) => string {
+  const known = new Map<T, string>();
+  return (value) => {
+    let text = known.get(value);
+    if (text === undefined) {
+      text = format(value);
+      if (known.size < 10_000) known.set(value, text);
+    }
+    return text;
+  };
+}
+
 async function* csvLines(db: Tx, input: CsvExportInput): AsyncGenerator<string> {
   yield `${CSV_HEADER.join(',')}\r\n`;
   const { customerId, from, to, statuses, customerProgramIds, programIds, idPrefix } = input;
   const filter = { customerIds: [customerId], from, to, statuses, customerProgramIds, programIds, idPrefix };
-  let chunk = '';
-  let rows = 0;
-  for await (const row of iterateExecutions(db, filter)) {
-    const cells = [row.id, row.program_name, row.time_saved_seconds, formatDecimal(row.price), row.created_at, row.payment_status];
-    chunk += `${cells.map(csvCell).join(',')}\r\n`;
-    if (++rows % 500 === 0) {
-      yield chunk;
-      chunk = '';
+  const name = remembered(csvCell);
+  const price = remembered((micro: number) => formatDecimal(micro));
+  const status = remembered(csvCell);
+  // One chunk per snapshot batch (core/db/snapshot.ts), built as one string. Ids (UUIDs) and timestamps
+  // (ISO-8601) never need quoting or the formula guard.
+  for await (const batch of exportRowBatches(db, filter)) {
+    let chunk = '';
+    for (const [id, programName, seconds, micro, createdAt, paymentStatus] of batch) {
+      chunk += `${id},${name(programName)},${seconds},${price(micro)},${createdAt},${status(paymentStatus)}\r\n`;
     }
+    yield chunk;
   }
-  if (chunk) yield chunk;
 }

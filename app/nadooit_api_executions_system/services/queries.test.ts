@@ -91,7 +91,7 @@ describeEachBackend('executions: lists with cursor, sums, CSV export', (h) => {
     const lines = await exportExecutionsCsv(db(), { actorUserId: manager.userId, customerId: a.customerId, from: JAN.toISOString(), to: FEB.toISOString() });
     const chunks: string[] = [];
     for await (const chunk of lines) chunks.push(chunk);
-    assert.ok(chunks.length > 2);
+    assert.ok(chunks.length >= 2); // the header, then one chunk per snapshot batch
     const text = chunks.join('');
     const rows = text.trimEnd().split('\r\n');
     assert.equal(rows[0], 'id,Programmname,erspaarte Zeit,Preis,Erstellt,Status');

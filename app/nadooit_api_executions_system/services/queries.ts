@@ -1,4 +1,5 @@
 import type { Tx } from '../../core/db/transaction.js';
+import { readSnapshot } from '../../core/db/snapshot.js';
 import { PAYMENT_STATUSES } from '../models.js';
 import type { PaymentStatus } from '../models.js';
 import type { Execution } from './booking.js';
@@ -183,4 +184,32 @@ export async function* iterateExecutions(db: Tx, filter: ExecutionFilter, batchS
     cursor = page.nextCursor;
     if (cursor) await new Promise((resolve) => setImmediate(resolve));
   } while (cursor);
+}
+
+/** One exported booking as the database returns it: id, program name, seconds, price (micro-units), created at, status. */
+export type ExportRow = [id: string, programName: string | null, timeSavedSeconds: number, price: number, createdAt: string, status: PaymentStatus];
+
+/**
+ * Every matching booking for an export, newest first, in batches of raw rows read from ONE snapshot on a
+ * connection of its own (core/db/snapshot.ts): a booking committed or a status changed while the export
+ * runs is either wholly in it (before its start) or not at all, and the export holds no lock and no event
+ * loop turn longer than one batch. Program names come from one small query in the same snapshot instead of
+ * a join per row.
+ */
+export async function* exportRowBatches(db: Tx, filter: ExecutionFilter, batchSize?: number): AsyncGenerator<ExportRow[]> {
+  const programs = db.selectFrom('program_programs').select(['id', 'name']).compile();
+  const rows = filtered(db, filter)
+    .select(['x.id', 'x.program_id', 'x.time_saved_seconds', 'x.price', 'x.created_at', 'x.payment_status'])
+    .orderBy('x.created_at', 'desc')
+    .orderBy('x.id', 'desc')
+    .compile();
+  const names = new Map<unknown, string>();
+  for await (const batch of readSnapshot(db, [programs, rows], batchSize)) {
+    if (batch.query === 0) {
+      for (const [id, name] of batch.rows) names.set(id, name as string);
+      continue;
+    }
+    for (const row of batch.rows) row[1] = names.get(row[1]) ?? null;
+    yield batch.rows as ExportRow[];
+  }
 }

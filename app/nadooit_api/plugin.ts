@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/app-module.js';
-import { translator } from '../core/ui/i18n.js';
 import { apiRateLimit, keyOrAddressBucket } from '../nadooit_api_executions_system/legacy/rate-limit.js';
 import { parseKeyFromRequest } from '../nadooit_api_executions_system/legacy/api-keys.js';
 import { authenticate } from './auth.js';
+import { API_INFO, apiDocsPage } from './docs-page.js';
 import { apiErrorHandler, apiNotFound } from './errors.js';
 import { legacyPaths } from './openapi-legacy.js';
 import { complaintRoutes } from './routes/complaints.js';
@@ -39,14 +38,13 @@ function callerBucket(request: FastifyRequest): string {
  * the hand-written description of the legacy bot endpoints.
  */
 export async function restApi(app: FastifyInstance, context: AppContext): Promise<void> {
-  const t = translator(context.settings.language);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: t('api.docs.title'), description: t('api.docs.description'), version: '1.0.0' },
+      info: API_INFO,
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created on the dashboard (NADOOIT API KEY)' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created in NADOOIT OS (API keys page)' },
           session: { type: 'apiKey', in: 'cookie', name: 'nadooit_session' },
         },
       },
@@ -59,14 +57,7 @@ export async function restApi(app: FastifyInstance, context: AppContext): Promis
     },
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(fastifySwaggerUi, {
-    routePrefix: '/api/docs',
-    uiConfig: { url: '/api/openapi.json', validatorUrl: null, deepLinking: true },
-    // The platform's own policy (no inline code, nothing from elsewhere) plus the hash of the one inline
-    // style Swagger UI sets.
-    staticCSP:
-      "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-  } as Parameters<typeof fastifySwaggerUi>[1]);
+  await apiDocsPage(app);
 
   await app.register(
     async (scope) => {

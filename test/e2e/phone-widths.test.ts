@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { it } from 'node:test';
@@ -7,7 +6,7 @@ import { customerTimeAccounts } from '../../app/nadooit_time_account/services.js
 import { paths } from '../../app/nadooit_os/paths.js';
 import { demoWorld } from '../../app/nadooit_os/testing/demo.js';
 import { sessionFor } from '../../app/nadooit_os/testing/session.js';
-import { newContext, serve, useBrowser, watchProblems } from '../support/browser.js';
+import { newContext, PHONE, serve, sidewaysScroll, useBrowser, watchProblems } from '../support/browser.js';
 import { useFixedClock } from '../support/clock.js';
 import { describeEachBackend } from '../support/harness.js';
 import { createStaff } from './admin-support.js';
@@ -18,7 +17,6 @@ import { createStaff } from './admin-support.js';
  */
 const browser = useBrowser();
 const NOW = useFixedClock();
-const PHONE = { width: 390, height: 844 };
 /** With DASHBOARD_SCREENSHOTS_DIR (e.g. docs/images) a few pages are pictured as a phone shows them. */
 const screenshotDir = process.env.DASHBOARD_SCREENSHOTS_DIR;
 
@@ -64,18 +62,9 @@ describeEachBackend('browser: main pages fit a phone', (h) => {
         const response = await page.goto(url);
         assert.equal(response?.status(), 200, url);
         await page.waitForLoadState('networkidle');
-        const { scrollWidth, innerWidth, sideways } = await page.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          innerWidth: window.innerWidth,
-          // A table in a scroll box scrolls sideways too: the box must not be wider inside than outside.
-          sideways: Array.from(document.querySelectorAll('.table-responsive'))
-            .filter((box) => box.scrollWidth > box.clientWidth + 1)
-            .map((box) => `${box.querySelector('table')?.id || box.querySelector('table')?.className || 'table'} ${box.scrollWidth} px in ${box.clientWidth} px`),
-        }));
         const picture = SCREENSHOTS[url];
         if (screenshotDir && picture) await page.screenshot({ path: path.join(screenshotDir, `${picture}.png`) });
-        if (scrollWidth > innerWidth) tooWide.push(`${url}: ${scrollWidth} px > ${innerWidth} px`);
-        for (const box of sideways) tooWide.push(`${url}: ${box}`);
+        for (const problem of await sidewaysScroll(page)) tooWide.push(`${url}: ${problem}`);
       }
       assert.deepEqual(problems, []);
       await context.close();

@@ -133,3 +133,21 @@ export function watchProblems(page: Page, options: { origin?: string } = {}): st
   }
   return problems;
 }
+
+/** A phone's window (390 px, the width of today's common models). */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * What scrolls sideways on the page as it is now: the page itself when it is wider than the window, and every
+ * table in a scroll box (.table-responsive) that is wider inside than outside. Empty when nothing does.
+ */
+export async function sidewaysScroll(page: Page): Promise<string[]> {
+  const { scrollWidth, innerWidth, boxes } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    boxes: Array.from(document.querySelectorAll('.table-responsive'))
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => `${box.querySelector('table')?.id || box.querySelector('table')?.className || 'table'} ${box.scrollWidth} px in ${box.clientWidth} px`),
+  }));
+  return [...(scrollWidth > innerWidth ? [`page ${scrollWidth} px > ${innerWidth} px`] : []), ...boxes];
+}

@@ -77,6 +77,14 @@ const COUNTED: Record<string, string> = {
   wf_process_programs: 'nadooit_workflow_process_list_of_nadooit_programs',
   wf_process_triggers: 'nadooit_workflow_process_tiggers_process',
   erp_items: 'nadoo_erp_item',
+  net_inventories: 'nadooit_network_nadooitinventory',
+  net_members: 'nadooit_network_nadooitnetworkmember',
+  net_friends: 'nadooit_network_nadooitnetworkfriendslist_friend_list',
+  net_groups: 'nadooit_network_nadooitnetworkgroup',
+  net_group_members: 'nadooit_network_nadooitnetworkgroup_members',
+  net_guilds: 'nadooit_network_nadooitguild',
+  net_guild_members: 'nadooit_network_nadooitguild_member_list',
+  net_inventory_shares: 'nadooit_network_nadooitinventory_list_of_nadooit_program_ownership_shares',
 };
 
 /** Rows of a table that the fixture holds on purpose and that are reported instead (an ERP item without customer). */
@@ -90,13 +98,6 @@ const NOT_IMPORTED = [
   'nadooit_website_video',
   'nadooit_website_videoresolution',
   'nadooit_website_file',
-  'nadooit_network_nadooitinventory',
-  'nadooit_network_nadooitnetworkmember',
-  'nadooit_network_nadooitnetworkfriendslist',
-  'nadooit_network_nadooitnetworkgroup',
-  'nadooit_network_nadooitguild',
-  'nadooit_network_nadooitnetworkguildmember',
-  'nadooit_network_nadooitguildbank',
 ];
 
 function assertOnlyKnownProblems(report: Awaited<ReturnType<typeof importDjango>>, manifest: LegacyManifest): void {
@@ -317,6 +318,28 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
       assert.equal(printer, undefined, 'the item without a customer is reported, not imported');
       const triggers = await db().selectFrom('wf_process_triggers').select(['process_id', 'triggered_process_id']).execute();
       assert.ok(triggers.some((t) => t.process_id === dashed('85e080eb60774a0eb4dd0b457be3505c') && t.triggered_process_id === dashed('1a87b3e869f8475d918eaf4713d601e9')));
+    });
+
+    it('the network keeps its members, money (whole euros → exact units, as credits), friends, group, guild with roles and bank, and shares', async () => {
+      await importFixture(db());
+      const legacy = await legacyRows(['nadooit_network_nadooitinventory', 'nadooit_network_nadooitguildbank', 'nadooit_network_nadooitnetworkguildmember']);
+      for (const inventory of legacy.nadooit_network_nadooitinventory!) {
+        const id = dashed(String(inventory.id));
+        const row = await db().selectFrom('net_inventories').select(['balance_micro', 'owner_kind']).where('id', '=', id).executeTakeFirstOrThrow();
+        assert.equal(Number(row.balance_micro), Number(inventory.money) * 1_000_000, `inventory ${id}`);
+        const entries = await db().selectFrom('net_inventory_entries').select(['kind', 'amount_micro']).where('inventory_id', '=', id).execute();
+        assert.deepEqual(entries.map((e) => [e.kind, Number(e.amount_micro)]), Number(inventory.money) ? [['credit', Number(inventory.money) * 1_000_000]] : []);
+      }
+      const bank = dashed(String(legacy.nadooit_network_nadooitguildbank![0]!.guild_inventory_id));
+      const guild = await db().selectFrom('net_guilds').selectAll().executeTakeFirstOrThrow();
+      assert.deepEqual([guild.name, guild.bank_inventory_id], ['NADOO Automatisierer', bank], 'the one bank belongs to the one guild');
+      const roles = await db().selectFrom('net_guild_members').select(['member_id', 'role']).where('guild_id', '=', guild.id).execute();
+      assert.deepEqual(
+        roles.map((r) => [r.member_id, r.role]).sort(),
+        legacy.nadooit_network_nadooitnetworkguildmember!.map((m) => [dashed(String(m.nadooit_network_member_id)), String(m.guild_role).toLowerCase()]).sort(),
+      );
+      const group = await db().selectFrom('net_groups').select(['member_count']).executeTakeFirstOrThrow();
+      assert.equal(Number(group.member_count), 3);
     });
 
     it('a second import of the same source changes nothing', async () => {

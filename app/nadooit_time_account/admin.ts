@@ -192,10 +192,21 @@ export const employeeTimeAccountsResource: AdminResource = {
     relation('time_account_id', { de: 'Zeitkonto', en: 'Time account' }, 'nadooit_time_account.time_accounts', 'cascade', { required: true }),
     relation('employee_id', { de: 'Mitarbeiter', en: 'Employee' }, 'nadooit_hr.employees', 'cascade', { required: true }),
     relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'cascade', { required: true }),
+    {
+      name: 'weekly_work_seconds',
+      label: { de: 'Wochenarbeitszeit (Sekunden)', en: 'Weekly working time (seconds)' },
+      type: 'seconds',
+      min: 0,
+      max: 360_000,
+      help: {
+        de: 'Soll laut Vertrag, auf Montag bis Freitag verteilt; leer = kein Soll, keine Überstunden. 40 h = 144000.',
+        en: 'Target per the contract, spread over Monday to Friday; empty = no target, no overtime. 40 h = 144000.',
+      },
+    },
     createdAt(),
   ],
   list: {
-    columns: ['employee_id', 'customer_id', 'time_account_id', 'created_at'],
+    columns: ['employee_id', 'customer_id', 'weekly_work_seconds', 'time_account_id', 'created_at'],
     search: ['employee_id', 'customer_id'],
     filters: ['customer_id', 'employee_id'],
     ordering: { field: 'created_at', direction: 'desc' },

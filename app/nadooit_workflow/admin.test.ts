@@ -8,6 +8,7 @@ import { createCustomerTimeAccount } from '../nadooit_time_account/services.js';
 import { rejectTopUpRequest, requestTopUp } from '../nadooit_time_account/top-up-requests.js';
 import { openWorkTimeAccount } from '../nadooit_time_account/work-time/access.js';
 import { addEntry, entriesBetween } from '../nadooit_time_account/work-time/entries.js';
+import { workTimeReport } from '../nadooit_time_account/work-time/report.js';
 import { createProcess, getProcess } from './processes.js';
 
 const STAFF = { actorUserId: null, asStaff: true } as const;
@@ -43,6 +44,22 @@ describeEachBackend('workflow and work-time admin', (h) => {
     const person = await makeUser(db());
     await addEmployeeToCustomer(db(), { ...STAFF, customerId, userCode: person.user_code });
     const workTime = await openWorkTimeAccount(db(), { ...STAFF, customerId, userId: person.id });
+    const weekly = await client.post(`/admin/nadooit_time_account/employee_time_accounts/${workTime.id}/change`, {
+      time_account_id: workTime.timeAccountId,
+      employee_id: workTime.employeeId,
+      customer_id: customerId,
+      weekly_work_seconds: String(40 * 3600),
+    });
+    assert.equal(weekly.statusCode, 303, weekly.body.slice(0, 500));
+    const week = await workTimeReport(db(), { ...STAFF, employeeTimeAccountId: workTime.id, unit: 'week', date: '2025-01-06' });
+    assert.equal(week.targetSeconds, 40 * 3600, 'the weekly hours set in the admin are the target of the report');
+    const tooMuch = await client.post(`/admin/nadooit_time_account/employee_time_accounts/${workTime.id}/change`, {
+      time_account_id: workTime.timeAccountId,
+      employee_id: workTime.employeeId,
+      customer_id: customerId,
+      weekly_work_seconds: String(101 * 3600),
+    });
+    assert.notEqual(tooMuch.statusCode, 303, 'more than 100 hours a week is refused with a field error');
     const entry = await addEntry(db(), { ...STAFF, employeeTimeAccountId: workTime.id, startedAt: '2025-01-06T08:00:00Z', endedAt: '2025-01-06T12:00:00Z', reason: 'nachgetragen' });
     assert.equal((await client.get(`/admin/nadooit_time_account/work_time_clock_entries/${entry.id}/`)).statusCode, 200);
     const noReason = await client.post('/admin/nadooit_time_account/work_time_clock_entries/action', { action: 'delete_with_reason', ids: entry.id, confirm: '1', reason: '' });

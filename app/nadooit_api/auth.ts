@@ -3,6 +3,7 @@ import { staffAccess } from '../core/admin/access.js';
 import type { Access } from '../core/admin/access.js';
 import type { AppContext } from '../core/app-module.js';
 import { HttpError } from '../core/http/errors.js';
+import { translator } from '../core/ui/i18n.js';
 import { SESSION_COOKIE, csrfTokenFor } from '../core/http/sessions.js';
 import { safeEqual } from '../core/http/tokens.js';
 import type { Actor } from '../core/actor.js';
@@ -32,8 +33,9 @@ declare module 'fastify' {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export const unauthorized = (message = 'Authentication required: send Authorization: Bearer <API key> or sign in') =>
-  new HttpError(401, 'unauthorized', message);
+/** 401 with the catalog text `key` (nadooit_api/messages.ts) in the reader's language; the English text for logs. */
+export const unauthorized = (key: 'api.error.unauthenticated' | 'api.error.invalid_key' = 'api.error.unauthenticated') =>
+  new HttpError(401, 'unauthorized', translator('en')(key)).localized(key);
 
 /**
  * Session writes need the CSRF token (X-CSRFToken header) and a same-origin Origin; Bearer requests need
@@ -43,11 +45,11 @@ function checkSessionCsrf(request: FastifyRequest, context: AppContext): void {
   if (!UNSAFE.has(request.method)) return;
   const origin = request.headers.origin;
   if (origin && origin !== 'null' && origin !== `${request.protocol}://${request.host}` && !context.settings.csrfTrustedOrigins.includes(origin)) {
-    throw new HttpError(403, 'csrf_failed', `CSRF check failed: origin ${origin} is not trusted`);
+    throw new HttpError(403, 'csrf_failed', `CSRF check failed: origin ${origin} is not trusted`).localized('api.error.csrf_origin', { origin });
   }
   const sent = request.headers['x-csrftoken'] ?? request.headers['x-csrf-token'];
   const expected = csrfTokenFor(context.settings.secretKey, request.session!);
-  if (typeof sent !== 'string' || !safeEqual(sent, expected)) throw new HttpError(403, 'csrf_failed', 'CSRF check failed: missing or wrong X-CSRFToken header');
+  if (typeof sent !== 'string' || !safeEqual(sent, expected)) throw new HttpError(403, 'csrf_failed', 'CSRF check failed: missing or wrong X-CSRFToken header').localized('api.error.csrf_token');
 }
 
 /** preHandler of every /api/v1 route: sets request.principal or answers 401. */
@@ -57,9 +59,9 @@ export function authenticate(context: AppContext) {
     const { key, source } = parseKeyFromRequest({ headers: request.headers });
     if (source === 'bearer') {
       const verified = await verifyPresentedKey(context.db.kysely, key);
-      if (!verified.ok) throw unauthorized('Invalid API key');
+      if (!verified.ok) throw unauthorized('api.error.invalid_key');
       const owner = await findUserById(context.db.kysely, verified.userId);
-      if (!owner) throw unauthorized('Invalid API key');
+      if (!owner) throw unauthorized('api.error.invalid_key');
       const staff = owner.is_staff || owner.is_superuser ? await staffAccess(context.db.kysely, { id: verified.userId, isSuperuser: owner.is_superuser }) : null;
       request.principal = { userId: verified.userId, via: 'api_key', keyCustomerId: verified.customerId, staff };
       return;

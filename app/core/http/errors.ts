@@ -1,5 +1,9 @@
 /** An error with a stable machine code, turned into JSON under /api/ and a friendly page elsewhere. */
 export class HttpError extends Error {
+  /** A message catalog key (with parameters) for answers in the reader's language (the REST API's errors). */
+  messageKey?: string;
+  messageParams?: Record<string, string | number>;
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -7,6 +11,13 @@ export class HttpError extends Error {
     readonly details?: unknown,
   ) {
     super(message);
+  }
+
+  /** Names the catalog text that says `message` in every UI language; returns the error for `throw`. */
+  localized(key: string, params?: Record<string, string | number>): this {
+    this.messageKey = key;
+    this.messageParams = params;
+    return this;
   }
 }
 

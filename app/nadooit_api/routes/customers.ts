@@ -25,7 +25,7 @@ export function customerRoutes(api: Api, { db }: AppContext): void {
     async (request) => {
       const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.customers);
       const customer = inScope(scope, request.params.id) ? await getCustomer(db.kysely, request.params.id) : undefined;
-      if (!customer) throw notFound('Kunde nicht gefunden');
+      if (!customer) throw notFound('Kunde nicht gefunden').localized('api.error.customer_not_found');
       return customerOut(customer);
     },
   );

@@ -101,11 +101,11 @@ export function erpRoutes(api: Api, { db }: AppContext): void {
   /** The customer of the path if the caller sees ERP data there (404 otherwise: nothing is disclosed). */
   async function customerInScope(request: FastifyRequest, customerId: string) {
     const scope = await visibleCustomers(kysely, principalOf(request), AREAS.erp);
-    if (!inScope(scope, customerId)) throw notFound('Kunde nicht gefunden');
+    if (!inScope(scope, customerId)) throw notFound('Kunde nicht gefunden').localized('api.error.customer_not_found');
   }
   async function itemInScope(request: FastifyRequest, itemId: string) {
     const item = await getItem(kysely, itemId);
-    if (!item) throw notFound('Artikel nicht gefunden');
+    if (!item) throw notFound('Artikel nicht gefunden').localized('api.error.item_not_found');
     await customerInScope(request, item.customer_id);
     return item;
   }

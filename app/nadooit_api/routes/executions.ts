@@ -56,7 +56,7 @@ export function executionRoutes(api: Api, context: AppContext): void {
   /** A booking the caller may see (404 otherwise, also for staff outside their key's customer). */
   const visibleExecution = async (principal: Principal, id: string) => {
     const execution = await executionById(db, id);
-    if (!execution || !inScope(await visibleCustomers(db, principal, AREAS.executions), execution.customer_id)) throw notFound('Buchung nicht gefunden');
+    if (!execution || !inScope(await visibleCustomers(db, principal, AREAS.executions), execution.customer_id)) throw notFound('Buchung nicht gefunden').localized('api.error.execution_not_found');
     return execution;
   };
 
@@ -151,7 +151,7 @@ export function executionRoutes(api: Api, context: AppContext): void {
       const principal = principalOf(request);
       const program = await getCustomerProgram(db, request.body.customer_program_id);
       const scope = await visibleCustomers(db, principal, AREAS.executions);
-      if (!program || !inScope(scope, program.customer_id)) throw notFound('Kundenprogramm nicht gefunden');
+      if (!program || !inScope(scope, program.customer_id)) throw notFound('Kundenprogramm nicht gefunden').localized('api.error.customer_program_not_found');
       if (!staffMay(principal, AREAS.executions.models, 'add') && !(await hasRole(db, principal.userId, program.customer_id!, 'customer_program_execution_manager', 'can_create_customer_program_execution'))) {
         throw new PermissionDenied('Sie dürfen für diesen Kunden keine Buchungen anlegen.');
       }

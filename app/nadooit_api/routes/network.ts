@@ -82,7 +82,7 @@ export function networkRoutes(api: Api, { db }: AppContext): void {
   const kysely = db.kysely;
   async function me(request: FastifyRequest) {
     const principal = principalOf(request);
-    if (principal.keyCustomerId) throw forbidden('Dieser API-Schlüssel gilt nur für einen Kunden, nicht für das persönliche Netzwerk.');
+    if (principal.keyCustomerId) throw forbidden('Dieser API-Schlüssel gilt nur für einen Kunden, nicht für das persönliche Netzwerk.').localized('api.error.key_single_customer');
     return { userId: principal.userId, member: await ensureMember(kysely, principal.userId) };
   }
 

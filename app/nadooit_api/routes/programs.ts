@@ -70,7 +70,7 @@ export function programRoutes(api: Api, { db }: AppContext): void {
     async (request) => {
       const scope = await visibleCustomers(db.kysely, principalOf(request), AREAS.customerPrograms);
       const [row] = await visibleCustomerPrograms(db.kysely, scope, request.params.id);
-      if (!row) throw notFound('Kundenprogramm nicht gefunden');
+      if (!row) throw notFound('Kundenprogramm nicht gefunden').localized('api.error.customer_program_not_found');
       return row;
     },
   );

@@ -60,7 +60,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
   const one = async (principal: ReturnType<typeof principalOf>, id: string, area: Area = AREAS.timeAccounts) => {
     const scope = await visibleCustomers(db.kysely, principal, area);
     const [account] = await visibleAccounts(db.kysely, scope, id);
-    if (!account) throw notFound('Zeitkonto nicht gefunden');
+    if (!account) throw notFound('Zeitkonto nicht gefunden').localized('api.error.time_account_not_found');
     return account;
   };
 
@@ -101,7 +101,7 @@ export function timeAccountRoutes(api: Api, { db }: AppContext): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      if (!staffMayRun(principal, STAFF_ACTIONS.topUp)) throw forbidden('Aufladungen bucht NADOOIT.');
+      if (!staffMayRun(principal, STAFF_ACTIONS.topUp)) throw forbidden('Aufladungen bucht NADOOIT.').localized('api.error.top_up_staff_only');
       const account = await one(principal, request.params.id);
       const change = await topUp(db.kysely, {
         timeAccountId: account.id,

@@ -32,6 +32,27 @@ function label(local: LocalParts, unit: BucketUnit, language: Language, first = 
 
 export { axis, niceStep };
 
+/** A bucket that starts a month (days) or a year (months): always labelled, with its month or year. */
+function starts(local: LocalParts, unit: BucketUnit): boolean {
+  return unit === 'day' ? local.day === 1 : unit === 'month' ? local.month === 1 : local.hour === 0;
+}
+
+/**
+ * Which buckets get an axis label (its CSS class, or '' for none): the first and every month (year) start,
+ * and every n-th bucket (at most about 24 labels) not too close to one of those. Every second regular label
+ * is "minor" (hidden on phones).
+ */
+function tickClasses(points: ChartPoint[], unit: BucketUnit): string[] {
+  const every = Math.ceil(points.length / 24);
+  const major = points.map((p, i) => i === 0 || starts(p.local, unit));
+  const nearMajor = (i: number) => major.some((m, j) => m && j !== i && Math.abs(i - j) < every);
+  return points.map((_, i) => {
+    if (major[i]) return 'tick';
+    if (i % every !== 0 || nearMajor(i)) return '';
+    return (i / every) % 2 === 0 ? 'tick' : 'tick tick-minor';
+  });
+}
+
 /**
  * Time saved (bars, hours, left axis) and cost (line, €, right axis) per bucket, drawn on the server as
  * SVG: no chart library, no script, works under the strict CSP and without JavaScript.
@@ -54,7 +75,7 @@ export function TimeAndCostChart(props: {
   const slot = points.length ? innerWidth / points.length : innerWidth;
   const barWidth = Math.max(1, slot * 0.7);
   const y = (fraction: number) => PAD.top + innerHeight * (1 - fraction);
-  const labelEvery = Math.ceil(points.length / 24);
+  const tickClass = tickClasses(points, unit);
   const drawn = points.map((p, i) => ({ p, i })).filter(({ p }) => !p.future);
   const linePath = drawn.map(({ p, i }, n) => `${n === 0 ? 'M' : 'L'}${fmt(PAD.left + slot * (i + 0.5))},${fmt(y(p.priceMicro / 1e6 / maxEuro))}`).join(' ');
   const ticks = Array.from({ length: hours.count + 1 }, (_, i) => i / hours.count);
@@ -82,8 +103,8 @@ export function TimeAndCostChart(props: {
               <rect class="bar" x={fmt(x)} y={fmt(PAD.top + innerHeight - h)} width={fmt(barWidth)} height={fmt(h)}>
                 <title safe>{`${label(p.local, unit, language, true)} · ${formatDuration(p.seconds)} · ${formatMoney(p.priceMicro, language)}`}</title>
               </rect>
-              {i % labelEvery === 0 ? (
-                <text class={i % (labelEvery * 2) === 0 ? 'tick' : 'tick tick-minor'} x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>
+              {tickClass[i] ? (
+                <text class={tickClass[i]} x={fmt(PAD.left + slot * (i + 0.5))} y={HEIGHT - 8} text-anchor="middle" safe>
                   {label(p.local, unit, language, i === 0)}
                 </text>
               ) : (

@@ -68,7 +68,7 @@ export const osMessages: MessageCatalog = {
 
     'os.bookings.title': 'Übersicht der Buchungen',
     'os.bookings.empty': 'Keine Buchungen vorhanden',
-    'os.bookings.sum_count': 'Summe ({count} Buchungen)',
+    'os.bookings.sum_count': 'Summe · Anzahl: {count}',
     'os.bookings.empty_filtered': 'Keine Buchungen für diesen Filter',
     'os.bookings.filter.from': 'Von',
     'os.bookings.filter.to': 'Bis',
@@ -388,7 +388,7 @@ export const osMessages: MessageCatalog = {
 
     'os.bookings.title': 'Bookings overview',
     'os.bookings.empty': 'No bookings',
-    'os.bookings.sum_count': 'Total ({count} bookings)',
+    'os.bookings.sum_count': 'Total · count: {count}',
     'os.bookings.empty_filtered': 'No bookings match this filter',
     'os.bookings.filter.from': 'From',
     'os.bookings.filter.to': 'To',

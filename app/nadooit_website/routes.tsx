@@ -14,6 +14,7 @@ import { MAX_INTERACTION_SECONDS, continuePage, heartbeat, recordSignal, request
 import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
 import type { ContentPageSlug } from './services/content-pages.js';
 import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
+import { prerendered } from './views/prerender.js';
 import { STATISTICS_PERIODS, StatisticsPage } from './views/statistics.js';
 import { pwaRoutes } from './pwa.js';
 import { sessionsResource } from './admin.js';
@@ -33,9 +34,15 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
   app.get('/', { config: { ...rateLimit({ max: 120, timeWindow: '1 minute' }) } }, async (request, reply) => {
     const started = await startSession(db(), { ipHash: hashIp(settings.secretKey, request.ip), isBot: isBotRequest(request) });
     const content = await loadOrderContent(db(), started.orderId);
-    const ctx = await pageContext(request);
+    const visitor = { sessionId: started.sessionId, signalToken: signalToken(settings.secretKey, started.sessionId) };
     reply.header('cache-control', 'no-store');
-    return reply.html(<HomePage ctx={ctx} visitor={{ sessionId: started.sessionId, signalToken: signalToken(settings.secretKey, started.sessionId) }} content={content} />);
+    // Anonymous visitors (no session cookie) all see the same page but for id and token: rendered once per order and language.
+    if (!request.session && !request.user) {
+      const ctx = () => pageContext(request);
+      const page = await prerendered(content, request.language, async (marks) => <HomePage ctx={await ctx()} visitor={marks} content={content} />);
+      return reply.html(page.fill(visitor));
+    }
+    return reply.html(<HomePage ctx={await pageContext(request)} visitor={visitor} content={content} />);
   });
 
   for (const slug of Object.keys(CONTENT_PAGES) as ContentPageSlug[]) {

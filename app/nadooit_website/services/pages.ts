@@ -3,6 +3,12 @@ import { hmac } from '../../core/http/tokens.js';
 import type { DB } from '../../core/db/connection.js';
 import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
+import { flavorOf } from '../../core/db/connection.js';
+import { groupCommitOf } from '../../core/db/group-commit.js';
+import type { GroupCommitKind } from '../../core/db/group-commit.js';
+import { ReadCache } from '../../core/db/read-cache.js';
+import type { Database } from '../../core/db/schema.js';
+import type { Insertable, Transaction } from 'kysely';
 import { compileTemplate, templateCache } from '../template.js';
 import type { CompiledTemplate } from '../template.js';
 import { ensureWelcomeOrder } from './content.js';
@@ -26,21 +32,47 @@ export interface OrderChoice {
   allocationId: string | null;
 }
 
+/** The orders a new visitor may get and their shares: read once a second, not on every page. */
+interface OrderTable {
+  /** Active candidate orders; empty when only the built-in welcome order is shown. */
+  active: string[];
+  /** The experiment's shares per active order (same order), or null for an even split. */
+  shares: number[] | null;
+  allocationId: string | null;
+  /** The built-in welcome order, when no order is active. */
+  welcomeOrderId: string | null;
+}
+
+/** Everything chooseOrder() reads: the orders, their sections (an empty order is no candidate) and the experiment. */
+const CHOICE_TABLES = ['web_section_orders', 'web_order_sections', 'web_experiments', 'web_experiment_allocations', 'web_experiment_arms'] as const;
+const orderTables = new ReadCache<OrderTable>(CHOICE_TABLES);
+
+async function loadOrderTable(db: Tx): Promise<OrderTable> {
+  const active = await candidateOrderIds(db);
+  if (active.length === 0) return { active, shares: null, allocationId: null, welcomeOrderId: await transaction(db, (tx) => ensureWelcomeOrder(tx)) };
+  const current = await currentShares(db);
+  if (current && current.shares.size === active.length && active.every((id) => current.shares.has(id))) {
+    return { active, shares: active.map((id) => current.shares.get(id)!), allocationId: current.allocationId, welcomeOrderId: null };
+  }
+  return { active, shares: null, allocationId: null, welcomeOrderId: null };
+}
+
 /**
  * Picks the section order a new visitor sees, on the server at render time: by the traffic shares the
  * experiment's scheduled job set last (Thompson sampling, see services/experiment.ts), or evenly when no
  * experiment runs, the job has not run yet, or the active orders changed since its last run. With no
  * active order the built-in welcome order is used (created on first need), so a fresh install has a page.
+ * The orders and shares are cached (core/db/read-cache.ts): a change in this process counts at once, one
+ * in another (the scheduled job in the worker) within a second.
  */
 export async function chooseOrder(db: Tx, random: () => number = Math.random): Promise<OrderChoice> {
-  const active = await candidateOrderIds(db);
-  if (active.length === 0) return { orderId: await ensureWelcomeOrder(db), probability: 1, allocationId: null };
-  const current = await currentShares(db);
-  if (current && current.shares.size === active.length && active.every((id) => current.shares.has(id))) {
-    const shares = active.map((id) => current.shares.get(id)!);
+  const table = await orderTables.get(db, 'orders', () => loadOrderTable(db));
+  const { active, shares } = table;
+  if (table.welcomeOrderId) return { orderId: table.welcomeOrderId, probability: 1, allocationId: null };
+  if (shares) {
     const index = pick(shares, random);
     const total = shares.reduce((a, b) => a + b, 0);
-    return { orderId: active[index]!, probability: shares[index]! / total, allocationId: current.allocationId };
+    return { orderId: active[index]!, probability: shares[index]! / total, allocationId: table.allocationId };
   }
   const index = Math.min(active.length - 1, Math.floor(random() * active.length));
   return { orderId: active[index]!, probability: 1 / active.length, allocationId: null };
@@ -54,36 +86,71 @@ export interface StartedSession {
   isBot: boolean;
 }
 
-/** One page view of `/`: a Visit and a Session bound to the chosen order, in one transaction. */
-export async function startSession(db: DB, input: { ipHash: string | null; isBot: boolean; site?: string; random?: () => number }): Promise<StartedSession> {
-  return transaction(db, async (tx) => {
-    const at = new Date().toISOString();
-    const visitId = randomUUID();
-    await tx.insertInto('web_visits').values({ id: visitId, site: input.site ?? 'New_Index', visit_date: at }).execute();
-    const choice = await chooseOrder(tx, input.random);
-    const sessionId = randomUUID();
-    await tx
-      .insertInto('web_sessions')
-      .values({
-        id: sessionId,
-        order_id: choice.orderId,
-        visit_id: visitId,
-        started_at: at,
-        duration_seconds: 0,
-        total_interaction_ms: 0,
-        score: 0,
-        is_bot: input.isBot,
-        experiment_group_id: null,
-        category: 'fast',
-        variant: 'control',
-        assignment_ppm: Math.round(choice.probability * 1_000_000),
-        ip_hash: input.ipHash,
-        assigned_order_id: choice.orderId,
-        allocation_id: choice.allocationId,
-      })
-      .execute();
-    return { visitId, sessionId, orderId: choice.orderId, probability: choice.probability, isBot: input.isBot };
-  });
+type NewVisit = { ipHash: string | null; isBot: boolean; site: string; choice: OrderChoice };
+
+/**
+ * The writes of a page view: a Visit and a Session per view. Many views share one transaction (group
+ * commit, core/db/group-commit.ts) and their rows are written with two multi-row INSERTs at the end of the
+ * batch; a page is answered only after its batch committed, so a signal for its session finds the row. A
+ * failing row (e.g. its order was deleted a moment ago) rolls the batch back and its views are written
+ * one by one, so only that view fails.
+ */
+export const PAGE_VIEWS: GroupCommitKind<NewVisit, StartedSession> = {
+  name: 'nadooit_website.page_views',
+  durability: 'relaxed',
+  begin(tx) {
+    const visits: Array<Insertable<Database['web_visits']>> = [];
+    const sessions: Array<Insertable<Database['web_sessions']>> = [];
+    return {
+      async run(input) {
+        const at = new Date().toISOString();
+        const visitId = randomUUID();
+        const sessionId = randomUUID();
+        const { choice } = input;
+        visits.push({ id: visitId, site: input.site, visit_date: at });
+        sessions.push({
+          id: sessionId,
+          order_id: choice.orderId,
+          visit_id: visitId,
+          started_at: at,
+          duration_seconds: 0,
+          total_interaction_ms: 0,
+          score: 0,
+          is_bot: input.isBot,
+          experiment_group_id: null,
+          category: 'fast',
+          variant: 'control',
+          assignment_ppm: Math.round(choice.probability * 1_000_000),
+          ip_hash: input.ipHash,
+          assigned_order_id: choice.orderId,
+          allocation_id: choice.allocationId,
+        });
+        return { visitId, sessionId, orderId: choice.orderId, probability: choice.probability, isBot: input.isBot };
+      },
+      async flush() {
+        await insertChunked(tx, 'web_visits', visits);
+        await insertChunked(tx, 'web_sessions', sessions);
+      },
+    };
+  },
+};
+
+/** Multi-row INSERTs of at most 500 rows (SQLite allows 32 766 parameters; a session row has 15). */
+async function insertChunked<T extends 'web_visits' | 'web_sessions'>(tx: Tx, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await (tx as DB).insertInto(table as 'web_visits').values(rows.slice(i, i + 500) as Array<Insertable<Database['web_visits']>>).execute();
+}
+
+/**
+ * One page view of `/`: a Visit and a Session bound to the order chosen now. With the database handle it
+ * joins the page-view group commit; inside a transaction it writes there.
+ */
+export async function startSession(db: Tx, input: { ipHash: string | null; isBot: boolean; site?: string; random?: () => number }): Promise<StartedSession> {
+  const view = { ipHash: input.ipHash, isBot: input.isBot, site: input.site ?? 'New_Index', choice: await chooseOrder(db, input.random) };
+  if (!db.isTransaction) return groupCommitOf(db as DB, PAGE_VIEWS).submit(view);
+  const work = PAGE_VIEWS.begin(db as Transaction<Database>, flavorOf(db));
+  const started = await work.run(view);
+  await work.flush();
+  return started;
 }
 
 export interface PageSection {
@@ -142,17 +209,43 @@ export async function loadSections(db: Tx, sectionIds: string[]): Promise<Map<st
 
 export interface PageContent {
   orderId: string;
+  /** Every section id of the order (a signal names one of them). */
+  sectionIds: ReadonlySet<string>;
   sections: PageSection[];
   plugins: PagePlugin[];
 }
 
-/** Everything an order shows: its sections in position order (repeats allowed) and its plugins. */
 /** True when a section order with this id exists. */
 export async function sectionOrderExists(db: Tx, orderId: string): Promise<boolean> {
   return (await db.selectFrom('web_section_orders').select('id').where('id', '=', orderId).executeTakeFirst()) !== undefined;
 }
 
-export async function loadOrderContent(db: Tx, orderId: string): Promise<PageContent> {
+/** Everything an order's page is made of; an admin save in any of them shows on the next page. */
+const CONTENT_TABLES = [
+  'web_section_orders',
+  'web_order_sections',
+  'web_order_plugins',
+  'web_sections',
+  'web_plugins',
+  'web_section_signal_options',
+  'web_signal_options',
+  'web_videos',
+  'web_video_resolutions',
+  'web_files',
+] as const;
+const contents = new ReadCache<PageContent>(CONTENT_TABLES);
+
+/**
+ * Everything an order shows: its sections in position order (repeats allowed) and its plugins, with parsed
+ * templates, signal options and embeds — read once per order and cached (core/db/read-cache.ts): a save in
+ * this process shows on the next page, one in another process within a second. Shared between requests:
+ * never change it.
+ */
+export function loadOrderContent(db: Tx, orderId: string): Promise<PageContent> {
+  return contents.get(db, orderId, () => readOrderContent(db, orderId));
+}
+
+async function readOrderContent(db: Tx, orderId: string): Promise<PageContent> {
   const entries = await db.selectFrom('web_order_sections').select('section_id').where('order_id', '=', orderId).orderBy('position').orderBy('id').execute();
   const sections = await loadSections(db, entries.map((e) => e.section_id));
   const pluginRows = await db
@@ -166,6 +259,7 @@ export async function loadOrderContent(db: Tx, orderId: string): Promise<PageCon
   const pluginTemplates = await compiled(db, 'web_plugins', pluginRows);
   return {
     orderId,
+    sectionIds: new Set(entries.map((e) => e.section_id)),
     sections: entries.map((e) => sections.get(e.section_id)).filter((s): s is PageSection => !!s),
     plugins: pluginRows.map((p) => ({ id: p.id, name: p.name, template: pluginTemplates.get(p.id)! })),
   };

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DB } from '../../core/db/connection.js';
-import { transaction } from '../../core/db/transaction.js';
 import type { Tx } from '../../core/db/transaction.js';
+import { visitorWrite } from './signal-batch.js';
 import { HttpError } from '../../core/http/errors.js';
 import { hmac, safeEqual } from '../../core/http/tokens.js';
 import type { SignalType } from '../models.js';
@@ -37,7 +37,7 @@ export const SIGNAL_EFFECTS: Record<Exclude<SignalType, 'upvote' | 'downvote' | 
 export const VOTE_POINTS = 30;
 export const END_OF_SESSION_POINTS = 10;
 
-const conflict = (message: string) => new HttpError(409, 'already_recorded', message);
+export const conflict = (message: string) => new HttpError(409, 'already_recorded', message);
 
 interface SessionRow {
   id: string;
@@ -59,27 +59,13 @@ async function sessionOf(db: Tx, sessionId: string): Promise<SessionRow> {
   return { ...session, duration_seconds: Number(session.duration_seconds), total_interaction_ms: Number(session.total_interaction_ms), score: Number(session.score) };
 }
 
-async function requireSectionOnPage(db: Tx, session: SessionRow, sectionId: string): Promise<void> {
-  const entry = await db.selectFrom('web_order_sections').select('id').where('order_id', '=', session.order_id).where('section_id', '=', sectionId).executeTakeFirst();
-  if (!entry) throw new HttpError(404, 'unknown_section', 'This section is not part of the session’s page');
-}
-
-async function addSectionScore(db: Tx, sectionId: string, points: number): Promise<void> {
-  if (points === 0) return;
-  await db
-    .insertInto('web_section_scores')
-    .values({ id: randomUUID(), section_id: sectionId, score: points, experiment_group: 0 })
-    .onConflict((oc) => oc.column('section_id').doUpdateSet({ score: sql`web_section_scores.score + ${points}` }))
-    .execute();
-}
-
 async function addSessionScore(db: Tx, sessionId: string, points: number): Promise<void> {
   if (points === 0) return;
   await db.updateTable('web_sessions').set({ score: sql`score + ${points}` }).where('id', '=', sessionId).execute();
 }
 
 /** Stores the signal row; for `once` signals a replay hits the unique once_key and is refused (409, no write). */
-async function storeSignal(db: Tx, sessionId: string, sectionId: string, type: string, once: boolean, at: string, valueMs: number | null = null): Promise<void> {
+export async function storeSignal(db: Tx, sessionId: string, sectionId: string, type: string, once: boolean, at: string, valueMs: number | null = null): Promise<void> {
   const result = await db
     .insertInto('web_session_signals')
     .values({ id: randomUUID(), session_id: sessionId, section_id: sectionId, signal_type: type, once_key: once ? `${sessionId}:${sectionId}:${type}` : null, created_at: at, value_ms: valueMs })
@@ -110,65 +96,9 @@ export interface SignalResult {
  * Applies one browser signal with the original's effects, made safe: revealed, mouseenter_once and click
  * count once per session and section; a vote counts once, and switching it moves section and session by
  * the same amount; mouseleave time can never exceed the time the session has existed. Bot sessions and
- * bot requests change nothing.
+ * bot requests change nothing. Signals are group-committed (services/signal-batch.ts).
  */
-export async function recordSignal(db: DB, input: SignalInput): Promise<SignalResult> {
-  const at = (input.now ?? new Date()).toISOString();
-  return transaction(db, async (tx) => {
-    const session = await sessionOf(tx, input.sessionId);
-    await requireSectionOnPage(tx, session, input.sectionId);
-    if (session.is_bot || input.isBot) return { recorded: false, sectionPoints: 0, sessionPoints: 0 };
-    let sectionPoints = 0;
-    let sessionPoints = 0;
-    switch (input.type) {
-      case 'revealed':
-      case 'mouseenter_once':
-      case 'click': {
-        await storeSignal(tx, session.id, input.sectionId, input.type, true, at);
-        [sectionPoints, sessionPoints] = SIGNAL_EFFECTS[input.type];
-        if (input.type === 'revealed') {
-          await tx
-            .insertInto('web_session_shown_sections')
-            .values({ id: randomUUID(), session_id: session.id, section_id: input.sectionId, created_at: at })
-            .onConflict((oc) => oc.columns(['session_id', 'section_id']).doNothing())
-            .execute();
-        }
-        break;
-      }
-      case 'upvote':
-      case 'downvote': {
-        const vote = input.type === 'upvote' ? 1 : -1;
-        const previous = await tx.selectFrom('web_session_votes').select(['id', 'vote']).where('session_id', '=', session.id).where('section_id', '=', input.sectionId).executeTakeFirst();
-        if (previous && Number(previous.vote) === vote) throw conflict('This vote was already counted');
-        if (previous) {
-          await tx.updateTable('web_session_votes').set({ vote, updated_at: at }).where('id', '=', previous.id).execute();
-        } else {
-          const inserted = await tx
-            .insertInto('web_session_votes')
-            .values({ id: randomUUID(), session_id: session.id, section_id: input.sectionId, vote, updated_at: at })
-            .onConflict((oc) => oc.columns(['session_id', 'section_id']).doNothing())
-            .returning('id')
-    .executeTakeFirst();
-          if (!inserted) throw conflict('This vote was already counted');
-        }
-        await storeSignal(tx, session.id, input.sectionId, input.type, false, at);
-        sectionPoints = sessionPoints = vote * VOTE_POINTS * (previous ? 2 : 1);
-        break;
-      }
-      case 'mouseleave': {
-        const seconds = input.interactionSeconds ?? 0;
-        const elapsedMs = Math.max(0, Date.parse(at) - Date.parse(session.started_at));
-        const added = Math.max(0, Math.min(Math.round(seconds * 1000), elapsedMs - session.total_interaction_ms));
-        await storeSignal(tx, session.id, input.sectionId, input.type, false, at, added);
-        if (added > 0) await tx.updateTable('web_sessions').set({ total_interaction_ms: sql`total_interaction_ms + ${added}` }).where('id', '=', session.id).execute();
-        break;
-      }
-    }
-    await addSectionScore(tx, input.sectionId, sectionPoints);
-    await addSessionScore(tx, session.id, sessionPoints);
-    return { recorded: true, sectionPoints, sessionPoints };
-  });
-}
+export { recordSignal } from './signal-batch.js';
 
 /**
  * The heartbeat: +5 s of duration, but never more than the session has really existed (plus one beat), so a
@@ -176,7 +106,7 @@ export async function recordSignal(db: DB, input: SignalInput): Promise<SignalRe
  */
 export async function heartbeat(db: DB, input: { sessionId: string; now?: Date }): Promise<{ durationSeconds: number }> {
   const now = input.now ?? new Date();
-  return transaction(db, async (tx) => {
+  return visitorWrite(db, async (tx) => {
     const session = await sessionOf(tx, input.sessionId);
     const elapsed = Math.floor((now.getTime() - Date.parse(session.started_at)) / 1000);
     if (session.duration_seconds + HEARTBEAT_SECONDS > elapsed + HEARTBEAT_SECONDS) throw new HttpError(409, 'too_early', 'Heartbeat sent too early');
@@ -260,7 +190,7 @@ export async function extendedOrder(db: Tx, parentOrderId: string, sectionIds: s
  */
 export async function continuePage(db: DB, input: { sessionId: string; sectionId: string; isBot?: boolean; now?: Date }): Promise<{ sectionId: string | null }> {
   const at = (input.now ?? new Date()).toISOString();
-  return transaction(db, async (tx) => {
+  return visitorWrite(db, async (tx) => {
     const session = await sessionOf(tx, input.sessionId);
     const sectionIds = await orderSectionIds(tx, session.order_id);
     if (sectionIds.at(-1) !== input.sectionId) {
@@ -303,7 +233,7 @@ export const MEETING_REQUEST_POINTS = 100;
 
 /** The visitor asked for a meeting (a `data-web-conversion="meeting_request"` element): counts once per session. */
 export async function requestMeeting(db: DB, input: { sessionId: string; isBot?: boolean }): Promise<{ recorded: boolean }> {
-  return transaction(db, async (tx) => {
+  return visitorWrite(db, async (tx) => {
     const session = await sessionOf(tx, input.sessionId);
     if (session.is_bot || input.isBot) return { recorded: false };
     if (!(await recordGoal(tx, session.id, 'meeting_request'))) throw conflict('The meeting request was already recorded');

@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import { flavorOf } from './connection.js';
+import type { DB } from './connection.js';
+import type { Flavor } from './dialects/columns.js';
+import type { Database } from './schema.js';
+import { transaction } from './transaction.js';
+import type { TransactionHooks } from './transaction.js';
+
+/**
+ * The work of one batch: `prepare` may read what all jobs need at once, `run` applies one job inside the
+ * batch's transaction, `flush` writes what the jobs share.
+ */
+export interface BatchWork<Job, Result> {
+  prepare?(jobs: Job[]): Promise<void>;
+  run(job: Job): Promise<Result>;
+  flush(): Promise<void>;
+}
+
+export interface GroupCommitKind<Job, Result> {
+  /** A name for this kind of writer (one writer per database handle and kind). */
+  name: string;
+  /** Starts the work of one batch in its transaction. */
+  begin(tx: Transaction<Database>, flavor: Flavor): BatchWork<Job, Result>;
+  /** An error `run` throws that is that job's answer (e.g. a refusal): the batch goes on without the job. */
+  isRefusal?(error: unknown): boolean;
+  /** Upper bound of one batch; more waiting jobs go into the next one. */
+  maxBatch?: number;
+  /**
+   * 'relaxed': a batch is committed (visible to every reader, safe from a crash of the process) but not
+   * flushed to disk before its callers are answered — SQLite commits it with synchronous=NORMAL (the WAL is
+   * synced by the next FULL commit or checkpoint), PostgreSQL with synchronous_commit=off. A power cut may
+   * lose the last batches; nothing is ever half-written. For data whose loss costs nothing but a count
+   * (website visits and signals), never for money. Default 'full' (the connection's setting).
+   */
+  durability?: 'full' | 'relaxed';
+}
+
+interface Waiting<Job, Result> {
+  job: Job;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
+
+type Outcome<Result> = { ok: Result } | { refused: unknown };
+
+export const DEFAULT_MAX_BATCH = 2000;
+
+/**
+ * Group commit: one writer per database handle and kind (so per process). A job that arrives while no batch
+ * runs starts one at the end of the current event-loop turn (setImmediate — no timer, so a lone job waits
+ * for nothing); jobs that arrive while a batch commits queue up and form the next batch, so the batch size
+ * adapts to the load by itself (bounded by maxBatch). Each batch is ONE transaction (one commit, one fsync)
+ * in arrival order, and every caller gets its own result only after that commit.
+ *
+ * A refusal (`isRefusal`) is that job's answer and the batch goes on. Any other error (a constraint, a lost
+ * connection, a failed commit) rolls the batch back, and its jobs are then committed one by one, so only
+ * the job at fault fails. A serialization failure or deadlock re-runs the whole batch (`transaction()`);
+ * nothing of a rolled-back attempt remains, so no job is applied twice.
+ */
+export class GroupCommit<Job, Result> {
+  private queue: Array<Waiting<Job, Result>> = [];
+  private scheduled = false;
+  private running = false;
+  private readonly flavor: Flavor;
+  private readonly maxBatch: number;
+  /** Batches committed and jobs in them since start (for the tests and the benches). */
+  readonly stats = { batches: 0, jobs: 0, largest: 0 };
+
+  constructor(
+    private readonly db: DB,
+    private readonly kind: GroupCommitKind<Job, Result>,
+  ) {
+    this.flavor = flavorOf(db);
+    this.maxBatch = kind.maxBatch ?? DEFAULT_MAX_BATCH;
+  }
+
+  submit(job: Job): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      if (this.running || this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.drain();
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length) await this.commit(this.queue.splice(0, this.maxBatch));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private transaction(work: Work): Promise<void> {
+    return this.kind.durability === 'relaxed' ? relaxedTransaction(this.db, this.flavor, work) : transaction(this.db, work);
+  }
+
+  private async commit(batch: Array<Waiting<Job, Result>>): Promise<void> {
+    let outcomes: Array<Outcome<Result>> = [];
+    try {
+      await this.transaction(async (tx) => {
+        outcomes = [];
+        const work = this.kind.begin(tx, this.flavor);
+        await work.prepare?.(batch.map((waiting) => waiting.job));
+        for (const { job } of batch) {
+          try {
+            outcomes.push({ ok: await work.run(job) });
+          } catch (error) {
+            if (!this.kind.isRefusal?.(error)) throw error;
+            outcomes.push({ refused: error });
+          }
+        }
+        await work.flush();
+      });
+      this.stats.batches += 1;
+      this.stats.jobs += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const waiting of batch) await this.commit([waiting]);
+      return;
+    }
+    batch.forEach((waiting, i) => {
+      const outcome = outcomes[i]!;
+      if ('ok' in outcome) waiting.resolve(outcome.ok);
+      else waiting.reject(outcome.refused);
+    });
+  }
+}
+
+type Work = (tx: Transaction<Database>, hooks: TransactionHooks) => Promise<void>;
+
+function relaxedTransaction(db: DB, flavor: Flavor, work: Work): Promise<void> {
+  if (flavor === 'sqlite') {
+    // The safety level cannot change inside a transaction: set and restored around it, on the same connection.
+    return db.connection().execute(async (conn) => {
+      const before = (await sql<{ synchronous: number }>`pragma synchronous`.execute(conn)).rows[0]?.synchronous ?? 2;
+      await sql`pragma synchronous = normal`.execute(conn);
+      try {
+        await transaction(conn, work);
+      } finally {
+        await sql`pragma synchronous = ${sql.raw(String(Number(before)))}`.execute(conn);
+      }
+    });
+  }
+  if (flavor === 'postgres') {
+    return transaction(db, async (tx, hooks) => {
+      await sql`set local synchronous_commit = off`.execute(tx);
+      await work(tx, hooks);
+    });
+  }
+  return transaction(db, work);
+}
+
+const writers = new WeakMap<DB, Map<string, GroupCommit<unknown, unknown>>>();
+
+/** The group-commit writer of a database handle for one kind of job (made on first use). */
+export function groupCommitOf<Job, Result>(db: DB, kind: GroupCommitKind<Job, Result>): GroupCommit<Job, Result> {
+  let byKind = writers.get(db);
+  if (!byKind) writers.set(db, (byKind = new Map()));
+  let writer = byKind.get(kind.name) as GroupCommit<Job, Result> | undefined;
+  if (!writer) byKind.set(kind.name, (writer = new GroupCommit(db, kind)) as GroupCommit<unknown, unknown>);
+  return writer;
+}

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SqliteDialect } from 'kysely';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { DatabaseConnection, Driver, QueryCompiler, SqliteDatabase, SqliteStatement, TransactionSettings } from 'kysely';
+import { WalSync } from '../wal-sync.js';
 import { booleanColumns } from './columns.js';
 
 function toParameter(value: unknown): unknown {
@@ -28,7 +29,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * statements are reused by SQL text (Kysely prepares on every query, which more than halves the write
  * rate); Kysely's single-connection mutex means a cached statement is never used by two queries at once.
  */
-function adapt(database: Database.Database): SqliteDatabase {
+function adapt(database: Database.Database, wal: WalSync | null): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
@@ -42,11 +43,19 @@ function adapt(database: Database.Database): SqliteDatabase {
   return {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
+      const safety = wal && SYNCHRONOUS_PRAGMA.exec(sql);
+      if (safety) return safetyLevelStatement(wal!, safety[1]);
       const statement = prepared(sql);
       return {
         reader: statement.reader,
-        all: (parameters) => statement.all(...parameters.map(toParameter)).map(fromRow),
-        run: (parameters) => statement.run(...parameters.map(toParameter)),
+        all: (parameters) => {
+          if (wal && !statement.readonly) wal.written(); // INSERT … RETURNING reads and writes
+          return statement.all(...parameters.map(toParameter)).map(fromRow);
+        },
+        run: (parameters) => {
+          if (wal && !statement.readonly) wal.written();
+          return statement.run(...parameters.map(toParameter));
+        },
         *iterate(parameters) {
           for (const row of statement.iterate(...parameters.map(toParameter))) yield fromRow(row);
         },
@@ -55,13 +64,85 @@ function adapt(database: Database.Database): SqliteDatabase {
   };
 }
 
+const SYNCHRONOUS_PRAGMA = /^\s*pragma\s+synchronous\s*(?:=\s*['"]?(\w+)['"]?)?\s*;?\s*$/i;
+const LEVELS: Record<string, number> = { off: 0, normal: 1, full: 2, extra: 3 };
+
+/**
+ * `pragma synchronous` as the code sees it while the file really runs with NORMAL and WalSync: reading it
+ * gives 2 (FULL: every commit is synced before it answers) or 1 while someone lowered it; setting NORMAL or
+ * OFF makes the following commits relaxed (committed, not awaited on disk — synced by the next full commit or
+ * checkpoint), FULL or EXTRA makes them durable again.
+ */
+function safetyLevelStatement(wal: WalSync, value: string | undefined): SqliteStatement {
+  return {
+    reader: value === undefined,
+    all: () => [{ synchronous: wal.relaxed ? 1 : 2 }],
+    run: () => {
+      const level = value === undefined ? undefined : (LEVELS[value.toLowerCase()] ?? Number(value));
+      if (level !== undefined && Number.isInteger(level)) wal.relaxed = level < 2;
+      return { changes: 0, lastInsertRowid: 0 };
+    },
+    *iterate() {},
+  };
+}
+
+/**
+ * Kysely's SQLite driver, plus: whenever the connection is handed back (after a statement outside a
+ * transaction, after a transaction), the caller waits until what was committed is on disk (WalSync) —
+ * without holding the connection or the event loop meanwhile.
+ */
+class DurableSqliteDriver implements Driver {
+  constructor(
+    private readonly inner: Driver,
+    private readonly wal: WalSync,
+  ) {}
+
+  init = () => this.inner.init();
+  acquireConnection = () => this.inner.acquireConnection();
+  beginTransaction = (connection: DatabaseConnection, settings: TransactionSettings) => this.inner.beginTransaction(connection, settings);
+  commitTransaction = (connection: DatabaseConnection) => this.inner.commitTransaction(connection);
+  rollbackTransaction = (connection: DatabaseConnection) => this.inner.rollbackTransaction(connection);
+  savepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) => this.inner.savepoint!(connection, name, compile);
+  rollbackToSavepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
+    this.inner.rollbackToSavepoint!(connection, name, compile);
+  releaseSavepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
+    this.inner.releaseSavepoint!(connection, name, compile);
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.inner.releaseConnection(connection);
+    await this.wal.durable();
+  }
+
+  async destroy(): Promise<void> {
+    await this.wal.durable().catch(() => undefined);
+    await this.inner.destroy();
+    await this.wal.close();
+  }
+}
+
+class DurableSqliteDialect extends SqliteDialect {
+  constructor(
+    database: SqliteDatabase,
+    private readonly wal: WalSync,
+  ) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    return new DurableSqliteDriver(super.createDriver(), this.wal);
+  }
+}
+
 export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before it returns, so an answered booking survives a power cut (docs/database.md).
-  raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  return { dialect: new SqliteDialect({ database: adapt(raw) }), raw };
+  if (file === ':memory:') return { dialect: new SqliteDialect({ database: adapt(raw, null) }), raw };
+  // COMMIT writes the log, WalSync fdatasyncs it before anyone sees the answer: as durable as
+  // synchronous=FULL (one sync per commit), but the sync runs off the event loop (docs/database.md).
+  raw.pragma('synchronous = NORMAL');
+  const wal = new WalSync(`${file}-wal`);
+  return { dialect: new DurableSqliteDialect(adapt(raw, wal), wal), raw };
 }

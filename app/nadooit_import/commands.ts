@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommandDefinition } from '../core/cli/registry.js';
 import { CommandError } from '../core/cli/registry.js';
 import { Progress } from '../core/cli/progress.js';
@@ -6,17 +8,19 @@ import { ImportFailed, importDjango } from './run.js';
 import { reportLines } from './report-text.js';
 
 /**
- * `manage import_django <source> [--dry-run]`: takes over an original NADOO-IT installation from its
+ * `manage import_django <source> [--dry-run] [--media <dir>]`: takes over an original NADOO-IT installation from its
  * Django SQLite file or PostgreSQL/CockroachDB URL; running it again brings over what changed since.
  */
 export const importDjangoCommand: CommandDefinition = {
   name: 'import_django',
   summary: 'Import an original NADOO-IT (Django) installation from its SQLite file or postgres:// URL (--dry-run writes nothing)',
-  options: { 'dry-run': { type: 'boolean', default: false } },
-  async run(input, { db, settings }, io) {
+  options: { 'dry-run': { type: 'boolean', default: false }, media: { type: 'string' } },
+  async run(input, { db, settings, queue }, io) {
     const spec = input.positionals[0]?.trim();
-    if (!spec) throw new CommandError('usage: manage import_django <django.sqlite3 | postgres://…> [--dry-run]');
+    if (!spec) throw new CommandError('usage: manage import_django <django.sqlite3 | postgres://…> [--dry-run] [--media <the original MEDIA_ROOT>]');
     const dryRun = !!input.values['dry-run'];
+    const mediaDir = typeof input.values.media === 'string' ? path.resolve(input.values.media) : undefined;
+    if (mediaDir && !(await stat(mediaDir).catch(() => null))?.isDirectory()) throw new CommandError(`--media ${mediaDir} is not a folder`);
     let source;
     try {
       source = await openLegacySource(spec);
@@ -29,6 +33,8 @@ export const importDjangoCommand: CommandDefinition = {
       const report = await importDjango(db.kysely, source, {
         dryRun,
         settings,
+        mediaDir,
+        queue,
         log: (line) => io.out(line),
         progress: (label, total) => new Progress(`  ${label}`, total),
       });

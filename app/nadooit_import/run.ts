@@ -1,6 +1,8 @@
 import type { Settings } from '../core/config.js';
 import type { DB } from '../core/db/connection.js';
 import { transaction } from '../core/db/transaction.js';
+import type { TransactionHooks } from '../core/db/transaction.js';
+import type { Queue } from '../core/queue/types.js';
 import { ImportReport } from '../core/legacy/step.js';
 import type { LegacyAppImport, LegacyImportContext, ProgressSink } from '../core/legacy/step.js';
 import type { LegacySource } from '../core/legacy/source.js';
@@ -17,6 +19,10 @@ export interface ImportOptions {
   now?: Date;
   /** The system's settings: imported bot tokens are encrypted with its key (without them those rows are reported). */
   settings?: Settings;
+  /** The original's MEDIA_ROOT: videos and downloads are copied from there. */
+  mediaDir?: string;
+  /** Where imported videos are queued for transcoding (without it they wait until re-processed in the admin). */
+  queue?: Pick<Queue, 'enqueueWithin'>;
 }
 
 export class ImportFailed extends Error {
@@ -44,11 +50,16 @@ export async function importDjango(db: DB, source: LegacySource, options: Import
   const shared = new Map<string, unknown>();
   const now = (options.now ?? new Date()).toISOString();
   const plan = options.plan ?? IMPORT_PLAN;
-  const contextFor = (tx: LegacyImportContext['tx']): LegacyImportContext => ({
+  const contextFor = (tx: LegacyImportContext['tx'], hooks: TransactionHooks): LegacyImportContext => ({
     source,
     tx,
     report,
-    mediaDir: null,
+    mediaDir: options.mediaDir ?? null,
+    dryRun: !!options.dryRun,
+    async enqueue(task, payload, jobOptions) {
+      if (options.queue) await options.queue.enqueueWithin(tx, hooks, task, payload, jobOptions);
+      else report.outcome('jobs').notes.push(`${task} not queued (no queue): ${JSON.stringify(payload)}`);
+    },
     now,
     settings: options.settings ?? null,
     shared,
@@ -59,15 +70,15 @@ export async function importDjango(db: DB, source: LegacySource, options: Import
       return ids;
     },
   });
-  const runApp = async (part: LegacyAppImport, tx: LegacyImportContext['tx']) => {
+  const runApp = async (part: LegacyAppImport, tx: LegacyImportContext['tx'], hooks: TransactionHooks) => {
     options.log?.(`${part.app} …`);
-    for (const step of part.steps) await step.run(contextFor(tx));
+    for (const step of part.steps) await step.run(contextFor(tx, hooks));
   };
 
   if (options.dryRun) {
     try {
-      await transaction(db, async (tx) => {
-        for (const part of plan) await runApp(part, tx);
+      await transaction(db, async (tx, hooks) => {
+        for (const part of plan) await runApp(part, tx, hooks);
         throw new DryRunRollback();
       });
     } catch (error) {
@@ -77,7 +88,7 @@ export async function importDjango(db: DB, source: LegacySource, options: Import
   }
   for (const part of plan) {
     try {
-      await transaction(db, (tx) => runApp(part, tx), { maxAttempts: 1 });
+      await transaction(db, (tx, hooks) => runApp(part, tx, hooks), { maxAttempts: 1 });
     } catch (error) {
       throw new ImportFailed(part.app, report, error);
     }

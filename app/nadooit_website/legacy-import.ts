@@ -1,6 +1,7 @@
 import { derivedUuid, legacyBool, legacyInteger, legacyOptionalUuid, legacyText, legacyTimestamp, legacyUuid, LegacyValueError } from '../core/legacy/values.js';
-import { existingIdOr, notImported, perRun, requireKnown, tableImport, writeById } from '../core/legacy/step.js';
+import { existingIdOr, perRun, requireKnown, tableImport, writeById } from '../core/legacy/step.js';
 import type { LegacyAppImport, LegacyImportContext, LegacyImportStep } from '../core/legacy/step.js';
+import { mediaLegacySteps } from './legacy-media.js';
 import { SIGNAL_OPTION_TYPES } from './models.js';
 import type { SignalOptionType } from './models.js';
 
@@ -20,9 +21,6 @@ const T = {
   session: 'nadooit_website_session',
   shownSections: 'nadooit_website_session_shown_sections',
   sessionSignal: 'nadooit_website_session_signal',
-  video: 'nadooit_website_video',
-  videoResolution: 'nadooit_website_videoresolution',
-  file: 'nadooit_website_file',
 } as const;
 
 /** The order the original's home page hard-codes (its `/` fails without it): imported as the active order. */
@@ -333,11 +331,7 @@ const votes: LegacyImportStep = {
   },
 };
 
-const MEDIA_REASON =
-  'videos and downloads are taken over with their media files (probed, hashed and copied), which this import does not do yet; ' +
-  'sections keep the id, so the video or file appears once it is imported or uploaded again under that id';
-
-/** Categories, sections, plugins, section orders (main order active), scores, visits, sessions and their signals. */
+/** Categories, sections, plugins, section orders (main order active), scores, visits, sessions and their signals, videos and downloads. */
 export const websiteLegacyImport: LegacyAppImport = {
   app: 'nadooit_website',
   steps: [
@@ -358,8 +352,6 @@ export const websiteLegacyImport: LegacyAppImport = {
     shownSections,
     sessionSignals,
     votes,
-    notImported(T.video, 'web_videos (media)', MEDIA_REASON),
-    notImported(T.videoResolution, 'web_video_resolutions (media)', MEDIA_REASON),
-    notImported(T.file, 'web_files (media)', MEDIA_REASON, 'file_id'),
+    ...mediaLegacySteps,
   ],
 };

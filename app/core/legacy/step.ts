@@ -58,6 +58,10 @@ export interface LegacyImportContext {
   report: ImportReport;
   /** The original's MEDIA_ROOT, when the operator gave it (media files are copied from there). */
   mediaDir: string | null;
+  /** A dry run: the transaction is rolled back, so steps must not touch anything outside the database either. */
+  dryRun: boolean;
+  /** Queues a background job with the app's transaction (sent when it commits, never in a dry run). */
+  enqueue(task: string, payload: unknown, options?: { uniqueKey?: string }): Promise<void>;
   /** The moment of the import, for rows that need a time the original did not store. */
   now: string;
   /** The system's settings (e.g. the key that encrypts imported bot tokens); null when the caller gave none. */

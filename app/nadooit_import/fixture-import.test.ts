@@ -1,5 +1,9 @@
 import { after, before, beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describeEachBackend, describeUnless, describeWith, serviceUrl } from '../../test/support/harness.js';
 import { LEGACY_FIXTURE_DB, legacyFixtureOnPostgres, legacyManifest, missingLegacyFixture } from '../../test/support/legacy-fixture.js';
 import type { LegacyManifest } from '../../test/support/legacy-fixture.js';
@@ -15,6 +19,8 @@ import { botsCommand } from '../bot_management/commands.js';
 import { FakePlatforms } from '../bot_management/testing/fakes.js';
 import { decryptToken, tokenKey } from '../bot_management/secrets.js';
 import { verifyStock } from '../nadoo_erp/services/stock.js';
+import { makeClip } from '../nadooit_website/video/testing/clips.js';
+import { createStaff, staffLogin } from '../../test/e2e/admin-support.js';
 import { importDjango } from './run.js';
 import type { ImportOptions } from './run.js';
 
@@ -77,6 +83,8 @@ const COUNTED: Record<string, string> = {
   wf_process_programs: 'nadooit_workflow_process_list_of_nadooit_programs',
   wf_process_triggers: 'nadooit_workflow_process_tiggers_process',
   erp_items: 'nadoo_erp_item',
+  web_videos: 'nadooit_website_video',
+  web_files: 'nadooit_website_file',
   net_inventories: 'nadooit_network_nadooitinventory',
   net_members: 'nadooit_network_nadooitnetworkmember',
   net_friends: 'nadooit_network_nadooitnetworkfriendslist_friend_list',
@@ -95,9 +103,7 @@ const expectedCount = (manifest: LegacyManifest, legacy: string) => manifest.row
 /** The original's tables whose rows are reported as not imported, every row with its reason. */
 const NOT_IMPORTED = [
   'bot_management_apikey',
-  'nadooit_website_video',
   'nadooit_website_videoresolution',
-  'nadooit_website_file',
 ];
 
 function assertOnlyKnownProblems(report: Awaited<ReturnType<typeof importDjango>>, manifest: LegacyManifest): void {
@@ -282,6 +288,19 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
       assert.equal([...res.body.matchAll(/data-plugin-id="/g)].length, manifest.website.section_orders.find((o) => o.id === manifest.website.home_page_section_order_id)!.plugins);
     });
 
+    it('the statistics page shows the imported visits and sessions over their time range', async () => {
+      await importFixture(db());
+      const sessions = await legacyRows(['nadooit_website_session'], 'session_id');
+      const humans = sessions.nadooit_website_session!.filter((x) => !Number(x.is_bot_visit)).length;
+      const bots = sessions.nadooit_website_session!.length - humans;
+      const visits = manifest.row_counts.nadooit_website_visit!;
+      const staff = await staffLogin(await h().app(), await createStaff(db(), h().settings, { grants: [['nadooit_website.sessions', 'view']] }));
+      const page = await staff.get('/website/statistics?from=2024-06-01&to=2025-08-31');
+      assert.equal(page.statusCode, 200, page.body.slice(0, 300));
+      assert.match(page.body, new RegExp(`id="statistics-totals">${visits} Besuche, ${humans} Sitzungen, ${bots} Bot-Sitzungen, \\d+ Conversions<`));
+      assert.match(page.body, /id="stats-from" name="from" value="2024-06-01"/);
+    });
+
     it('keeps the bots: register ids, tokens readable with the bot key, messages in and out; the webhook refuses deliveries until set_webhooks', async () => {
       await importFixture(db());
       const legacy = await legacyRows(['bot_management_botplatform', 'bot_management_user', 'bot_management_message', 'bot_management_bot']);
@@ -340,6 +359,41 @@ describeUnless(missingLegacyFixture(), 'manage import_django with the original i
       );
       const group = await db().selectFrom('net_groups').select(['member_count']).executeTakeFirstOrThrow();
       assert.equal(Number(group.member_count), 3);
+    });
+
+    it('videos and downloads: rows always; with --media the files are copied, the video probed and queued for transcoding', async () => {
+      const videoId = dashed('7074c1e5cf604fe5b430226594a11df0');
+      const fileId = dashed('cd6cee07732841d788170498004e331a');
+      await importFixture(db());
+      const waiting = await db().selectFrom('web_videos').selectAll().where('id', '=', videoId).executeTakeFirstOrThrow();
+      assert.deepEqual([waiting.title, waiting.status], ['NADOOIT', 'failed']);
+      assert.match(String(waiting.error), /original_videos\/7074c1e5-cf60-4fe5-b430-226594a11df0\.mp4/);
+      assert.equal(Number((await db().selectFrom('web_files').select('size').where('id', '=', fileId).executeTakeFirstOrThrow()).size), 0);
+
+      const mediaDir = mkdtempSync(path.join(tmpdir(), 'nadooit-legacy-media-'));
+      mkdirSync(path.join(mediaDir, 'original_videos'));
+      mkdirSync(path.join(mediaDir, 'uploads'));
+      const clip = makeClip({ seconds: 1 });
+      copyFileSync(clip, path.join(mediaDir, 'original_videos/7074c1e5-cf60-4fe5-b430-226594a11df0.mp4'));
+      writeFileSync(path.join(mediaDir, 'uploads/NADOOIT_Manifest.pdf'), '%PDF-1.4 manifest');
+      const dry = await importFixture(db(), { dryRun: true, mediaDir });
+      assert.ok(dry.outcome('web_videos').updated === 1);
+      assert.equal((await db().selectFrom('web_videos').select('status').where('id', '=', videoId).executeTakeFirstOrThrow()).status, 'failed', 'a dry run writes nothing');
+      assert.equal(existsSync(path.join(currentSettings!.mediaRoot, 'uploads/NADOOIT_Manifest.pdf')), false, 'nor copies anything');
+
+      const queued: unknown[] = [];
+      const report = await importFixture(db(), { mediaDir, queue: { enqueueWithin: async (_tx, hooks, task, payload) => hooks.afterCommit(() => queued.push([task, payload])) } });
+      const video = await db().selectFrom('web_videos').selectAll().where('id', '=', videoId).executeTakeFirstOrThrow();
+      assert.deepEqual([video.status, video.error, video.content_hash], ['queued', null, createHash('sha256').update(readFileSync(clip)).digest('hex')]);
+      assert.ok(Number(video.duration_ms) > 0 && Number(video.width) === 320);
+      assert.deepEqual(readFileSync(path.join(currentSettings!.mediaRoot, 'private', video.original_path)), readFileSync(clip));
+      assert.deepEqual(queued, [['nadooit_website.transcode_video', { videoId }]]);
+      const file = await db().selectFrom('web_files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
+      assert.deepEqual([file.path, Number(file.size), file.content_type], ['uploads/NADOOIT_Manifest.pdf', 17, 'application/pdf']);
+      assert.equal(readFileSync(path.join(currentSettings!.mediaRoot, file.path), 'utf8'), '%PDF-1.4 manifest');
+      assert.equal(report.outcome('web_video_resolutions').skipped.length, 3, "the original's renditions are made anew");
+      const again = await importFixture(db(), { mediaDir });
+      assert.equal(again.outcome('web_videos').unchanged + again.outcome('web_files').unchanged, 2, 'importing again leaves them alone');
     });
 
     it('a second import of the same source changes nothing', async () => {

@@ -15,7 +15,8 @@ import { CONTENT_PAGES, showContentPage } from './services/content-pages.js';
 import type { ContentPageSlug } from './services/content-pages.js';
 import { ContentPageView, HomePage, SectionBlock } from './views/page.js';
 import { prerendered } from './views/prerender.js';
-import { STATISTICS_PERIODS, StatisticsPage } from './views/statistics.js';
+import { StatisticsPage } from './views/statistics.js';
+import { statisticsPeriod } from './statistics-period.js';
 import { pwaRoutes } from './pwa.js';
 import { sessionsResource } from './admin.js';
 import { experimentResults } from './services/experiment.js';
@@ -65,14 +66,13 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
 
   // Staff statistics, authorised like the admin: the permission to view visitor sessions.
   app.get('/website/statistics', { preHandler: staffRequired }, async (request, reply) => {
-    const { days } = parse(z.object({ days: z.coerce.number().int().refine((n) => (STATISTICS_PERIODS as readonly number[]).includes(n)).default(30) }), request.query, 'period');
+    const period = statisticsPeriod(request.query, settings.timeZone, new Date());
     const access = await staffAccess(db(), request.user!);
     if (!access.can(sessionsResource, 'view')) throw forbidden();
-    const to = new Date();
-    const stats = await websiteStatistics(db(), { from: new Date(to.getTime() - days * 86_400_000), to, timeZone: settings.timeZone });
+    const stats = await websiteStatistics(db(), { from: period.from, to: period.to, timeZone: settings.timeZone });
     const latest = await latestExperiment(db());
     const experiment = latest ? { ...latest, results: await experimentResults(db(), latest.id) } : null;
-    return reply.html(<StatisticsPage ctx={await pageContext(request)} days={days} stats={stats} experiment={experiment} timeZone={settings.timeZone} />);
+    return reply.html(<StatisticsPage ctx={await pageContext(request)} period={period} stats={stats} experiment={experiment} timeZone={settings.timeZone} />);
   });
 
   await visitorEndpoints(app, async (scope, limits) => {

@@ -4,9 +4,10 @@ import { Layout } from '../../core/ui/layout.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { ExperimentResults } from '../services/experiment.js';
 import type { WebsiteStatistics } from '../services/statistics.js';
+import { STATISTICS_PERIODS } from '../statistics-period.js';
+import type { StatisticsPeriod } from '../statistics-period.js';
 import { ExperimentResultsView } from './experiment-results.js';
 
-export const STATISTICS_PERIODS = [7, 30, 90, 365] as const;
 
 const minutes = (ms: number, language: string) => new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 }).format(ms / 60_000) + ' min';
 
@@ -24,12 +25,12 @@ function Card({ title, id, children }: { title: string; id: string; children: Ch
 /** The staff statistics of the website: per-day traffic, scores, the experiment and the sections visitors spend time on. */
 export function StatisticsPage(props: {
   ctx: PageContext;
-  days: number;
+  period: StatisticsPeriod;
   stats: WebsiteStatistics;
   experiment: { id: string; name: string; status: string; goal: string; results: ExperimentResults } | null;
   timeZone: string;
 }): JSX.Element {
-  const { ctx, stats, days } = props;
+  const { ctx, stats, period } = props;
   const t = ctx.t;
   const dayLabels = stats.days.map((d) => `${Number(d.day.slice(8, 10))}.${Number(d.day.slice(5, 7))}.`);
   const totals = {
@@ -43,14 +44,27 @@ export function StatisticsPage(props: {
       <main class="container py-4" id="website-statistics">
         <div class="d-flex flex-wrap justify-content-between align-items-center mb-3 gap-2">
           <h1 class="h3 mb-0" safe>{t('website.stats.title')}</h1>
-          <nav class="btn-group btn-group-sm" aria-label={t('website.stats.period', { days })}>
+          <nav class="btn-group btn-group-sm" aria-label={t('website.stats.periods')}>
             {STATISTICS_PERIODS.map((n) => (
-              <a class={`btn ${n === days ? 'btn-primary' : 'btn-outline-primary'}`} href={`/website/statistics?days=${n}`} aria-current={n === days ? 'page' : undefined} safe>
+              <a class={`btn ${n === period.days ? 'btn-primary' : 'btn-outline-primary'}`} href={`/website/statistics?days=${n}`} aria-current={n === period.days ? 'page' : undefined} safe>
                 {t('website.stats.period', { days: n })}
               </a>
             ))}
           </nav>
         </div>
+        <form method="get" action="/website/statistics" class="row g-2 align-items-end mb-3" id="statistics-range">
+          <div class="col-6 col-sm-auto">
+            <label class="form-label small mb-0" for="stats-from" safe>{t('website.stats.from')}</label>
+            <input class="form-control form-control-sm" type="date" id="stats-from" name="from" value={period.fromDay} required />
+          </div>
+          <div class="col-6 col-sm-auto">
+            <label class="form-label small mb-0" for="stats-to" safe>{t('website.stats.to')}</label>
+            <input class="form-control form-control-sm" type="date" id="stats-to" name="to" value={period.toDay} required />
+          </div>
+          <div class="col-12 col-sm-auto">
+            <button class="btn btn-sm btn-outline-primary" type="submit" safe>{t('website.stats.show')}</button>
+          </div>
+        </form>
         <p class="text-muted" id="statistics-totals" safe>{t('website.stats.totals', totals)}</p>
         <div class="row">
           <div class="col-lg-6">

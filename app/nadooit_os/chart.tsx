@@ -40,7 +40,7 @@ function starts(local: LocalParts, unit: BucketUnit): boolean {
 /**
  * Which buckets get an axis label (its CSS class, or '' for none): the first and every month (year) start,
  * and every n-th bucket (at most about 24 labels) not too close to one of those. Every second regular label
- * is "minor" (hidden on phones).
+ * is marked "minor" (for narrow layouts that want fewer).
  */
 function tickClasses(points: ChartPoint[], unit: BucketUnit): string[] {
   const every = Math.ceil(points.length / 24);

@@ -25,7 +25,7 @@ export const osMessages: MessageCatalog = {
     'os.home.month_cost': 'Kosten diesen Monat',
     'os.home.month_count': 'Buchungen diesen Monat',
     'os.home.open': 'Davon offen',
-    'os.home.balance': 'Zeitkonten gesamt',
+    'os.home.balance': 'Zeitkonten',
     'os.home.no_roles': 'Sie haben für diesen Kunden noch keine Verwalterrolle. Ein Verwalter kann Ihnen mit Ihrem Benutzercode {code} Rollen freischalten.',
     'os.empty.no_employee.title': 'Noch kein Mitarbeiterkonto',
     'os.empty.no_employee.text':
@@ -345,7 +345,7 @@ export const osMessages: MessageCatalog = {
     'os.home.month_cost': 'Cost this month',
     'os.home.month_count': 'Bookings this month',
     'os.home.open': 'Of which unpaid',
-    'os.home.balance': 'Time accounts in total',
+    'os.home.balance': 'Time accounts',
     'os.home.no_roles': 'You hold no manager role for this customer yet. A manager can unlock roles for you with your user code {code}.',
     'os.empty.no_employee.title': 'No employee account yet',
     'os.empty.no_employee.text':

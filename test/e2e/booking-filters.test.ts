@@ -67,6 +67,7 @@ describeEachBackend('browser: bookings filters', (h) => {
     await page.locator(`${block} [data-filter="thisyear"]`).click();
     await page.waitForSelector(`${block}[data-filter="thisyear"]`);
     assert.deepEqual(await rowIds(page), [may]);
+    assert.deepEqual([await page.inputValue('#filter-from'), await page.inputValue('#filter-to')], ['2025-01-01', '2025-12-31'], 'the inputs follow the shortcut');
     const exported = await page.request.get((await page.getAttribute(`${block} a.csv-export`, 'href'))!);
     const lines = (await exported.text()).trim().split(/\r?\n/);
     assert.equal(lines.length, 2, 'the header and the one booking');

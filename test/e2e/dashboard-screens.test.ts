@@ -57,6 +57,8 @@ describeEachBackend('browser: NADOOIT OS pages render cleanly', (h) => {
     await page.locator('#complaint-modal textarea').fill('Die Ausführung lief doppelt.');
     await page.waitForTimeout(400); // the modal's fade-in, for the picture only
     await shoot('dashboard-complaint', false);
+    // The filters: two months of one program (the axis names both months).
+    await visit('dashboard-bookings-filter', `${paths.bookings}?from=2025-04-01&to=2025-05-31&program=${w.a.programId}`, false);
     await visit('dashboard-time-accounts', paths.timeAccounts);
     await visit('dashboard-ledger', paths.timeAccount(account!.customerTimeAccountId));
     await visit('dashboard-programs', paths.programs);

@@ -63,12 +63,13 @@ describeEachBackend(
       await page.fill('#field-user_code', w.executions.userCode);
       await Promise.all([page.waitForURL(`**${paths.bookings}`), page.click('#login-form button[type="submit"]')]);
 
-      // The overview: customer A's block only, default "Letzte 20".
+      // The overview: customer A's block only, default "Dieser Monat" (the older booking is last month's).
       const block = page.locator(`#bookings-${w.a.customerId}`);
-      assert.equal(await block.getAttribute('data-filter'), 'last20');
+      assert.equal(await block.getAttribute('data-filter'), 'thismonth');
       assert.equal(await page.locator('.booking-block').count(), 1);
       await assertNoB(page, 'overview');
-      for (const id of [...w.bookingsA, older!]) assert.equal(await page.locator(`#execution-${id}`).count(), 1);
+      for (const id of w.bookingsA) assert.equal(await page.locator(`#execution-${id}`).count(), 1);
+      assert.equal(await page.locator(`#execution-${older}`).count(), 0);
 
       // Tabs are htmx fragments: "Letzter Monat" has only the older booking, "Heute" only today's.
       await block.locator('[data-filter="lastmonth"]').click();
@@ -113,6 +114,8 @@ describeEachBackend(
       assert.equal(await page.locator(`#execution-${target} .complain-button`).count(), 0);
 
       // CSV of the current filter ("Letzte 20"), customer A only.
+      await page.locator(`#bookings-${w.a.customerId} [data-filter="last20"]`).click();
+      await page.waitForSelector(`#bookings-${w.a.customerId}[data-filter="last20"]`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#bookings-${w.a.customerId} a.csv-export`).click()]);
       assert.match(download.suggestedFilename(), /^transactions-last20-\d{4}-\d{2}-\d{2}\.csv$/);
       const csv = readFileSync((await download.path())!, 'utf8');

@@ -12,6 +12,7 @@ import { parseBookingQuery } from '../booking-query.js';
 import type { BookingQuery } from '../booking-query.js';
 import { bookingBlock, exportScope, moreBookingRows, periodOf } from '../bookings.js';
 import { effectiveTimeZone, isFilter, localDatesOf } from '../periods.js';
+import { FilterDatesOob } from '../views/booking-filters.js';
 import { BookingBlockView, BookingRows, BookingsPage } from '../views/bookings.js';
 import { customerWithRole, customersWithRoleFor, dashboardPage, queryString, replyNoRole } from './context.js';
 
@@ -53,7 +54,14 @@ export function bookingRoutes(scope: FastifyInstance, app: AppContext): void {
     const customer = await customerWithRole(request, app, ROLE);
     const ctx = await pageContext(request);
     const { query, invalid } = pathQuery(request, ctx);
-    return { html: <BookingBlockView ctx={ctx} block={await bookingBlock(db, customer, query)} />, status: invalid ? 400 : 200 };
+    const block = await bookingBlock(db, customer, query);
+    const html = (
+      <>
+        <BookingBlockView ctx={ctx} block={block} />
+        <FilterDatesOob dates={localDatesOf(block.period, block.customer.timeZone)} />
+      </>
+    );
+    return { html, status: invalid ? 400 : 200 };
   };
   // Both of the original's paths (the misspelt "cutomer" included, so old links keep working).
   for (const path of ['/customer-program-execution-list-for-cutomer/:filter/:customerId', '/customer-program-execution-filter-tabs/:filter/:customerId']) {

@@ -29,6 +29,30 @@ function Control(props: { ctx: PageContext; name: string; label: string; errors:
 
 const invalid = (errors: FieldErrors, name: string) => (errors[name]?.length ? ' is-invalid' : '');
 
+function DateInput(props: { name: 'from' | 'to'; value: string | undefined; errors: FieldErrors; oob?: boolean }): JSX.Element {
+  const { name } = props;
+  return (
+    <input
+      class={`form-control form-control-sm${invalid(props.errors, name)}`}
+      type="date"
+      id={`filter-${name}`}
+      name={name}
+      value={props.value}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    />
+  );
+}
+
+/** Sent along with a block a shortcut reloaded (htmx out-of-band): the date inputs show the shortcut's days. */
+export function FilterDatesOob({ dates }: { dates: { from: string; to: string } | null }): JSX.Element {
+  return (
+    <>
+      <DateInput name="from" value={dates?.from ?? ''} errors={{}} oob />
+      <DateInput name="to" value={dates?.to ?? ''} errors={{}} oob />
+    </>
+  );
+}
+
 /**
  * The bookings filter (a GET form, so every view is a link): a free date range, program, status and the
  * beginning of a booking id. The shortcuts (today … last 20) are the tabs of each customer's block.
@@ -40,10 +64,10 @@ export function BookingFilters({ ctx, query, dates, programs, errors }: BookingF
       {query.from ? '' : <input type="hidden" name="filter" value={query.filter} />}
       <div class="row g-2 align-items-end">
         <Control ctx={ctx} name="from" label={t('os.bookings.filter.from')} errors={errors} class="col-6 col-lg-2">
-          <input class={`form-control form-control-sm${invalid(errors, 'from')}`} type="date" id="filter-from" name="from" value={dates?.from} />
+          <DateInput name="from" value={dates?.from} errors={errors} />
         </Control>
         <Control ctx={ctx} name="to" label={t('os.bookings.filter.to')} errors={errors} class="col-6 col-lg-2">
-          <input class={`form-control form-control-sm${invalid(errors, 'to')}`} type="date" id="filter-to" name="to" value={dates?.to} />
+          <DateInput name="to" value={dates?.to} errors={errors} />
         </Control>
         <Control ctx={ctx} name="program" label={t('os.bookings.col.program')} errors={errors} class="col-12 col-sm-6 col-lg-3">
           <select class={`form-select form-select-sm${invalid(errors, 'program')}`} id="filter-program" name="program">

@@ -33,6 +33,15 @@ export function allTasks(apps: AppModule[]): TaskDefinition<any>[] {
   return apps.flatMap((a) => a.tasks ?? []);
 }
 
+/** Read caches of other processes learn of this one's writes over Redis (core/db/invalidation.ts); without it, their 1 s lifetime is the bound. */
+async function crossProcessInvalidation(db: Db, url: string, log: Logger) {
+  const { startInvalidation } = await import('../core/db/invalidation.js');
+  return startInvalidation(db.kysely, url, log.child({ component: 'invalidation' })).catch((error: unknown) => {
+    log.warn({ err: error }, 'cache invalidation over Redis not available: other processes notice changes within 1 s');
+    return null;
+  });
+}
+
 export async function bootstrap(settings: Settings, options: BootstrapOptions = {}): Promise<System> {
   const log = options.logger ?? createLogger(settings);
   let context: AppContext | null = null;
@@ -53,12 +62,14 @@ export async function bootstrap(settings: Settings, options: BootstrapOptions = 
       }
     }
     const queue = await createQueue(settings, db, allTasks(apps), options.queueDriver, { log: log.child({ component: 'queue' }) });
+    const invalidation = settings.redisUrl ? await crossProcessInvalidation(db, settings.redisUrl, log) : null;
     context = { settings, db, queue, log };
     const ready = context;
     return {
       context: ready,
       apps,
       async close() {
+        await invalidation?.close();
         await ready.queue.close();
         await ready.db.close();
       },

@@ -131,7 +131,7 @@ export async function startServerProcess(
  * The project's own server as users start it (`npm start`'s command line) on `databaseUrl`, production
  * settings (DEBUG off), the bot API's rate limit off (loads come from one address).
  */
-export async function startAppServer(input: { databaseUrl: string; dataDir: string }): Promise<ServerProcess> {
+export async function startAppServer(input: { databaseUrl: string; dataDir: string; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = await freePort();
   return startServerProcess(npmScript('start'), {
     port,
@@ -145,6 +145,7 @@ export async function startAppServer(input: { databaseUrl: string; dataDir: stri
       DATA_DIR: input.dataDir,
       LOG_LEVEL: 'warn',
       NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
+      ...input.env,
     },
   });
 }

@@ -3,6 +3,7 @@ import type { IsolationLevel, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { flavorOf } from './connection.js';
 import type { DB } from './connection.js';
+import { writeWatchOf } from './write-watch.js';
 
 export type Tx = Transaction<Database> | DB;
 
@@ -44,8 +45,10 @@ export async function transaction<T>(
   }
   const maxAttempts = options.maxAttempts ?? 10;
   const flavor = flavorOf(db);
+  const watch = writeWatchOf(db);
   for (let attempt = 1; ; attempt++) {
     const callbacks: Array<() => unknown> = [];
+    const mark = watch.mark();
     try {
       const result =
         flavor === 'sqlite'
@@ -57,6 +60,7 @@ export async function transaction<T>(
                 pendingHooks.set(trx, callbacks);
                 return work(trx, { afterCommit: (cb) => callbacks.push(cb) });
               });
+      watch.committed(mark); // other processes drop what they cached from the tables written (core/db/invalidation.ts)
       for (const callback of callbacks) await callback();
       return result;
     } catch (error) {

@@ -25,4 +25,22 @@ describeEachBackend('write watch: read caches learn of this process\'s writes at
     await db().updateTable('users').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
     assert.equal(watch.generation(['api_keys']), other, 'other tables keep their generation');
   });
+
+  it('tells a listener (Redis invalidation) the tables written, after the statement and again after the commit; external writes move the generation', async () => {
+    const watch = writeWatchOf(db());
+    const heard: string[][] = [];
+    watch.onWrites((tables) => heard.push([...tables].sort()));
+    try {
+      await transaction(db(), async (tx) => {
+        await tx.updateTable('users').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+        await tx.deleteFrom('api_keys').where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+      });
+      assert.deepEqual(heard, [['users'], ['api_keys'], ['api_keys', 'users']]);
+    } finally {
+      watch.onWrites(null);
+    }
+    const before = watch.generation(['api_keys']);
+    watch.external(['api_keys']);
+    assert.notEqual(watch.generation(['api_keys']), before);
+  });
 });

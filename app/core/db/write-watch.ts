@@ -5,13 +5,18 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
  * Counts UPDATEs, DELETEs and INSERTs per table made through one database handle (a Kysely plugin, so every
  * write of this process is seen: services, admin, CLI, a test's raw update builder). Read caches record the
  * generation of the tables they depend on and drop an entry as soon as it moved — so a change is honoured
- * at once in the process that made it; other processes rely on the caches' short lifetime. Caches of single
+ * at once in the process that made it; other processes learn of it over Redis (core/db/invalidation.ts)
+ * or, without it, through the caches' short lifetime. Caches of single
  * rows by key only need changes of existing rows (`generation`); caches of whole lists, where a new row
  * matters too, use `contentGeneration`.
  */
 export class WriteWatch implements KyselyPlugin {
   private readonly generations = new Map<string, number>();
   private readonly inserts = new Map<string, number>();
+  private readonly unsent = new Set<string>();
+  private readonly lastWrite = new Map<string, number>();
+  private serial = 0;
+  private listener: ((tables: string[]) => void) | null = null;
 
   /** A number that changes whenever one of `tables` was updated or deleted from. */
   generation(tables: readonly string[]): number {
@@ -36,7 +41,42 @@ export class WriteWatch implements KyselyPlugin {
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.unsent.size) this.report();
     return args.result;
+  }
+
+  /**
+   * Other processes learn of this one's writes through `listener` (core/db/invalidation.ts: Redis): it gets
+   * the tables written since its last call after each write statement and again after each commit
+   * (`committed`, from transaction()), so a reader elsewhere that re-read a row before the commit drops it
+   * once more when the change is visible.
+   */
+  onWrites(listener: ((tables: string[]) => void) | null): void {
+    this.listener = listener;
+  }
+
+  /** A mark to pass to `committed` (taken when a transaction starts). */
+  mark(): number {
+    return this.serial;
+  }
+
+  /** transaction() tells after a commit: the tables written since `mark` (by it, or alongside it) are reported again. */
+  committed(mark: number): void {
+    if (!this.listener || this.serial === mark) return;
+    const tables: string[] = [];
+    for (const [table, serial] of this.lastWrite) if (serial > mark) tables.push(table);
+    this.listener(tables);
+  }
+
+  /** Another process wrote to `tables`: every cached answer read from them is dropped here too. */
+  external(tables: readonly string[]): void {
+    for (const table of tables) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
+  }
+
+  private report(): void {
+    const tables = [...this.unsent];
+    this.unsent.clear();
+    this.listener?.(tables);
   }
 
   /** Inserts only matter to this process's list caches (contentGeneration); they are not reported. */
@@ -49,6 +89,8 @@ export class WriteWatch implements KyselyPlugin {
     const name = tableName(node);
     if (!name) return;
     this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    this.lastWrite.set(name, ++this.serial);
+    if (this.listener) this.unsent.add(name);
   }
 }
 

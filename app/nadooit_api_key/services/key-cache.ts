@@ -5,7 +5,7 @@
  * wrote to a table it was read from (the `generation` of core/db/write-watch.ts). Expiry is checked on every
  * call against the cached `expires_at`. Unknown keys are never cached, so guessing gets no cheaper.
  */
-export const KEY_CACHE_TTL_MS = 1000;
+export const KEY_CACHE_TTL_MS = Number(process.env.NADOOIT_TEST_CACHE_TTL_MS) || 1000; // tests only: a longer life proves Redis invalidation
 const MAX_ENTRIES = 10_000;
 
 interface Entry<Row> {

@@ -42,7 +42,14 @@ export const complaintsResource: AdminResource = {
   labelPlural: { de: 'Reklamationen', en: 'Complaints' },
   title: { columns: ['text', 'status'], format: (row, language) => `${STATUS_LABELS[row.status as ComplaintStatus]?.[language] ?? row.status}: ${String(row.text).slice(0, 60)}` },
   fields: [
-    { name: 'status', label: { de: 'Status', en: 'Status' }, type: 'choice', choices: STATUS_CHOICES, readOnly: true },
+    {
+      name: 'status',
+      label: { de: 'Status', en: 'Status' },
+      type: 'choice',
+      choices: STATUS_CHOICES,
+      badges: { OPEN: 'warning', IN_PROGRESS: 'info', ACCEPTED: 'success', REJECTED: 'secondary' },
+      readOnly: true,
+    },
     { name: 'text', label: { de: 'Reklamation', en: 'Complaint' }, type: 'textarea', readOnly: true },
     relation('execution_id', { de: 'Ausführung', en: 'Execution' }, 'nadooit_api_executions_system.executions', 'set null', ro),
     relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'set null', ro),

@@ -212,3 +212,9 @@ export async function listComplaints(db: Tx, filter: ComplaintListFilter): Promi
     .limit(Math.max(1, Math.min(filter.limit ?? 50, 500)))
     .execute();
 }
+
+/** How many complaints wait in `status` (all customers; for staff views such as the admin's start page). */
+export async function countComplaintsInStatus(db: Tx, status: ComplaintStatus): Promise<number> {
+  const row = await db.selectFrom('cm_complaints').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

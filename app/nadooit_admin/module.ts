@@ -5,6 +5,7 @@ import { adminMessages } from '../core/admin/messages.js';
 import { AUDIT_LOG } from './admin.js';
 import { adminBackend, grantsOf } from './backend.js';
 import { adminGuard } from './guard.js';
+import { adminHome } from './home.js';
 import { adminMigrations } from './migrations/0001_admin.js';
 import { buildSite } from './resources.js';
 import './models.js';
@@ -44,6 +45,7 @@ export function nadooitAdminApp(_context: () => AppContext): AppModule {
         context,
         backend: adminBackend,
         guard: adminGuard,
+        home: adminHome,
         historyHref: (access, resource, objectId) =>
           access.can(audit, 'view') ? `/admin/nadooit_admin/audit_log/?f.resource=${encodeURIComponent(resource)}&f.object_id=${encodeURIComponent(objectId)}` : null,
       });

@@ -3,6 +3,7 @@ import { insertRow, updateRow } from '../core/admin/records.js';
 import { ActionError } from '../core/admin/types.js';
 import type { AdminField, AdminResource, Row, WriteContext } from '../core/admin/types.js';
 import { formatSeconds } from '../core/admin/values.js';
+import { lowBalancePreset } from './admin-low-balance.js';
 import { correct, createTimeAccount, topUp } from './ledger.js';
 import { createCustomerTimeAccount } from './services.js';
 import { TOP_UP_REQUEST_STATUSES } from './models.js';
@@ -78,6 +79,7 @@ export const timeAccountsResource: AdminResource = {
     filters: ['is_active', 'created_at'],
     ordering: { field: 'created_at', direction: 'desc' },
     sortable: ['balance_seconds'],
+    presets: [lowBalancePreset],
   },
   inlines: [
     { resource: 'nadooit_time_account.ledger_entries', field: 'time_account_id', limit: 15 },
@@ -304,7 +306,14 @@ export const topUpRequestsResource: AdminResource = {
     format: (row, language) => `${REQUEST_STATUS_LABELS[row.status as TopUpRequestStatus]?.[language] ?? row.status}: ${formatSeconds(Number(row.seconds), language)}`,
   },
   fields: [
-    { name: 'status', label: { de: 'Status', en: 'Status' }, type: 'choice', choices: TOP_UP_REQUEST_STATUSES.map((s) => ({ value: s, label: REQUEST_STATUS_LABELS[s] })), readOnly: true },
+    {
+      name: 'status',
+      label: { de: 'Status', en: 'Status' },
+      type: 'choice',
+      choices: TOP_UP_REQUEST_STATUSES.map((s) => ({ value: s, label: REQUEST_STATUS_LABELS[s] })),
+      badges: { open: 'warning', approved: 'success', rejected: 'secondary' },
+      readOnly: true,
+    },
     { name: 'seconds', label: { de: 'Angefragte Zeit', en: 'Requested time' }, type: 'seconds', readOnly: true },
     { name: 'note', label: { de: 'Notiz des Kunden', en: 'Customer’s note' }, type: 'text', readOnly: true },
     relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'cascade', { readOnly: true }),

@@ -150,3 +150,9 @@ export async function openTopUpRequests(db: Tx, customerId: string): Promise<Map
     .execute();
   return new Map(rows.map((r) => [r.customer_time_account_id, { count: Number(r.count), seconds: Number(r.seconds) }]));
 }
+
+/** How many top-up requests of all customers wait for a decision (for staff views such as the admin's start page). */
+export async function countOpenTopUpRequests(db: Tx): Promise<number> {
+  const row = await db.selectFrom('ta_top_up_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

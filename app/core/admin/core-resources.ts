@@ -55,7 +55,7 @@ export const jobsResource: AdminResource = {
   fields: [
     { name: 'queue', label: { de: 'Warteschlange', en: 'Queue' }, type: 'text', readOnly: true },
     { name: 'name', label: { de: 'Aufgabe', en: 'Task' }, type: 'text', readOnly: true },
-    { name: 'status', label: { de: 'Status', en: 'Status' }, type: 'choice', choices: JOB_STATUSES, readOnly: true },
+    { name: 'status', label: { de: 'Status', en: 'Status' }, type: 'choice', choices: JOB_STATUSES, badges: { active: 'info', completed: 'success', failed: 'danger' }, readOnly: true },
     { name: 'attempts', label: { de: 'Versuche', en: 'Attempts' }, type: 'integer', readOnly: true },
     { name: 'max_attempts', label: { de: 'Höchstens', en: 'Max attempts' }, type: 'integer', readOnly: true },
     { name: 'payload', label: { de: 'Daten', en: 'Payload' }, type: 'json', readOnly: true },

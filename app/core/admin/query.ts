@@ -62,7 +62,11 @@ export function parseListQuery(resource: AdminResource, query: Record<string, un
     ? { field, direction: ordering.startsWith('-') ? ('desc' as const) : ('asc' as const) }
     : resource.list.ordering;
   const filters: Record<string, string> = {};
-  const filterable = [...(resource.list.filters ?? []), ...resource.fields.filter((f) => f.type === 'relation').map((f) => f.name)];
+  const filterable = [
+    ...(resource.list.filters ?? []),
+    ...resource.fields.filter((f) => f.type === 'relation').map((f) => f.name),
+    ...(resource.list.presets ?? []).map((p) => p.name),
+  ];
   for (const name of filterable) {
     const value = str(query[`f.${name}`]);
     if (value !== '') filters[name] = value;
@@ -163,6 +167,12 @@ function filterCondition(eb: Eb, field: AdminField, value: string, timeZone: str
   }
 }
 
+/** A preset filter: the rows the owning app named (none named: no row). */
+function presetCondition(resource: AdminResource, ids: string[]): Condition {
+  const pk = primaryKey(resource);
+  return (eb) => (ids.length ? eb(eb.ref(pk), 'in', ids) : sql<SqlBool>`1 = 0`);
+}
+
 export interface QueryScope {
   site: AdminSite;
   resource: AdminResource;
@@ -179,6 +189,11 @@ export async function listCondition(db: DB, scope: QueryScope, lq: ListQuery): P
   }
   const now = scope.now ?? periodNow();
   for (const [name, value] of Object.entries(lq.filters)) {
+    const preset = resource.list.presets?.find((p) => p.name === name);
+    if (preset) {
+      if (value === '1') parts.push(presetCondition(resource, await preset.ids(db)));
+      continue;
+    }
     const field = fieldOf(resource, name);
     if (field) parts.push((eb) => filterCondition(eb, field, value, scope.timeZone, now) ?? sql<SqlBool>`1 = 1`);
   }

@@ -7,6 +7,7 @@ import { pageContext } from '../ui/page-context.js';
 import type { PageContext } from '../ui/page-context.js';
 import { staffAccess } from './access.js';
 import type { Access, AdminBackend, AuditAction } from './access.js';
+import type { AdminHome } from './home.js';
 import { changedFields, loadRow, snapshot, titlesFor, titlesOfRows } from './records.js';
 import { choicesOf, primaryKey, resourceKey, text } from './site.js';
 import type { AdminSite } from './site.js';
@@ -25,6 +26,8 @@ export interface AdminOptions {
   guard(request: FastifyRequest, reply: FastifyReply): Promise<void> | void;
   prefix?: string;
   logoutUrl?: string;
+  /** The start page's section order and "needs attention" numbers (default: apps in registration order). */
+  home?: AdminHome;
   /** The audit log list filtered to one object, if the user may see it. */
   historyHref?(access: Access, resource: string, objectId: string): string | null;
 }

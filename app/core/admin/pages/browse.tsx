@@ -10,6 +10,7 @@ import type { AdminField, AdminResource, Row } from '../types.js';
 import { csvCell, moneyInput } from '../values.js';
 import { adminRequest, columnField, resourceFor } from '../request.js';
 import type { AdminOptions, AdminRequest } from '../request.js';
+import { attentionViews, homeSections } from '../home.js';
 import { IndexView } from '../views/index.js';
 import { ListView } from '../views/list.js';
 import type { FilterBlock } from '../views/list.js';
@@ -64,6 +65,9 @@ async function filterBlocks(ar: AdminRequest, resource: AdminResource, lq: ListQ
       blocks.push({ field });
     }
   }
+  for (const preset of resource.list.presets ?? []) {
+    blocks.push({ field: { name: preset.name, label: preset.label, type: 'boolean' }, options: [{ label: t('admin.filter.yes'), value: '1' }] });
+  }
   return blocks;
 }
 
@@ -94,18 +98,13 @@ export function browseRoutes(app: FastifyInstance, options: AdminOptions): void 
 
   app.get(`${prefix}/`, async (request, reply) => {
     const ar = await adminRequest(options, request);
-    const groups = options.site
-      .groups(ar.d.language)
-      .map((g) => ({
-        app: g.app,
-        label: g.label,
-        resources: g.resources.filter((r) => ar.access.can(r, 'view')).map((resource) => ({ resource, canAdd: ar.access.can(resource, 'add') })),
-      }))
-      .filter((g) => g.resources.length > 0);
+    const home = options.home ?? { sections: [], attention: [] };
+    const sections = homeSections(options.site, ar.access, ar.d.language, home.sections);
+    const attention = await attentionViews(options.context, options.site, ar.access, ar.d.language, prefix, home.attention);
     const recent = await options.backend.recent(db, ar.user.id, 10);
     return reply.html(
       <AdminShell ctx={ar.ctx} prefix={prefix} title={ar.ctx.t('admin.title')} logoutUrl={options.logoutUrl}>
-        <IndexView ctx={ar.ctx} d={ar.d} groups={groups} recent={recent} />
+        <IndexView ctx={ar.ctx} d={ar.d} sections={sections} attention={attention} recent={recent} />
       </AdminShell>,
     );
   });

@@ -4,7 +4,7 @@ import { untyped } from '../query.js';
 import { constraintErrors, insertRow, loadRow, relationTitles, titlesOfRows, updateRow } from '../records.js';
 import { editableFields, parseForm, visibleFields } from '../schema.js';
 import type { FormMode } from '../schema.js';
-import { primaryKey, resourceKey, resourceUrl, text } from '../site.js';
+import { allows, primaryKey, resourceKey, resourceUrl, text } from '../site.js';
 import { ActionError } from '../types.js';
 import type { AdminResource, Row } from '../types.js';
 import { adminRequest, checkRelations, columnField, inTransaction, recordAudit, relationStates, resourceFor, rowFor, userFacing } from '../request.js';
@@ -67,6 +67,26 @@ async function inlinesFor(ar: AdminRequest, resource: AdminResource, id: string)
   return out;
 }
 
+/** Whether the model is edited by form at all (switched on, with a field the form writes). */
+function formEditable(ar: AdminRequest, resource: AdminResource): boolean {
+  return allows(resource, 'change') && editableFields(resource, 'change', ar.user).length > 0;
+}
+
+/**
+ * Why this user cannot change the resource's records by form, or null when they can: the model is read-only
+ * (changed only by its actions, named) or the user lacks the permission.
+ */
+function readOnlyNotice(ar: AdminRequest, resource: AdminResource): { text: string; byPermission: boolean } | null {
+  if (!formEditable(ar, resource)) {
+    const model = text(resource.labelPlural, ar.d.language);
+    const actions = (resource.actions ?? []).filter((a) => a.onDetail !== false && ar.access.canRun(resource, a)).map((a) => text(a.label, ar.d.language));
+    const message = actions.length ? ar.ctx.t('admin.readonly.actions', { model, actions: actions.join(', ') }) : ar.ctx.t('admin.readonly.fixed', { model });
+    return { text: message, byPermission: false };
+  }
+  if (!ar.access.can(resource, 'change')) return { text: ar.ctx.t('admin.readonly.permission'), byPermission: true };
+  return null;
+}
+
 export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
   const prefix = options.prefix ?? '/admin';
   const db = options.context.db.kysely;
@@ -76,10 +96,10 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
     reply: FastifyReply,
     resource: AdminResource,
     mode: FormMode,
-    state: { id?: string; row: Row; values: Row; errors?: FieldErrors },
+    state: { id?: string; row: Row; values: Row; errors?: FieldErrors; readOnly?: string },
     status = 200,
   ) {
-    const editable = new Set(editableFields(resource, mode, ar.user).map((f) => f.name));
+    const editable = new Set(state.readOnly ? [] : editableFields(resource, mode, ar.user).map((f) => f.name));
     const fields = visibleFields(resource, mode).filter((f) => editable.has(f.name) || mode === 'change');
     const relations = await relationStates(ar, fields, state.values);
     const model = text(resource.label, ar.d.language);
@@ -101,10 +121,24 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
           errors={state.errors}
           relations={relations}
           canDelete={ar.access.can(resource, 'delete')}
+          readOnly={state.readOnly}
         />
       </AdminShell>,
       status,
     );
+  }
+
+  /**
+   * The edit URL of a record this user cannot change here shows it read-only with the reason (and the
+   * actions that do change it) instead of a bare 403: 200 where the model is never edited by form, 405 for a
+   * POST to it, 403 where only the permission is missing.
+   */
+  async function readOnlyPage(ar: AdminRequest, reply: FastifyReply, resource: AdminResource, id: string, method: 'GET' | 'POST') {
+    const row = await rowFor(ar, resource, id);
+    const notice = readOnlyNotice(ar, resource)!;
+    if (!notice.byPermission && method === 'POST') reply.header('allow', 'GET, HEAD');
+    const status = notice.byPermission ? 403 : method === 'POST' ? 405 : 200;
+    return renderForm(ar, reply, resource, 'change', { id, row, values: row, readOnly: notice.text }, status);
   }
 
   /** Validates and saves a create or change form; re-renders it with field errors (422) when invalid. */
@@ -194,7 +228,8 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
           row={row}
           fields={allFields}
           titles={titles}
-          canChange={ar.access.can(resource, 'change')}
+          canChange={!readOnlyNotice(ar, resource)}
+          readOnly={formEditable(ar, resource) ? undefined : readOnlyNotice(ar, resource)?.text}
           canDelete={ar.access.can(resource, 'delete')}
           actions={actions}
           inlines={await inlinesFor(ar, resource, id)}
@@ -211,16 +246,18 @@ export function editRoutes(app: FastifyInstance, options: AdminOptions): void {
 
   app.get(`${prefix}/:app/:name/:id/change`, async (request, reply) => {
     const ar = await adminRequest(options, request, true);
-    const resource = resourceFor(ar, request.params, 'change');
+    const resource = resourceFor(ar, request.params);
     const { id } = request.params as { id: string };
+    if (readOnlyNotice(ar, resource)) return readOnlyPage(ar, reply, resource, id, 'GET');
     const row = await rowFor(ar, resource, id);
     return renderForm(ar, reply, resource, 'change', { id, row, values: row });
   });
 
   app.post(`${prefix}/:app/:name/:id/change`, async (request, reply) => {
     const ar = await adminRequest(options, request, true);
-    const resource = resourceFor(ar, request.params, 'change');
+    const resource = resourceFor(ar, request.params);
     const { id } = request.params as { id: string };
+    if (readOnlyNotice(ar, resource)) return readOnlyPage(ar, reply, resource, id, 'POST');
     const row = await rowFor(ar, resource, id);
     return save(ar, reply, resource, 'change', row);
   });

@@ -1,8 +1,8 @@
 import type { PageContext } from '../../ui/page-context.js';
 import { primaryKey, resourceUrl, text } from '../site.js';
 import type { AdminField, AdminInline, AdminResource, Row } from '../types.js';
-import { Value } from './cells.js';
 import type { Display } from './cells.js';
+import { columnClass, ListValue } from './list-cell.js';
 import { href } from './list.js';
 
 export interface InlineData {
@@ -28,6 +28,8 @@ export interface DetailViewProps {
   inlines: InlineData[];
   historyHref: string | null;
   extra?: JSX.Element;
+  /** Why the model is not edited by form (shown as a notice), when it is not. */
+  readOnly?: string;
 }
 
 
@@ -58,7 +60,7 @@ function InlineTable({ data, d, parentId }: { data: InlineData; d: Display; pare
             <thead>
               <tr>
                 {data.columns.map((c) => (
-                  <th scope="col" safe>
+                  <th scope="col" class={columnClass(c)?.includes('text-end') ? 'text-end' : undefined} safe>
                     {text(c.label, d.language)}
                   </th>
                 ))}
@@ -68,13 +70,13 @@ function InlineTable({ data, d, parentId }: { data: InlineData; d: Display; pare
               {data.rows.map((row) => (
                 <tr>
                   {data.columns.map((c, index) => (
-                    <td>
+                    <td class={columnClass(c)}>
                       {index === 0 ? (
                         <a href={`${base}${encodeURIComponent(String(row[pk]))}/`}>
-                          <Value field={c} row={row} d={d} titles={data.titles.get(c.name)} />
+                          <ListValue field={c} row={row} d={d} titles={data.titles.get(c.name)} />
                         </a>
                       ) : (
-                        <Value field={c} row={row} d={d} titles={data.titles.get(c.name)} />
+                        <ListValue field={c} row={row} d={d} titles={data.titles.get(c.name)} />
                       )}
                     </td>
                   ))}
@@ -128,6 +130,13 @@ export function DetailView(p: DetailViewProps): JSX.Element {
           ''
         )}
       </div>
+      {p.readOnly ? (
+        <p class="small text-muted" data-admin-readonly>
+          <i class="bi bi-lock"></i> <span safe>{p.readOnly}</span>
+        </p>
+      ) : (
+        ''
+      )}
       <div class="card mb-3">
         <div class="card-body">
           <dl class="row mb-0" id="admin-detail">
@@ -137,7 +146,7 @@ export function DetailView(p: DetailViewProps): JSX.Element {
                   {text(f.label, d.language)}
                 </dt>
                 <dd class="col-sm-9" data-field={f.name}>
-                  <Value field={f} row={row} d={d} titles={p.titles.get(f.name)} />
+                  <ListValue field={f} row={row} d={d} titles={p.titles.get(f.name)} />
                 </dd>
               </>
             ))}

@@ -27,9 +27,33 @@ export interface FormViewProps {
   errors?: FieldErrors;
   relations: Map<string, RelationState>;
   canDelete: boolean;
+  /** Set when the record cannot be changed here: the fields are shown as text with this notice, no form. */
+  readOnly?: string;
+}
+
+/** A record that cannot be changed here: why, its fields as text, and the way back (no save button). */
+function ReadOnlyView(p: FormViewProps): JSX.Element {
+  const { ctx, d, resource } = p;
+  return (
+    <div class="card">
+      <div class="card-body">
+        <div class="alert alert-info d-flex gap-2" role="status" data-admin-readonly>
+          <i class="bi bi-lock"></i>
+          <span safe>{p.readOnly}</span>
+        </div>
+        <FormFields ctx={ctx} d={d} fields={p.fields} row={p.row} values={p.row} editable={new Set()} relations={p.relations} />
+        <div class="border-top pt-3">
+          <a class="btn btn-outline-primary" href={`${resourceUrl(resource, d.prefix)}${encodeURIComponent(p.id!)}/`} safe>
+            {ctx.t('admin.readonly.back')}
+          </a>
+        </div>
+      </div>
+    </div>
+  );
 }
 
 export function FormView(p: FormViewProps): JSX.Element {
+  if (p.readOnly) return <ReadOnlyView {...p} />;
   const { ctx, d, resource } = p;
   const base = resourceUrl(resource, d.prefix);
   const action = p.mode === 'create' ? `${base}add` : `${base}${encodeURIComponent(p.id!)}/change`;

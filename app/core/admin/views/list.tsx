@@ -3,8 +3,8 @@ import { encodeCursor, sortableFields } from '../query.js';
 import type { ListQuery, Page } from '../query.js';
 import { primaryKey, resourceUrl, text } from '../site.js';
 import type { AdminField, AdminResource, Row } from '../types.js';
-import { Value } from './cells.js';
 import type { Display } from './cells.js';
+import { columnClass, ListValue } from './list-cell.js';
 import { RelationSelect } from './widgets.js';
 
 export interface FilterOption {
@@ -68,14 +68,15 @@ function HiddenState({ params, skip = [] }: { params: Record<string, string>; sk
 
 function SortHeader({ field, p }: { field: AdminField; p: ListViewProps }): JSX.Element {
   const label = text(field.label, p.d.language);
-  if (!sortableFields(p.resource).includes(field.name)) return <th scope="col" safe>{label}</th>;
+  const align = columnClass(field)?.includes('text-end') ? 'text-end' : undefined;
+  if (!sortableFields(p.resource).includes(field.name)) return <th scope="col" class={align} safe>{label}</th>;
   const base = resourceUrl(p.resource, p.d.prefix);
   const state = stateParams(p.resource, p.lq);
   const active = p.lq.order.field === field.name;
   const nextOrder = active && p.lq.order.direction === 'asc' ? `-${field.name}` : field.name;
   const icon = !active ? '' : p.lq.order.direction === 'asc' ? 'bi bi-caret-up-fill' : 'bi bi-caret-down-fill';
   return (
-    <th scope="col" aria-sort={active ? (p.lq.order.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+    <th scope="col" class={align} aria-sort={active ? (p.lq.order.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
       <a href={href(base, { ...state, o: nextOrder })} class="text-decoration-none">
         <span safe>{label}</span> {icon ? <i class={icon}></i> : ''}
       </a>
@@ -284,13 +285,13 @@ export function ListView(p: ListViewProps): JSX.Element {
                         )}
                         {p.columns.map((f, index) =>
                           index === 0 && f.type !== 'relation' ? (
-                            <td>
+                            <td class={columnClass(f)}>
                               <a href={link}>
-                                <Value field={f} row={row} d={d} titles={p.titles.get(f.name)} />
+                                <ListValue field={f} row={row} d={d} titles={p.titles.get(f.name)} />
                               </a>
                             </td>
                           ) : (
-                            <td>
+                            <td class={columnClass(f)}>
                               {index === 0 ? (
                                 <a href={link} class="me-1" aria-label={ctx.t('admin.view')}>
                                   <i class="bi bi-box-arrow-up-right"></i>
@@ -298,7 +299,7 @@ export function ListView(p: ListViewProps): JSX.Element {
                               ) : (
                                 ''
                               )}
-                              <Value field={f} row={row} d={d} titles={p.titles.get(f.name)} />
+                              <ListValue field={f} row={row} d={d} titles={p.titles.get(f.name)} />
                             </td>
                           ),
                         )}

@@ -3,9 +3,6 @@ import type { MessageCatalog } from '../core/ui/i18n.js';
 export const apiMessages: MessageCatalog = {
   de: {
     'api.error.validation': 'Die Anfrage ist ungültig; siehe details.',
-    'api.docs.title': 'NADOOIT API',
-    'api.docs.description':
-      'REST-API der NADOOIT: Kunden, Programme, Zeitkonten mit Buchungsjournal, Buchungen (Ausführungen) mit Summen und CSV-Export, Reklamationen. Anmeldung per `Authorization: Bearer <API Key>` oder Sitzung (Schreibzugriffe mit X-CSRFToken).',
     'api.error.no_route': 'Keine Route für {method} {path}',
     'api.error.field_invalid': 'Ungültiger Wert',
     'api.error.unauthenticated': 'Anmeldung erforderlich: Authorization: Bearer <API-Schlüssel> senden oder anmelden',
@@ -49,9 +46,6 @@ export const apiMessages: MessageCatalog = {
   },
   en: {
     'api.error.validation': 'The request is invalid; see details.',
-    'api.docs.title': 'NADOOIT API',
-    'api.docs.description':
-      "NADOOIT's REST API: customers, programs, time accounts with their ledger, bookings (executions) with sums and CSV export, complaints. Authenticate with `Authorization: Bearer <API key>` or a session (writes need X-CSRFToken).",
     'api.error.no_route': 'No route for {method} {path}',
     'api.error.field_invalid': 'Invalid value',
     'api.error.unauthenticated': 'Authentication required: send Authorization: Bearer <API key> or sign in',

@@ -53,8 +53,34 @@ export function unprotectCell(value: string): string {
  * a leading apostrophe (undone by unprotectCell).
  */
 export function csvCell(value: string | number | null): string {
+  return cell(value, ',');
+}
+
+/** csvCell for files whose cells are separated by `separator` (`;` for German spreadsheets). */
+export function csvCellFor(separator: ',' | ';'): (value: string | number | null) => string {
+  return separator === ',' ? csvCell : (value) => cell(value, separator);
+}
+
+function cell(value: string | number | null, separator: string): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return /[",\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * How an export writes numbers and times. `spreadsheet` opens as it should in a German Excel/LibreOffice:
+ * a UTF-8 byte-order mark, `;` between cells, decimal comma, local wall-clock time. `standard` is RFC 4180
+ * for programs: `,`, decimal point, ISO-8601 UTC.
+ */
+export const CSV_FORMATS = ['spreadsheet', 'standard'] as const;
+export type CsvFormat = (typeof CSV_FORMATS)[number];
+
+export function isCsvFormat(value: unknown): value is CsvFormat {
+  return typeof value === 'string' && (CSV_FORMATS as readonly string[]).includes(value);
+}
+
+/** The separator of a format and what a file of it starts with (the BOM tells Excel the text is UTF-8). */
+export function csvDialect(format: CsvFormat): { separator: ',' | ';'; decimal: '.' | ','; start: string } {
+  return format === 'spreadsheet' ? { separator: ';', decimal: ',', start: '\uFEFF' } : { separator: ',', decimal: '.', start: '' };
 }

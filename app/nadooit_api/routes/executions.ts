@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { CSV_FORMATS } from '../../core/csv.js';
 import type { AppContext } from '../../core/app-module.js';
 import { notFound } from '../../core/http/errors.js';
 import { PermissionDenied } from '../../core/errors.js';
@@ -96,16 +97,19 @@ export function executionRoutes(api: Api, context: AppContext): void {
       schema: {
         tags: ['executions'],
         summary: "CSV of one customer's bookings in a period (the customer's execution managers only)",
-        description: 'Columns: id,Programmname,erspaarte Zeit,Preis,Erstellt,Status. Streamed; any size.',
-        querystring: ExecutionQuery.required({ customer: true }).pick({ customer: true, from: true, to: true, status: true }),
+        description:
+          'Columns: id,Programmname,erspaarte Zeit,Preis,Erstellt,Status. Streamed; any size. `format=standard` (default): `,`, decimal point, ISO-8601 UTC; `format=spreadsheet`: UTF-8 BOM, `;`, decimal comma, wall-clock time in the customer\'s zone (for German Excel/LibreOffice).',
+        querystring: ExecutionQuery.required({ customer: true })
+          .pick({ customer: true, from: true, to: true, status: true })
+          .extend({ format: z.enum(CSV_FORMATS).optional() }),
         produces: ['text/csv'],
       },
     },
     async (request, reply) => {
-      const { customer, from, to, status } = request.query;
+      const { customer, from, to, status, format } = request.query;
       const principal = principalOf(request);
       if (principal.keyCustomerId && principal.keyCustomerId !== customer) throw new PermissionDenied();
-      const lines = await exportExecutionsCsv(db, { actorUserId: principal.userId, customerId: customer, from: utc(from), to: utc(to), statuses: status });
+      const lines = await exportExecutionsCsv(db, { actorUserId: principal.userId, customerId: customer, from: utc(from), to: utc(to), statuses: status, format });
       const name = `buchungen-${(from ?? 'alle').slice(0, 10)}-${(to ?? 'heute').slice(0, 10)}.csv`;
       return reply
         .type('text/csv; charset=utf-8')

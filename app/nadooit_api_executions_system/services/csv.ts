@@ -1,9 +1,12 @@
-import { csvCell } from '../../core/csv.js';
+import { csvCell, csvCellFor, csvDialect } from '../../core/csv.js';
+import type { CsvFormat } from '../../core/csv.js';
 import type { Tx } from '../../core/db/transaction.js';
 import type { Actor } from '../../core/actor.js';
 import { PermissionDenied } from '../../core/errors.js';
 import { hasRole } from '../../nadooit_hr/permissions.js';
-import { formatDecimal } from '../money.js';
+import { isValidTimeZone } from '../../core/time/periods.js';
+import { formatDecimal, formatSpreadsheetDateTime } from '../../core/ui/format.js';
+import { DEFAULT_TIME_ZONE, getCustomer } from '../../nadooit_crm/services.js';
 import type { PaymentStatus } from '../models.js';
 import { exportRowBatches } from './queries.js';
 
@@ -22,6 +25,11 @@ export interface CsvExportInput extends Actor {
   customerProgramIds?: readonly string[];
   programIds?: readonly string[];
   idPrefix?: string;
+  /**
+   * `standard` (the default; the REST API's): `,`, decimal point, ISO-8601 UTC. `spreadsheet` (the dashboard's
+   * default for German readers): BOM, `;`, decimal comma, wall-clock time in the customer's zone.
+   */
+  format?: CsvFormat;
 }
 
 /**
@@ -50,19 +58,30 @@ function remembered<T>(format: (value: T) => string): (value: T) => string {
 }
 
 async function* csvLines(db: Tx, input: CsvExportInput): AsyncGenerator<string> {
-  yield `${CSV_HEADER.join(',')}\r\n`;
+  const format = input.format ?? 'standard';
+  const { separator: sep, decimal, start } = csvDialect(format);
+  const cellOf = csvCellFor(sep);
+  yield `${start}${CSV_HEADER.join(sep)}\r\n`;
   const { customerId, from, to, statuses, customerProgramIds, programIds, idPrefix } = input;
   const filter = { customerIds: [customerId], from, to, statuses, customerProgramIds, programIds, idPrefix };
-  const name = remembered(csvCell);
-  const price = remembered((micro: number) => formatDecimal(micro));
-  const status = remembered(csvCell);
+  const name = remembered(cellOf);
+  const price = remembered((micro: number) => formatDecimal(micro, decimal));
+  const status = remembered(cellOf);
+  const zone = format === 'spreadsheet' ? await customerZone(db, customerId) : null;
+  const when = zone ? (iso: string) => formatSpreadsheetDateTime(iso, zone) : (iso: string) => iso;
   // One chunk per snapshot batch (core/db/snapshot.ts), built as one string. Ids (UUIDs) and timestamps
-  // (ISO-8601) never need quoting or the formula guard.
+  // (ISO-8601 or dd.mm.yyyy hh:mm:ss) never need quoting or the formula guard.
   for await (const batch of exportRowBatches(db, filter)) {
     let chunk = '';
     for (const [id, programName, seconds, micro, createdAt, paymentStatus] of batch) {
-      chunk += `${id},${name(programName)},${seconds},${price(micro)},${createdAt},${status(paymentStatus)}\r\n`;
+      chunk += `${id}${sep}${name(programName)}${sep}${seconds}${sep}${price(micro)}${sep}${when(createdAt)}${sep}${status(paymentStatus)}\r\n`;
     }
     yield chunk;
   }
+}
+
+/** The customer's time zone for wall-clock times, or the default one when it has none this runtime knows. */
+async function customerZone(db: Tx, customerId: string): Promise<string> {
+  const zone = (await getCustomer(db, customerId))?.time_zone;
+  return zone && isValidTimeZone(zone) ? zone : DEFAULT_TIME_ZONE;
 }

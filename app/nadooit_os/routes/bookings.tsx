@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../core/app-module.js';
+import { isCsvFormat } from '../../core/csv.js';
+import type { CsvFormat } from '../../core/csv.js';
 import { InvalidInput } from '../../core/errors.js';
 import { notFound } from '../../core/http/errors.js';
 import { pageContext } from '../../core/ui/page-context.js';
@@ -27,6 +29,16 @@ function pathQuery(request: FastifyRequest, ctx: PageContext): { query: BookingQ
 }
 
 /** "Übersicht der Buchungen" with its per-customer fragments, the "load more" rows and the CSV export. */
+/**
+ * The export's format: `?format=spreadsheet` (German Excel/LibreOffice: BOM, `;`, decimal comma, local time) or
+ * `?format=standard` (`,`, decimal point, ISO UTC); without it German readers get the spreadsheet one.
+ */
+function csvFormatOf(value: string | undefined, ctx: PageContext): CsvFormat {
+  if (value === undefined || value === '') return ctx.language === 'de' ? 'spreadsheet' : 'standard';
+  if (!isCsvFormat(value)) throw new InvalidInput(ctx.t('os.bookings.error.csv_format'), { field: 'format' });
+  return value;
+}
+
 export function bookingRoutes(scope: FastifyInstance, app: AppContext): void {
   const db = app.db.kysely;
 
@@ -88,7 +100,8 @@ export function bookingRoutes(scope: FastifyInstance, app: AppContext): void {
     // An export must be exactly what was asked for: a malformed filter is refused, not widened.
     if (invalid) throw new InvalidInput(ctx.t('os.bookings.error.export'));
     const { customerIds: _scope, ...filter } = await exportScope(db, customer, query);
-    const lines = await exportExecutionsCsv(db, { actorUserId: requireUser(request).id, customerId: customer.id, ...filter });
+    const format = csvFormatOf(queryString(request, 'format'), ctx);
+    const lines = await exportExecutionsCsv(db, { actorUserId: requireUser(request).id, customerId: customer.id, ...filter, format });
     const day = new Date().toISOString().slice(0, 10);
     const name = query.from ? `${query.from}_${query.to}` : query.filter;
     return reply

@@ -167,6 +167,31 @@ function periodLabel(ctx: PageContext, block: BookingBlock): string {
   return dates.from === dates.to ? show(dates.from) : `${show(dates.from)} – ${show(dates.to)}`;
 }
 
+/** The export button (the reader's default format) with the choice of both formats (docs/dashboard.md, CSV). */
+function CsvExport({ ctx, href }: { ctx: PageContext; href: string }): JSX.Element {
+  const joiner = href.includes('?') ? '&' : '?';
+  return (
+    <div class="btn-group">
+      <a class="btn btn-sm btn-outline-primary csv-export" href={href} download="">
+        <i class="bi bi-filetype-csv me-1"></i>
+        <span safe>{ctx.t('os.bookings.csv')}</span>
+      </a>
+      <button type="button" class="btn btn-sm btn-outline-primary dropdown-toggle dropdown-toggle-split" data-bs-toggle="dropdown" aria-expanded="false">
+        <span class="visually-hidden" safe>{ctx.t('os.bookings.csv.choose')}</span>
+      </button>
+      <ul class="dropdown-menu dropdown-menu-end">
+        {(['spreadsheet', 'standard'] as const).map((format) => (
+          <li>
+            <a class={`dropdown-item csv-export-${format}`} href={`${href}${joiner}format=${format}`} download="" safe>
+              {ctx.t(`os.bookings.csv.${format}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** One customer's bookings for one query: shortcuts, CSV link, chart, table with sums. Also the htmx fragment. */
 export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: BookingBlock }): JSX.Element {
   const { customer, query } = block;
@@ -185,10 +210,7 @@ export function BookingBlockView({ ctx, block }: { ctx: PageContext; block: Book
         <h2 class="h5 mb-0" safe>{customer.name}</h2>
         <div class="d-flex flex-wrap align-items-center gap-2 gap-sm-3">
           <span class="small text-muted" safe>{ctx.t('os.bookings.timezone', { zone: customer.timeZone })}</span>
-          <a class="btn btn-sm btn-outline-primary csv-export" href={`${paths.bookingsExport(query.filter, customer.id)}?${qs}`} download="">
-            <i class="bi bi-filetype-csv me-1"></i>
-            <span safe>{ctx.t('os.bookings.csv')}</span>
-          </a>
+          <CsvExport ctx={ctx} href={`${paths.bookingsExport(query.filter, customer.id)}?${qs}`} />
         </div>
       </div>
       <div class="card-body">

@@ -5,11 +5,12 @@ export const READ_CACHE_TTL_MS = 1000;
 
 interface Entry<V> {
   value: Promise<V>;
+  settled: boolean;
   storedAt: number;
   generation: number;
 }
 
-type Handle = Parameters<typeof writeWatchOf>[0];
+type Handle = Parameters<typeof writeWatchOf>[0] & { isTransaction: boolean };
 
 let clock: () => number = () => performance.now();
 
@@ -18,7 +19,9 @@ let clock: () => number = () => performance.now();
  * orders): an entry lives at most `ttlMs`, so a change made by another process is seen within that time,
  * and is dropped at once when this process inserted into, updated or deleted from one of `tables`
  * (core/db/write-watch.ts). Entries are kept per database handle. Concurrent misses share one load (no
- * stampede when an entry expires under load); a failed load is not kept.
+ * stampede when an entry expires under load); a failed load is not kept. Inside a transaction a load still
+ * running elsewhere is not waited for (on SQLite it may wait for the very connection the transaction
+ * holds): the transaction reads for itself.
  */
 export class ReadCache<V> {
   private readonly byHandle = new WeakMap<object, Map<string, Entry<V>>>();
@@ -36,15 +39,21 @@ export class ReadCache<V> {
     const generation = writeWatchOf(db).contentGeneration(this.tables);
     const now = clock();
     const hit = entries.get(key);
-    if (hit && hit.generation === generation && now - hit.storedAt < this.ttlMs) return hit.value;
+    if (hit && hit.generation === generation && now - hit.storedAt < this.ttlMs) {
+      if (hit.settled || !db.isTransaction) return hit.value;
+      return load();
+    }
     const value = load();
-    const entry = { value, storedAt: now, generation };
+    const entry: Entry<V> = { value, settled: false, storedAt: now, generation };
     entries.delete(key);
     entries.set(key, entry);
     if (entries.size > this.maxEntries) entries.delete(entries.keys().next().value!);
-    value.catch(() => {
-      if (entries.get(key) === entry) entries.delete(key);
-    });
+    value.then(
+      () => void (entry.settled = true),
+      () => {
+        if (entries.get(key) === entry) entries.delete(key);
+      },
+    );
     return value;
   }
 }

@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { bootstrap } from '../app/nadooit/bootstrap.js';
+import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
+import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/testing/fixtures.js';
+import { migratedDatabase, testSettings } from '../test/support/harness.js';
+import { defineBenchmark } from './support/registry.js';
+import type { BenchRow } from './support/registry.js';
+import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
+import type { ServerProcess } from './support/server-process.js';
+
+interface LoadResult {
+  latency: { p50: number; p99: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const DOMAIN = 'bench.localhost';
+const SECONDS_PER_BOOKING = 60;
+
+/**
+ * nginx with the project's configuration (docker/proxy/render.sh, HTTP mode) on loopback, in a temporary
+ * prefix. The app address is the one line that differs: where compose's DNS would hand nginx the addresses
+ * of the scaled `app` containers, an upstream block names the app processes here.
+ */
+async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerProcess> {
+  const port = await freePort();
+  const conf = path.join(root, 'nginx');
+  mkdirSync(path.join(root, 'www'), { recursive: true });
+  execFileSync('sh', [path.join(REPO, 'docker/proxy/render.sh'), conf], {
+    env: {
+      PATH: process.env.PATH,
+      DOMAIN,
+      FORCE_HTTP: '1',
+      APP_HOST: '127.0.0.1',
+      APP_PORT: String(apps[0]!.port),
+      HTTP_LISTEN: `127.0.0.1:${port}`,
+      ACME_WEBROOT: path.join(root, 'www'),
+      WEB_ROOT: path.join(root, 'web'),
+      NGINX_RUN_DIR: path.join(root, 'run'),
+      NGINX_RESOLVER: '127.0.0.1',
+      ACCESS_LOG: '/dev/null',
+      ERROR_LOG: path.join(root, 'error.log'),
+      LETSENCRYPT_DIR: path.join(root, 'letsencrypt'),
+    },
+  });
+  const locations = path.join(conf, 'snippets/app-locations.conf');
+  const rendered = readFileSync(locations, 'utf8');
+  const line = `set $app_upstream http://127.0.0.1:${apps[0]!.port};`;
+  if (!rendered.includes(line)) throw new Error(`render.sh no longer sets the app address as "${line}"`);
+  writeFileSync(locations, rendered.replace(line, 'set $app_upstream http://app_processes;'));
+  writeFileSync(path.join(conf, 'conf.d/app-processes.conf'), `upstream app_processes {\n${apps.map((a) => `    server 127.0.0.1:${a.port};\n`).join('')}}\n`);
+  return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
+}
+
+async function load(url: string, body: string, connections: number, amount: number): Promise<LoadResult> {
+  return autocannon({
+    url: `${url}/api/executions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', host: DOMAIN },
+    body,
+    connections,
+    amount,
+    workers: 1,
+    timeout: 30,
+  });
+}
+
+export default defineBenchmark({
+  description:
+    'PostgreSQL + Redis: bookings through nginx (the project configuration from docker/proxy, HTTP mode, loopback) to one app process ' +
+    'versus two app processes on the same database, alternating runs; integrity after all. Env: TEST_DATABASE_URL (required), ' +
+    'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_REQUESTS (6000 per run), BENCH_ROUNDS (2)',
+  async run({ log }) {
+    if (!process.env.TEST_DATABASE_URL) throw new Error('booking-scale-out needs TEST_DATABASE_URL (PostgreSQL)');
+    const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
+    const amount = Number(process.env.BENCH_REQUESTS ?? 6000);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    const redis = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15').split('?')[0]}?queue=scale-out-${process.pid}`;
+    const settings = testSettings();
+    const database = await migratedDatabase('postgres', settings);
+    const system = await bootstrap(settings, { migrate: true, database: database.target, queueDriver: 'inline', logger: pino({ level: 'silent' }) });
+    const db = system.context.db.kysely;
+    const root = mkdtempSync(path.join(tmpdir(), 'nadooit-scale-out-'));
+    const processes: ServerProcess[] = [];
+    try {
+      const balance = (1000 + rounds * 2 * amount) * 2 * SECONDS_PER_BOOKING;
+      const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING });
+      const body = legacyForm(world);
+      const env = { REDIS_URL: redis, ALLOWED_HOSTS: `${DOMAIN},localhost,127.0.0.1`, TRUST_PROXY: '1' };
+      const apps: ServerProcess[] = [];
+      for (let i = 0; i < 2; i++) apps.push(await startAppServer({ databaseUrl: database.target.kind === 'postgres' ? database.target.url : '', dataDir: settings.dataDir, env }));
+      processes.push(...apps);
+      const one = await startNginx(path.join(root, 'one'), apps.slice(0, 1));
+      const two = await startNginx(path.join(root, 'two'), apps);
+      processes.push(one, two);
+      let answered = 0;
+      for (const proxy of [one, two]) answered += (await load(proxy.url, body, 16, 1000))['2xx']; // warm-up
+      const rows: BenchRow[] = [];
+      const rates: Record<string, number[]> = { one: [], two: [] };
+      for (let round = 1; round <= rounds; round++) {
+        for (const [name, proxy, behind] of [['one', one, apps.slice(0, 1)], ['two', two, apps]] as const) {
+          log(`round ${round}: ${name} app process(es) behind nginx, c=${connections}`);
+          const cpu = behind.map((a) => a.cpuMs());
+          const pg = postgresCpuSnapshot();
+          const loadBefore = loadavg()[0]!;
+          const result = await load(proxy.url, body, connections, amount);
+          answered += result['2xx'];
+          const rate = result['2xx'] / result.duration;
+          rates[name]!.push(rate);
+          const appCpu = behind.reduce((sum, a, i) => sum + a.cpuMs() - cpu[i]!, 0);
+          rows.push({
+            case: `round ${round}, ${name === 'one' ? '1 app process' : '2 app processes'}, c=${connections}`,
+            'req/s': Math.round(rate),
+            'p50 ms': result.latency.p50,
+            'p99 ms': result.latency.p99,
+            'app CPU ms/booking': result['2xx'] ? Number((appCpu / result['2xx']).toFixed(3)) : 0,
+            'pg CPU ms/booking': result['2xx'] ? Number((postgresCpuSince(pg) / result['2xx']).toFixed(3)) : 0,
+            'non-200': result.non2xx,
+            errors: result.errors + result.timeouts,
+            'load avg (1 min)': Number(((loadBefore + loadavg()[0]!) / 2).toFixed(1)),
+          });
+        }
+      }
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+      const executions = await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const mismatches = await verifyLedger(db);
+      rows.push({
+        case: 'two ÷ one (mean of rounds)',
+        'req/s': Number((mean(rates.two!) / Math.max(1, mean(rates.one!))).toFixed(2)),
+        integrity:
+          Number(executions.n) === answered && mismatches.length === 0
+            ? `ok (${answered} answers = rows, check_ledger clean)`
+            : `MISMATCH: ${executions.n} rows for ${answered} answers, ${mismatches.length} ledger mismatches`,
+      });
+      return rows;
+    } finally {
+      for (const p of processes.reverse()) await p.stop().catch(() => undefined);
+      rmSync(root, { recursive: true, force: true });
+      await system.close();
+      await database.drop();
+    }
+  },
+});

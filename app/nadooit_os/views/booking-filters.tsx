@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import type { FieldErrors } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import { PAYMENT_STATUSES } from '../../nadooit_api_executions_system/models.js';
@@ -12,14 +13,14 @@ export interface BookingFiltersProps {
   errors: FieldErrors;
 }
 
-function Control(props: { ctx: PageContext; name: string; label: string; errors: FieldErrors; class: string; children: JSX.Element }): JSX.Element {
+function Control({ children, ...props }: { ctx: PageContext; name: string; label: string; errors: FieldErrors; class: string; children: Children }): JSX.Element {
   const messages = props.errors[props.name] ?? [];
   return (
     <div class={props.class}>
       <label class="form-label small mb-1" for={`filter-${props.name}`} safe>
         {props.label}
       </label>
-      {props.children}
+      {children}
       {messages.map((m) => (
         <div class="invalid-feedback d-block" safe>{m}</div>
       ))}

@@ -10,8 +10,11 @@ import { loadStatusView } from './services/video-status.js';
 import { TRANSCODE_TASK, transcodeJobKey } from './video/transcode.js';
 import { privatePath, publicPath, publicVideoDir } from './video/storage.js';
 import { VideoStatusPanel, videoStatusHref } from './views/video.js';
+import { videoExportHref, videoPreviewHref } from './views/video-admin.js';
 
 const APP = 'nadooit_website';
+/** Videos per exported archive: the selection travels in the download link. */
+export const EXPORT_MAX = 100;
 const appLabel: Text = { de: 'Webseite', en: 'Website' };
 const ro = { readOnly: true } as const;
 const field = (name: string, de: string, en: string, type: AdminField['type'] = 'text', extra: Partial<AdminField> = {}): AdminField => ({ name, label: { de, en }, type, readOnly: true, ...extra });
@@ -64,6 +67,19 @@ export const videosResource: AdminResource = {
   inlines: [{ resource: `${APP}.video_resolutions`, field: 'video_id' }],
   actions: [
     {
+      name: 'export_zip',
+      label: { de: 'Als ZIP exportieren', en: 'Export as ZIP' },
+      description: {
+        de: 'Lädt die gewählten Videos mit Original, Vorschaubild und allen Auflösungen als ein ZIP-Archiv herunter (Aufbau mit video_data.json wie im alten System; über „Hinzufügen“ → „aus einem ZIP-Archiv importieren“ wieder einlesbar).',
+        en: 'Downloads the chosen videos with original, preview image and every resolution as one ZIP archive (video_data.json layout as in the old system; imported again via “Add” → “import from a ZIP archive”).',
+      },
+      permission: 'view',
+      async run(ctx, ids) {
+        if (ids.length > EXPORT_MAX) throw new ActionError(ctx.language === 'de' ? `Höchstens ${EXPORT_MAX} Videos je Archiv.` : `At most ${EXPORT_MAX} videos per archive.`);
+        return { redirect: videoExportHref(ids), message: ctx.language === 'de' ? `ZIP-Archiv mit ${ids.length} Video(s) heruntergeladen.` : `ZIP archive with ${ids.length} video(s) downloaded.` };
+      },
+    },
+    {
       name: 'reprocess',
       label: { de: 'Neu umwandeln', en: 'Transcode again' },
       description: { de: 'Die Videos werden mit der aktuellen Leiter neu umgewandelt; die alten Fassungen bleiben abspielbar, bis die neuen fertig sind.', en: 'The videos are transcoded again with the current ladder; the old renditions keep playing until the new ones are ready.' },
@@ -97,7 +113,15 @@ export const videosResource: AdminResource = {
   },
   extra: async (db, row, d) => {
     const view = await loadStatusView(db, String(row.id));
-    return view ? <VideoStatusPanel language={d.language} view={view} href={videoStatusHref(view.id)} /> : <></>;
+    if (!view) return <></>;
+    return (
+      <>
+        <VideoStatusPanel language={d.language} view={view} href={videoStatusHref(view.id)} />
+        <p class="small">
+          <a href={videoPreviewHref(view.id)}>{d.language === 'de' ? 'Vorschaubild ansehen oder ersetzen' : 'View or replace the preview image'}</a>
+        </p>
+      </>
+    );
   },
 };
 

@@ -6,41 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { before, it } from 'node:test';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { intakeVideo } from './services/video-intake.js';
 import { deleteVideoRows } from './services/videos.js';
+import { entriesOf, zipOf } from './video/testing/archives.js';
 import { makeClip, useSmallLadder } from './video/testing/clips.js';
 import { masterPlaylistPath, privatePath, publicPath, publicVideoDir } from './video/storage.js';
 import { BadArchive, exportVideos, importLimits, importVideos } from './video/zip.js';
-
-function entriesOf(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: false }, (error, zip) => {
-      if (error) return reject(error);
-      const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => names.push(e.fileName));
-      zip.on('end', () => resolve(names.sort()));
-    }),
-  );
-}
-
-/** A ZIP from buffers; `rename` patches names afterwards (same length), since yazl itself refuses bad ones. */
-async function zipOf(files: Array<{ name: string; data: Buffer; mode?: number }>, rename: Record<string, string> = {}): Promise<string> {
-  const zip = new yazl.ZipFile();
-  for (const f of files) zip.addBuffer(f.data, f.name, f.mode ? { mode: f.mode } : {});
-  zip.end();
-  const file = path.join(tmpdir(), `nadooit-zip-${randomUUID()}.zip`);
-  await pipeline(zip.outputStream, createWriteStream(file));
-  let bytes = await readFile(file);
-  for (const [from, to] of Object.entries(rename)) {
-    assert.equal(from.length, to.length);
-    bytes = Buffer.from(bytes.toString('latin1').replaceAll(from, to), 'latin1');
-  }
-  await writeFile(file, bytes);
-  return file;
-}
 
 describeEachBackend('video ZIP export and import', (h) => {
   const db = () => h().system.context.db.kysely;
@@ -100,6 +72,7 @@ describeEachBackend('video ZIP export and import', (h) => {
       ['symlink', await zipOf([{ name: 'video_data.json', data: data() }, { name: 'clip.mp4', data: video, mode: 0o120777 }]), /symbolic link/],
       ['unexpected file', await zipOf([{ name: 'video_data.json', data: data() }, { name: 'clip.mp4', data: video }, { name: 'notes.txt', data: Buffer.from('x') }]), /unexpected file in the archive: notes\.txt/],
       ['path in the JSON', await zipOf([{ name: 'video_data.json', data: data({ original_file: '../../etc/passwd' }) }, { name: 'clip.mp4', data: video }]), /invalid file name/],
+      ['preview not an image', await zipOf([{ name: 'video_data.json', data: data({ preview_image: 'preview.jpg' }) }, { name: 'clip.mp4', data: video }, { name: 'preview.jpg', data: Buffer.from('kein Bild') }]), /preview\.jpg: Nur JPEG-, PNG- oder WebP-Bilder/],
       ['not a video', await zipOf([{ name: 'video_data.json', data: data() }, { name: 'clip.mp4', data: Buffer.from('kein Video') }]), /clip\.mp4: Die Datei ist kein lesbares Video/],
       ['not a zip', await (async () => { const f = path.join(tmpdir(), `nz-${randomUUID()}.zip`); await writeFile(f, 'PK nonsense'); return f; })(), /not a readable ZIP/],
     ];

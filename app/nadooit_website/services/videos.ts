@@ -98,6 +98,11 @@ export async function setPreview(db: Tx, id: string, previewPath: string | null,
   await db.updateTable('web_videos').set({ preview_path: previewPath, poster_generated: generated, updated_at: now() }).where('id', '=', id).execute();
 }
 
+/** The worker's poster frame becomes the preview only while the video has none (an own one uploaded meanwhile wins). */
+export async function setGeneratedPoster(db: Tx, id: string, posterPath: string): Promise<void> {
+  await db.updateTable('web_videos').set({ preview_path: posterPath, poster_generated: true, updated_at: now() }).where('id', '=', id).where('preview_path', 'is', null).execute();
+}
+
 /** Records a published rendition (replacing an earlier one of the same height). */
 export async function upsertResolution(db: Tx, r: Omit<ResolutionRow, 'id' | 'created_at'> & { id?: string }): Promise<void> {
   const at = now();

@@ -63,6 +63,16 @@ export async function probe(file: string): Promise<Probe> {
   return { container, videoCodec: video.codec_name ?? 'unknown', audioCodec: audio?.codec_name ?? null, durationMs, width: video.width, height: video.height, frameRate };
 }
 
+/** Codec and size of a single picture, or null when ffprobe cannot read it as one. */
+export async function probeImage(file: string): Promise<{ codec: string; width: number; height: number } | null> {
+  const result = await run(FFPROBE, ['-v', 'error', '-print_format', 'json', '-show_streams', '--', file]);
+  if (result.code !== 0) return null;
+  const streams = (JSON.parse(result.stdout || '{}') as ProbeJson).streams ?? [];
+  const image = streams.length === 1 ? streams[0] : undefined;
+  if (image?.codec_type !== 'video' || !image.codec_name || !image.width || !image.height) return null;
+  return { codec: image.codec_name, width: image.width, height: image.height };
+}
+
 export function framesPerSecond(frameRate: string): number {
   const fps = rate(frameRate);
   return fps > 0 && fps < 1000 ? fps : 25;
@@ -110,8 +120,12 @@ export function runFfmpeg(args: string[], onProgress: (outMs: number) => void, s
   });
 }
 
-/** One frame from the middle of the video as a JPEG, at most 720 pixels high. */
-export async function posterFrame(input: string, output: string, durationMs: number, signal?: AbortSignal): Promise<void> {
+/** The arguments that take one frame from the middle of the video as a JPEG, at most 720 pixels high. */
+export function posterArgs(input: string, output: string, durationMs: number): string[] {
   const at = (durationMs / 2000).toFixed(3);
-  await runFfmpeg(['-y', '-ss', at, '-i', input, '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '3', '-f', 'image2', output], () => {}, signal);
+  return ['-y', '-ss', at, '-i', input, '-frames:v', '1', '-vf', "scale=-2:'min(720,ih)'", '-q:v', '3', '-f', 'image2', output];
+}
+
+export async function posterFrame(input: string, output: string, durationMs: number, signal?: AbortSignal): Promise<void> {
+  await runFfmpeg(posterArgs(input, output, durationMs), () => {}, signal);
 }

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppContext } from '../../core/app-module.js';
 import type { TaskContext, TaskDefinition } from '../../core/queue/types.js';
-import { deleteResolutions, finishVideo, findVideo, resolutionsOf, setPreview, setProgress, startAttempt, upsertResolution } from '../services/videos.js';
+import { deleteResolutions, finishVideo, findVideo, resolutionsOf, setGeneratedPoster, setProgress, startAttempt, upsertResolution } from '../services/videos.js';
 import { FfmpegFailed, posterFrame, runFfmpeg } from './ffmpeg.js';
 import { ffmpegArgs, masterPlaylist, passes, plan, renditionDir } from './ladder.js';
 import type { Rendition } from './ladder.js';
@@ -54,7 +54,7 @@ export async function transcodeVideo(context: AppContext, videoId: string, task:
       const poster = path.join(scratch, 'poster.jpg');
       await posterFrame(input, poster, video.duration_ms, task.signal);
       await publishFile(poster, publicPath(settings, posterPath(videoId)));
-      await setPreview(db, videoId, posterPath(videoId), true);
+      await setGeneratedPoster(db, videoId, posterPath(videoId));
     }
     const renditions = plan(config.ladder, video);
     const done = new Set(

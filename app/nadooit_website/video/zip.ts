@@ -13,6 +13,7 @@ import { isUuid } from '../../core/ids.js';
 import { findVideo, findVideoByHash, insertVideo, resolutionsOf, upsertResolution } from '../services/videos.js';
 import { sha256File } from '../services/video-intake.js';
 import { probe } from './ffmpeg.js';
+import { checkPreviewImage } from './preview.js';
 import type { Probe } from './ffmpeg.js';
 import { masterPlaylist, plan } from './ladder.js';
 import { videoConfig } from './settings.js';
@@ -43,16 +44,19 @@ const dataSchema = z.object({
 type VideoData = z.infer<typeof dataSchema>;
 
 const hlsFolder = (videoId: string, height: number) => `${videoId}_${height}p`;
+const previewPathOf = (videoId: string, ext: string) => `${publicVideoDir(videoId)}/preview${ext}`;
 
 /** Streams a ZIP of the given videos; files are read from disk while the archive is sent. */
-export async function exportVideos(context: AppContext, ids: string[]): Promise<{ stream: Readable; fileName: string }> {
+export async function exportVideos(context: AppContext, ids: string[]): Promise<{ stream: Readable; fileName: string; count: number }> {
   const { settings } = context;
   const db = context.db.kysely;
   const zip = new yazl.ZipFile();
   let fileName = 'videos_files.zip';
+  let count = 0;
   for (const id of ids) {
     const video = await findVideo(db, id);
     if (!video) continue;
+    count++;
     const prefix = ids.length > 1 ? `${video.id}/` : '';
     if (ids.length === 1) fileName = `${video.title.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 80) || 'video'}_files.zip`;
     const resolutions = await resolutionsOf(db, id);
@@ -74,7 +78,7 @@ export async function exportVideos(context: AppContext, ids: string[]): Promise<
     zip.addBuffer(Buffer.from(JSON.stringify(data, null, 2)), `${prefix}${DATA_FILE}`);
   }
   zip.end();
-  return { stream: zip.outputStream as unknown as Readable, fileName };
+  return { stream: zip.outputStream as unknown as Readable, fileName, count };
 }
 
 export class BadArchive extends Error {}
@@ -210,20 +214,26 @@ export async function importVideos(context: AppContext, archive: string, options
       options.progress?.(++done, entries.length - dataEntries.length);
     }
 
-    const prepared: Array<PlannedVideo & { probed: Probe; contentHash: string; original: string }> = [];
+    const prepared: Array<PlannedVideo & { probed: Probe; contentHash: string; original: string; previewExt: string | null }> = [];
     for (const { data, prefix } of videos) {
       const original = path.join(scratch, prefix, data.original_file);
       const probed = await probe(original).catch((error: Error) => {
         throw new BadArchive(`${prefix}${data.original_file}: ${error.message}`);
       });
+      const preview = data.preview_image ? path.join(scratch, prefix, data.preview_image) : null;
+      const previewExt = preview
+        ? await checkPreviewImage(preview, (await stat(preview)).size).catch((error: Error) => {
+            throw new BadArchive(`${prefix}${data.preview_image}: ${error.message}`);
+          })
+        : null;
       const contentHash = await sha256File(original);
       const same = await findVideoByHash(db, contentHash);
       if (same && same.id !== data.id) throw new BadArchive(`${data.title}: the same video already exists as “${same.title}”`);
-      prepared.push({ data, prefix, probed, contentHash, original });
+      prepared.push({ data, prefix, probed, contentHash, original, previewExt });
     }
 
     await transaction(db, async (tx) => {
-      for (const { data, probed, contentHash, original } of prepared) {
+      for (const { data, probed, contentHash, original, previewExt } of prepared) {
         const originalPath = `${ORIGINALS_DIR}/${data.id}${path.extname(data.original_file).toLowerCase() || '.mp4'}`;
         const existing = await findVideo(tx, data.id);
         if (existing) await tx.deleteFrom('web_videos').where('id', '=', data.id).execute();
@@ -237,12 +247,12 @@ export async function importVideos(context: AppContext, archive: string, options
           const id = data.resolutions.find((x) => x.resolution === r.height)?.id;
           await upsertResolution(tx, { id: id && isUuid(id) ? id : undefined, video_id: data.id, resolution: r.height, width: r.width, bitrate_kbps: r.videoKbps, playlist_path: `${publicVideoDir(data.id)}/${r.height}p/index.m3u8` });
         }
-        await tx.updateTable('web_videos').set({ original_size: size, status: renditions.length ? 'ready' : 'queued', progress_permille: renditions.length ? 1000 : 0 }).where('id', '=', data.id).execute();
+        await tx.updateTable('web_videos').set({ original_size: size, status: renditions.length ? 'ready' : 'queued', progress_permille: renditions.length ? 1000 : 0, preview_path: previewExt ? previewPathOf(data.id, previewExt) : null, poster_generated: false }).where('id', '=', data.id).execute();
       }
     });
 
     const result: ImportResult = { videos: [] };
-    for (const { data, prefix, probed, original } of prepared) {
+    for (const { data, prefix, probed, original, previewExt } of prepared) {
       const target = privatePath(settings, `${ORIGINALS_DIR}/${data.id}${path.extname(data.original_file).toLowerCase() || '.mp4'}`);
       await mkdir(path.dirname(target), { recursive: true });
       await rename(original, target);
@@ -255,10 +265,10 @@ export async function importVideos(context: AppContext, archive: string, options
         await publishDirectory(folder, publicPath(settings, `${publicVideoDir(data.id)}/${r.resolution}p`));
         count++;
       }
-      if (data.preview_image) {
-        const previewTarget = publicPath(settings, `${publicVideoDir(data.id)}/preview${path.extname(data.preview_image).toLowerCase()}`);
+      if (data.preview_image && previewExt) {
+        const previewTarget = publicPath(settings, previewPathOf(data.id, previewExt));
+        await mkdir(path.dirname(previewTarget), { recursive: true });
         await rename(path.join(scratch, prefix, data.preview_image), previewTarget);
-        await db.updateTable('web_videos').set({ preview_path: `${publicVideoDir(data.id)}/${path.basename(previewTarget)}` }).where('id', '=', data.id).execute();
       }
       const published = await resolutionsOf(db, data.id);
       await writeAtomically(publicPath(settings, masterPlaylistPath(data.id)), masterPlaylist(published.map((r) => ({ height: r.resolution, width: r.width, videoKbps: r.bitrate_kbps })), probed.audioCodec !== null));

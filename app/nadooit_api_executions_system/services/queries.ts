@@ -170,22 +170,6 @@ export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<Ex
   return sums;
 }
 
-/**
- * Every matching booking, newest first, fetched in keyset batches so memory stays flat however many there
- * are (CSV export). Works the same on SQLite and PostgreSQL (no server-side cursors needed). Between two
- * batches it yields to the event loop (setImmediate): better-sqlite3 reads synchronously, and without the
- * pause a long export would hold every other request — /healthz, bookings — until its last row.
- */
-export async function* iterateExecutions(db: Tx, filter: ExecutionFilter, batchSize = MAX_PAGE_SIZE): AsyncGenerator<ExecutionListItem> {
-  let cursor: string | null = null;
-  do {
-    const page: ExecutionPage = await listExecutions(db, filter, { limit: batchSize, cursor });
-    yield* page.items;
-    cursor = page.nextCursor;
-    if (cursor) await new Promise((resolve) => setImmediate(resolve));
-  } while (cursor);
-}
-
 /** One exported booking as the database returns it: id, program name, seconds, price (micro-units), created at, status. */
 export type ExportRow = [id: string, programName: string | null, timeSavedSeconds: number, price: number, createdAt: string, status: PaymentStatus];
 

@@ -115,7 +115,7 @@ export function VideoImportPage({ ctx, maxBytes, error }: { ctx: PageContext; ma
       <ErrorAlert error={error} />
       <form class="card card-body" method="post" action={videoImportHref} enctype="multipart/form-data">
         <input type="hidden" name="csrfmiddlewaretoken" value={ctx.csrfToken} />
-        <p class="text-muted" safe>
+        <p class="text-muted">
           {de
             ? 'Ein Archiv wie es „Als ZIP exportieren“ oder das alte System schreibt: video_data.json, Original, Vorschaubild und ein Ordner je Auflösung. Enthält es Unerwartetes (Pfade mit .., absolute Pfade, Verknüpfungen, fremde Dateien), wird es ganz abgelehnt und nichts geschrieben.'
             : 'An archive as “Export as ZIP” or the old system writes it: video_data.json, the original, the preview image and one folder per resolution. Anything unexpected (paths with .., absolute paths, links, other files) refuses it as a whole; nothing is written.'}
@@ -138,12 +138,12 @@ export function VideoPreviewPage({ ctx, video, maxBytes, error }: { ctx: PageCon
         {video.previewPath ? (
           <figure>
             <img class="img-fluid border" src={mediaUrl(video.previewPath)} alt={de ? 'Aktuelles Vorschaubild' : 'Current preview image'} width="320" />
-            <figcaption class="small text-muted" safe>
+            <figcaption class="small text-muted">
               {video.generated ? (de ? 'Standbild aus der Mitte des Videos' : 'Frame from the middle of the video') : de ? 'Eigenes Vorschaubild' : 'Own preview image'}
             </figcaption>
           </figure>
         ) : (
-          <p class="text-muted" safe>
+          <p class="text-muted">
             {de ? 'Noch kein Vorschaubild: die Umwandlung nimmt ein Standbild aus der Mitte des Videos.' : 'No preview image yet: transcoding takes a frame from the middle of the video.'}
           </p>
         )}

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Insertable, Transaction } from 'kysely';
 import type { Flavor } from '../core/db/dialects/columns.js';
 import type { Database } from '../core/db/schema.js';
-import { isUuid } from '../core/ids.js';
+import { isUuid, uuidv7 } from '../core/ids.js';
 import type { LedgerEntriesTable } from './models.js';
 import type { DrawResult } from './ledger.js';
 import './models.js';
@@ -71,7 +70,7 @@ export class LedgerDrawBatch {
     if (drawn === 0) return { drawnSeconds: 0, balanceAfter: state.balance, entryId: null };
     state.balance -= drawn;
     state.seq += 1;
-    const id = randomUUID();
+    const id = uuidv7();
     this.entries.push({
       id,
       seq: state.seq,

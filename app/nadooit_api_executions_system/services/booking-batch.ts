@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Flavor } from '../../core/db/dialects/columns.js';
 import type { Database } from '../../core/db/schema.js';
+import { uuidv7 } from '../../core/ids.js';
 import { LedgerDrawBatch } from '../../nadooit_time_account/ledger-batch.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import type { CustomerProgram } from '../../nadooit_program_ownership_system/services.js';
@@ -98,7 +98,7 @@ export class BookingBatch {
     if (!program.is_active) throw new BookingRefused('program_inactive', 'Program is not active');
     if (!program.customer_id) throw new BookingRefused('program_without_customer', 'Program has no customer');
     const charged = booking.reportedSeconds === 0 ? program.program_time_saved_per_execution_in_seconds : booking.reportedSeconds;
-    const id = randomUUID();
+    const id = uuidv7();
     const now = (booking.at ?? new Date()).toISOString();
 
     let covered = 0;

@@ -119,6 +119,9 @@ describeEachBackend(
       const staff = await createStaff(db(), h().settings, { superuser: true });
       const world = await bookingWorld(db(), { balanceSeconds: 100_000, customerName: 'Bildschirm GmbH' });
       await createCustomerTimeAccount(db(), { ...SYSTEM, customerId: world.customerId, name: 'Fast leer', openingBalanceSeconds: 60, lowBalanceThresholdSeconds: 3600 });
+      for (const seconds of [315, 3900, 45]) {
+        await bookExecution(db(), { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: null });
+      }
       const origin = await serve(await h().app());
       const token = await sessionFor(db(), h().settings, staff.id, { [SECOND_FACTOR]: true });
       for (const [name, viewport, mobile] of [
@@ -134,6 +137,14 @@ describeEachBackend(
         assert.ok(await page.locator('[data-attention="low_balance"] [data-count]').isVisible());
         assert.deepEqual(await sidewaysScroll(page), [], name);
         if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/${name}.png`, fullPage: !mobile });
+        if (!mobile) {
+          // The bookings list: numbers right-aligned, the payment status as a badge.
+          await page.goto('/admin/nadooit_api_executions_system/executions/');
+          assert.equal(await page.locator('#admin-list th.text-end').count(), 3, 'time saved, covered, price');
+          assert.ok((await page.locator('#admin-list tbody td .badge[data-status]').count()) >= 3);
+          if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/admin-executions.png` });
+          assert.deepEqual(await sidewaysScroll(page), []);
+        }
         assert.deepEqual(problems, []);
         await context.close();
       }

@@ -48,6 +48,8 @@ export interface AdminField {
   /** The column name. */
   name: string;
   label: Text;
+  /** A shorter label for list column headers (the full one stays in the column chooser and on forms). */
+  listLabel?: Text;
   type: FieldType;
   help?: Text;
   /** Must be present (non-empty) on create and edit. */

@@ -2,7 +2,7 @@ import type { PageContext } from '../../ui/page-context.js';
 import { primaryKey, resourceUrl, text } from '../site.js';
 import type { AdminField, AdminInline, AdminResource, Row } from '../types.js';
 import type { Display } from './cells.js';
-import { columnClass, ListValue } from './list-cell.js';
+import { ColumnLabel, columnClass, ListValue } from './list-cell.js';
 import { href } from './list.js';
 
 export interface InlineData {
@@ -60,8 +60,8 @@ function InlineTable({ data, d, parentId }: { data: InlineData; d: Display; pare
             <thead>
               <tr>
                 {data.columns.map((c) => (
-                  <th scope="col" class={columnClass(c)?.includes('text-end') ? 'text-end' : undefined} safe>
-                    {text(c.label, d.language)}
+                  <th scope="col" class={columnClass(c)?.includes('text-end') ? 'text-end' : undefined}>
+                    <ColumnLabel field={c} d={d} />
                   </th>
                 ))}
               </tr>

@@ -4,7 +4,7 @@ import type { ListQuery, Page } from '../query.js';
 import { primaryKey, resourceUrl, text } from '../site.js';
 import type { AdminField, AdminResource, Row } from '../types.js';
 import type { Display } from './cells.js';
-import { columnClass, ListValue } from './list-cell.js';
+import { ColumnLabel, columnClass, ListValue } from './list-cell.js';
 import { RelationSelect } from './widgets.js';
 
 export interface FilterOption {
@@ -67,9 +67,14 @@ function HiddenState({ params, skip = [] }: { params: Record<string, string>; sk
 }
 
 function SortHeader({ field, p }: { field: AdminField; p: ListViewProps }): JSX.Element {
-  const label = text(field.label, p.d.language);
   const align = columnClass(field)?.includes('text-end') ? 'text-end' : undefined;
-  if (!sortableFields(p.resource).includes(field.name)) return <th scope="col" class={align} safe>{label}</th>;
+  if (!sortableFields(p.resource).includes(field.name)) {
+    return (
+      <th scope="col" class={align}>
+        <ColumnLabel field={field} d={p.d} />
+      </th>
+    );
+  }
   const base = resourceUrl(p.resource, p.d.prefix);
   const state = stateParams(p.resource, p.lq);
   const active = p.lq.order.field === field.name;
@@ -78,7 +83,7 @@ function SortHeader({ field, p }: { field: AdminField; p: ListViewProps }): JSX.
   return (
     <th scope="col" class={align} aria-sort={active ? (p.lq.order.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
       <a href={href(base, { ...state, o: nextOrder })} class="text-decoration-none">
-        <span safe>{label}</span> {icon ? <i class={icon}></i> : ''}
+        <ColumnLabel field={field} d={p.d} /> {icon ? <i class={icon}></i> : ''}
       </a>
     </th>
   );

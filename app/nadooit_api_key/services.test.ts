@@ -131,15 +131,34 @@ describeEachBackend('API keys and API-key managers', (h) => {
     assert.deepEqual(await revokeApiKey(db(), { actorUserId: issuer.id, keyId: otherKey.id }), { revoked: true });
   });
 
-  it('revoke all own keys deactivates every active key of the user and nobody else’s', async () => {
-    const customer = await makeCustomer(db());
+  it('revoke all own keys of a customer: only after its name is typed, audited, nobody else’s keys', async () => {
+    const name = `Müller & Söhne ${crypto.randomUUID().slice(0, 6)}`;
+    const customer = await makeCustomer(db(), name);
     const a = await manager(['can_create_api_key'], [customer]);
     const b = await manager(['can_create_api_key'], [customer]);
-    const keys = [await createApiKey(db(), { actorUserId: a.id, name: '1' }), await createApiKey(db(), { actorUserId: a.id, name: '2' })];
-    const bKey = await createApiKey(db(), { actorUserId: b.id, name: 'b' });
-    assert.equal(await revokeAllOwnApiKeys(db(), a.id), 2);
+    const keys = [await createApiKey(db(), { actorUserId: a.id, name: '1', customerId: customer }), await createApiKey(db(), { actorUserId: a.id, name: '2', customerId: customer })];
+    const personal = await createApiKey(db(), { actorUserId: a.id, name: 'personal' });
+    const bKey = await createApiKey(db(), { actorUserId: b.id, name: 'b', customerId: customer });
+    const audited = () => db().selectFrom('auth_audit_log').select(['event', 'user_id', 'detail']).where('user_id', '=', a.id).where('event', '=', 'api_keys_revoked_all').execute();
+
+    for (const wrong of ['', 'Müller', 'Falscher Kunde']) {
+      await assert.rejects(revokeAllOwnApiKeys(db(), { actorUserId: a.id, customerId: customer, confirmation: wrong }), (error: InvalidInput) => {
+        assert.ok(error instanceof InvalidInput);
+        assert.deepEqual(error.details, { field: 'confirmation' });
+        return true;
+      });
+    }
+    assert.equal((await verifyApiKey(db(), keys[0]!.secret)).ok, true, 'nothing revoked on a mismatch');
+    assert.equal((await audited()).length, 0, 'nothing audited on a mismatch');
+
+    // Spaces and case as people type them.
+    assert.equal(await revokeAllOwnApiKeys(db(), { actorUserId: a.id, customerId: customer, confirmation: `  ${name.toUpperCase()} ` }), 2);
     for (const k of keys) assert.equal((await verifyApiKey(db(), k.secret)).ok, false);
+    assert.equal((await verifyApiKey(db(), personal.secret)).ok, true, 'keys without a customer are their own group');
     assert.equal((await verifyApiKey(db(), bKey.secret)).ok, true);
+    const [entry] = await audited();
+    assert.deepEqual(JSON.parse(String(entry!.detail)), { customer_id: customer, count: 2 });
+    await assert.rejects(revokeAllOwnApiKeys(db(), { actorUserId: null, customerId: customer, confirmation: name }), PermissionDenied);
   });
 
   it('can_give_manager_role: appoints within one’s own customers and abilities, recording the appointee', async () => {

@@ -238,7 +238,7 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     assert.equal((await c.post(paths.revokeApiKey(stored!.id))).statusCode, 303);
     assert.equal((await verifyApiKey(db(), secret)).ok, false);
     await c.post(paths.createApiKey, { name: 'Zweiter Bot' });
-    const all = await c.post(paths.revokeAllApiKeys);
+    const all = await c.post(paths.revokeAllApiKeys, { customer: '', confirmation: 'Anna Alpha' });
     assert.equal(all.statusCode, 303);
     assert.match((await c.get(all.headers.location as string)).body, /Ihre API Keys wurden gelöscht/);
     const active = await db().selectFrom('api_keys').select('id').where('user_id', '=', w.boss.userId).where('is_active', '=', true).execute();

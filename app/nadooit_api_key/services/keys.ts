@@ -7,7 +7,8 @@ import { staffAuthority } from '../../nadooit_auth/services/actor.js';
 import type { Actor } from '../../core/actor.js';
 import { InvalidCustomer, InvalidInput, InvalidUserCode, NotFound, PermissionDenied } from '../../core/errors.js';
 import { isEmployedAt, usersEmployedAt } from '../../nadooit_hr/permissions.js';
-import { customerExists } from '../../nadooit_crm/services.js';
+import { customerExists, getCustomer } from '../../nadooit_crm/services.js';
+import { recordSecurityEvent } from '../../nadooit_auth/services/audit.js';
 import { isUuid } from '../../core/ids.js';
 import type { ApiKeysTable } from '../models.js';
 import '../models.js';
@@ -219,21 +220,31 @@ async function keyById(db: Tx, keyId: string) {
   return isUuid(keyId) ? db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst() : undefined;
 }
 
-async function markRevoked(db: Tx, where: { id?: string; userId?: string }): Promise<number> {
+/** Which active keys to revoke; `customerId: null` means the keys without a customer. */
+interface RevokeWhere {
+  id?: string;
+  userId?: string;
+  customerId?: string | null;
+}
+
+async function markRevoked(db: Tx, where: RevokeWhere, record?: (tx: Tx, count: number) => Promise<void>): Promise<number> {
   return transaction(db, async (tx, hooks) => {
     // Forgotten now and again after the commit: a verification between the two may have cached the old row.
     const cache = verifiedKeys(tx);
     cache.clear();
     hooks.afterCommit(() => cache.clear());
-    return revokeRows(tx, where);
+    const count = await revokeRows(tx, where);
+    await record?.(tx, count);
+    return count;
   });
 }
 
-async function revokeRows(db: Tx, where: { id?: string; userId?: string }): Promise<number> {
+async function revokeRows(db: Tx, where: RevokeWhere): Promise<number> {
   const now = new Date().toISOString();
   let query = db.updateTable('api_keys').set({ is_active: false, revoked_at: now, updated_at: now }).where('is_active', '=', true);
   if (where.id) query = query.where('id', '=', where.id);
   if (where.userId) query = query.where('user_id', '=', where.userId);
+  if (where.customerId !== undefined) query = where.customerId === null ? query.where('customer_id', 'is', null) : query.where('customer_id', '=', where.customerId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -260,8 +271,33 @@ export async function revokeApiKey(db: Tx, input: Actor & { keyId: string }): Pr
 }
 
 /** "Lösche alle API Keys": revokes every active key of the user; returns how many. */
-export async function revokeAllOwnApiKeys(db: Tx, userId: string): Promise<number> {
-  return markRevoked(db, { userId });
+/** Names compared as people type them: spaces trimmed and collapsed, case ignored. */
+function sameName(typed: string, name: string): boolean {
+  const norm = (v: string) => v.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('de');
+  return norm(typed) !== '' && norm(typed) === norm(name);
+}
+
+/**
+ * "Delete all keys": revokes every active key of the actor for one customer (or those without a customer),
+ * after the actor typed that customer's name (their own display name for keys without one) — a mismatch is a
+ * field error on `confirmation`. Recorded in the security audit log (`api_keys_revoked_all`) in the same
+ * transaction. Returns how many keys were revoked.
+ */
+export async function revokeAllOwnApiKeys(
+  db: Tx,
+  input: Actor & { customerId: string | null; confirmation: string; origin?: { ip: string | null; userAgent: string | null } },
+): Promise<number> {
+  const userId = input.actorUserId;
+  if (userId === null) throw new PermissionDenied();
+  const expected = input.customerId === null ? (await findUserById(db, userId))?.display_name : (await getCustomer(db, input.customerId))?.name;
+  if (expected === undefined) throw new InvalidCustomer();
+  if (!sameName(input.confirmation, expected)) {
+    throw new InvalidInput(`Bitte geben Sie zur Bestätigung „${expected}“ ein.`, { field: 'confirmation' });
+  }
+  const detail = { customer_id: input.customerId };
+  return markRevoked(db, { userId, customerId: input.customerId }, (tx, count) =>
+    recordSecurityEvent(tx, { event: 'api_keys_revoked_all', userId, actorId: userId, ...input.origin, detail: { ...detail, count } }),
+  );
 }
 
 /** The user's keys, newest first, without hashes. */

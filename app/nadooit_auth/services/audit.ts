@@ -27,6 +27,7 @@ export const SECURITY_EVENTS = [
   'key_manager_appointed',
   'key_manager_updated',
   'key_manager_removed',
+  'api_keys_revoked_all',
 ] as const;
 export type SecurityEvent = (typeof SECURITY_EVENTS)[number];
 

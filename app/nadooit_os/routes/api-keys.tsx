@@ -17,6 +17,7 @@ import { customerProgramsOf } from '../../nadooit_program_ownership_system/servi
 import { paths } from '../paths.js';
 import { GrantPage } from '../views/grants.js';
 import { ApiKeysPage, CreateApiKeyPage, CreatedApiKeyPage, RevokeAllPage } from '../views/api-keys.js';
+import type { RevokeGroup } from '../views/api-keys.js';
 import { dashboardPage, replyNoRole, submitForm, uuidParam } from './context.js';
 import { grantFormRoutes } from './grant-form.js';
 import type { GrantValues } from './grant-form.js';
@@ -72,15 +73,36 @@ export function apiKeyRoutes(scope: FastifyInstance, app: AppContext): void {
 
   apiKeyManagerGrantRoutes(scope, app);
 
-  scope.get('/api_key/revoke-api-key', async (request, reply) => {
+  /** The viewer's active own keys grouped by customer (keys without one under the viewer's name). */
+  async function revokeGroups(userId: string, displayName: string): Promise<RevokeGroup[]> {
+    const counts = new Map<string | null, number>();
+    for (const key of await listApiKeys(db, userId)) if (key.is_active) counts.set(key.customer_id, (counts.get(key.customer_id) ?? 0) + 1);
+    const ids = [...counts.keys()].filter((id): id is string => id !== null);
+    const names = new Map((ids.length ? await listCustomers(db, { ids }) : []).map((c) => [c.id, c.name]));
+    return [...counts].map(([customerId, count]) => ({ customerId, count, name: customerId === null ? displayName : (names.get(customerId) ?? customerId) }));
+  }
+
+  async function renderRevokeAll(request: FastifyRequest, failed?: { customerId: string | null; error: string; value: string }) {
     const { ctx, viewer } = await dashboardPage(request, app);
-    return reply.html(<RevokeAllPage ctx={ctx} viewer={viewer} />);
-  });
+    return <RevokeAllPage ctx={ctx} viewer={viewer} groups={await revokeGroups(viewer.user.id, viewer.user.displayName)} failed={failed} />;
+  }
+
+  scope.get('/api_key/revoke-api-key', async (request, reply) => reply.html(await renderRevokeAll(request)));
 
   scope.post('/api_key/revoke-api-key', async (request, reply) => {
-    await revokeAllOwnApiKeys(db, requireUser(request).id);
-    await request.flash('success', request.t('os.apikey.revoked_all'));
-    return reply.redirect(`${paths.apiKeys}?submitted=True`, 303);
+    const customerId = formString(request.body, 'customer') || null;
+    const confirmation = formString(request.body, 'confirmation');
+    return submitForm(
+      reply,
+      async () => {
+        // The service checks the typed name against the customer's and writes the audit entry.
+        const origin = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null };
+        await revokeAllOwnApiKeys(db, { actorUserId: requireUser(request).id, customerId, confirmation, origin });
+        await request.flash('success', request.t('os.apikey.revoked_all'));
+        return reply.redirect(`${paths.apiKeys}?submitted=True`, 303);
+      },
+      async (error) => renderRevokeAll(request, { customerId, error, value: confirmation }),
+    );
   });
 }
 

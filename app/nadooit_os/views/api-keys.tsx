@@ -197,17 +197,57 @@ export function CreatedApiKeyPage(props: { ctx: PageContext; viewer: Viewer; cre
   );
 }
 
-export function RevokeAllPage({ ctx, viewer }: { ctx: PageContext; viewer: Viewer }): JSX.Element {
+/** One customer's active keys of the viewer (customerId null: the keys without a customer, named after the viewer). */
+export interface RevokeGroup {
+  customerId: string | null;
+  name: string;
+  count: number;
+}
+
+/**
+ * "Delete all keys", one form per customer: the customer's name must be typed to confirm (checked by the
+ * service; a mismatch comes back as the field's error in `failed`).
+ */
+export function RevokeAllPage(props: { ctx: PageContext; viewer: Viewer; groups: RevokeGroup[]; failed?: { customerId: string | null; error: string; value: string } }): JSX.Element {
+  const { ctx } = props;
   const t = ctx.t;
   return (
-    <DashboardLayout ctx={ctx} viewer={viewer} title={t('os.nav.apikey.revoke')}>
+    <DashboardLayout ctx={ctx} viewer={props.viewer} title={t('os.nav.apikey.revoke')}>
       <PageHeader title={t('os.nav.apikey.revoke')} />
-      <form method="post" action={paths.revokeAllApiKeys} data-confirm={t('os.apikey.confirm_revoke_all')}>
-        <CsrfField ctx={ctx} />
-        <button type="submit" class="btn btn-danger" safe>
-          {t('os.apikey.revoke_all')}
-        </button>
-      </form>
+      {props.groups.length === 0 ? <EmptyState text={t('os.apikey.empty')} icon="key" /> : ''}
+      {props.groups.map((group) => {
+        const id = `revoke-all-${group.customerId ?? 'personal'}`;
+        const failed = props.failed && props.failed.customerId === group.customerId ? props.failed : undefined;
+        return (
+          <section class="card os-narrow mb-4" id={id}>
+            <div class="card-body">
+              <h2 class="h6" safe>{t(group.customerId ? 'os.apikey.revoke_all.customer' : 'os.apikey.revoke_all.personal', { name: group.name, count: group.count })}</h2>
+              <form method="post" action={paths.revokeAllApiKeys}>
+                <CsrfField ctx={ctx} />
+                <input type="hidden" name="customer" value={group.customerId ?? ''} />
+                <div class="mb-3">
+                  <label class="form-label" for={`${id}-confirmation`} safe>
+                    {t('os.apikey.revoke_all.confirm_label', { name: group.name })}
+                  </label>
+                  <input
+                    id={`${id}-confirmation`}
+                    class={`form-control${failed ? ' is-invalid' : ''}`}
+                    name="confirmation"
+                    value={failed?.value}
+                    required
+                    autocomplete="off"
+                    aria-invalid={failed ? 'true' : undefined}
+                  />
+                  {failed ? <div class="invalid-feedback" safe>{failed.error}</div> : ''}
+                </div>
+                <button type="submit" class="btn btn-danger" safe>
+                  {t('os.apikey.revoke_all.submit', { name: group.name })}
+                </button>
+              </form>
+            </div>
+          </section>
+        );
+      })}
     </DashboardLayout>
   );
 }

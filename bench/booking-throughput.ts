@@ -71,7 +71,7 @@ async function ourServer(backend: Backend, balance: number): Promise<Target & { 
   const db = system.context.db.kysely;
   const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING, pricePerSecond: 10_000 });
   const url = database.target.kind === 'sqlite' ? `sqlite:${database.target.file}` : database.target.url;
-  const server = await startAppServer({ databaseUrl: url, dataDir: settings.dataDir });
+  const server = await startAppServer({ databaseUrl: url, dataDir: settings.dataDir, compiled: true });
   return {
     name: 'NADOO-IT (npm start)',
     server,

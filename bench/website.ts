@@ -14,7 +14,7 @@ import { startSession } from '../app/nadooit_website/services/pages.js';
 import { signalToken } from '../app/nadooit_website/services/signals.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-import { freePort, npmScript, startServerProcess } from './support/server-process.js';
+import { compiledStartCommand, freePort, startServerProcess } from './support/server-process.js';
 
 const SECTIONS = 10;
 const SESSIONS = Number(process.env.BENCH_WEBSITE_SESSIONS ?? 3000);
@@ -134,7 +134,7 @@ export default defineBenchmark({
           sessions.push({ id: s.sessionId, token: signalToken(SECRET, s.sessionId) });
         }
         await setup.close();
-        const server = await startServerProcess(npmScript('start'), { env, port });
+        const server = await startServerProcess(compiledStartCommand(), { env, port });
         try {
           let n = 0;
           const signal = () => {

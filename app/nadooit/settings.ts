@@ -9,7 +9,8 @@ import { DEFAULT_LADDER, TRANSCODE_MODES, parseLadder } from '../nadooit_website
 export type { Settings };
 
 /** Repository root: every relative path in the settings is resolved from here. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The checkout (package.json's folder), whether this module runs from app/nadooit or compiled from dist/app/nadooit. */
+export const PROJECT_ROOT = ((above) => (path.basename(above) === 'dist' ? path.dirname(above) : above))(path.resolve(import.meta.dirname, '..', '..'));
 
 export class SettingsError extends Error {
   constructor(readonly variable: string, readonly expected: string) {

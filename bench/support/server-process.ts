@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -78,6 +78,15 @@ export function npmScript(name: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `npm start`'s command line, with dist/ built first when a source changed (what its `prestart` does). */
+export function compiledStartCommand(): string {
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--if-stale'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  return npmScript('start');
+}
+
+/** The web server straight from the TypeScript sources, as tests start it (the code as it is, no build). */
+const SOURCE_START = 'node --import tsx app/nadooit/main.ts start';
+
 /**
  * Runs `command` through sh with `exec` (so the pid is the server itself, not a wrapper), waits until
  * GET <readyPath> answers, and hands back its handle.
@@ -128,12 +137,18 @@ export async function startServerProcess(
 }
 
 /**
- * The project's own server as users start it (`npm start`'s command line) on `databaseUrl`, production
- * settings (DEBUG off), the bot API's rate limit off (loads come from one address).
+ * The project's own server on `databaseUrl`, production settings (DEBUG off), the bot API's rate limit off
+ * (loads come from one address). `compiled`: as users start it (`npm start`'s command line, compiled
+ * JavaScript — the benches); else from the sources through tsx (the tests).
  */
-export async function startAppServer(input: { databaseUrl: string; dataDir: string; env?: Record<string, string> }): Promise<ServerProcess> {
+export async function startAppServer(input: {
+  databaseUrl: string;
+  dataDir: string;
+  env?: Record<string, string>;
+  compiled?: boolean;
+}): Promise<ServerProcess> {
   const port = await freePort();
-  return startServerProcess(npmScript('start'), {
+  return startServerProcess(input.compiled ? compiledStartCommand() : SOURCE_START, {
     port,
     env: {
       SECRET_KEY: 'app-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',

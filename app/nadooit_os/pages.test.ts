@@ -240,7 +240,7 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     await c.post(paths.createApiKey, { name: 'Zweiter Bot' });
     const all = await c.post(paths.revokeAllApiKeys, { customer: '', confirmation: 'Anna Alpha' });
     assert.equal(all.statusCode, 303);
-    assert.match((await c.get(all.headers.location as string)).body, /Ihre API Keys wurden gelöscht/);
+    assert.match((await c.get(all.headers.location as string)).body, /Ihre API-Schlüssel wurden gelöscht/);
     const active = await db().selectFrom('api_keys').select('id').where('user_id', '=', w.boss.userId).where('is_active', '=', true).execute();
     assert.equal(active.length, 0);
     // Without can_create_api_key: 403.

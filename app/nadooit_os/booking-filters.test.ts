@@ -98,7 +98,8 @@ describeEachBackend('NADOOIT OS booking filters', (h) => {
     assert.equal((await bookingBlock(db(), customer, query({ status: 'NOT_PAID' }), { now: NOW })).count, 5);
 
     const target = w.bookingsA[1]!;
-    for (const q of [target, target.slice(0, 13).toUpperCase(), target.replace(/-/g, '').slice(0, 12)]) {
+    // Booking ids are UUIDv7 (time first): a prefix must reach past the timestamp and counter to name one booking.
+    for (const q of [target, target.slice(0, 23).toUpperCase(), target.replace(/-/g, '').slice(0, 20)]) {
       const found = await bookingBlock(db(), customer, query({ q, filter: 'thisyear' }), { now: NOW });
       assert.deepEqual(found.rows.map((r) => r.id), [target], q);
       assert.equal(found.count, 1);
@@ -113,7 +114,7 @@ describeEachBackend('NADOOIT OS booking filters', (h) => {
     const w = await dashboardWorld(db(), { now: NOW });
     const scope = { customerIds: [w.a.customerId] };
     const target = w.bookingsA[0]!;
-    const page = await listExecutions(db(), { ...scope, idPrefix: target.slice(0, 9) }, { limit: 1 });
+    const page = await listExecutions(db(), { ...scope, idPrefix: target.slice(0, 23) }, { limit: 1 });
     assert.deepEqual(page.items.map((r) => r.id), [target]);
     assert.equal((await sumExecutions(db(), { ...scope, idPrefix: target })).count, 1);
     assert.equal((await sumExecutions(db(), { ...scope, idPrefix: 'not hex' })).count, 0);
@@ -180,7 +181,7 @@ describeEachBackend('NADOOIT OS booking filters', (h) => {
     assert.match(csv.body, new RegExp(second.ids[0]!));
     for (const id of w.bookingsA) assert.doesNotMatch(csv.body, new RegExp(id));
 
-    const byId = await c.get(`${paths.bookings}?filter=thisyear&q=${w.bookingsA[2]!.slice(0, 8)}`);
+    const byId = await c.get(`${paths.bookings}?filter=thisyear&q=${w.bookingsA[2]!.slice(0, 23)}`);
     const rows = [...byId.body.matchAll(/id="execution-([^"]+)"/g)].map((m) => m[1]);
     assert.deepEqual(rows, [w.bookingsA[2]]);
     const idCsv = /csv-export" href="([^"]+)"/.exec(byId.body)![1]!.replaceAll('&amp;', '&');

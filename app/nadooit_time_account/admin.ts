@@ -2,7 +2,7 @@ import { createdAt, flag, relation, staffActor, updatedAt } from '../core/admin/
 import { insertRow, updateRow } from '../core/admin/records.js';
 import { ActionError } from '../core/admin/types.js';
 import type { AdminField, AdminResource, Row, WriteContext } from '../core/admin/types.js';
-import { formatSeconds } from '../core/admin/values.js';
+import { formatDuration } from '../core/ui/format.js';
 import { lowBalancePreset } from './admin-low-balance.js';
 import { correct, createTimeAccount, topUp } from './ledger.js';
 import { createCustomerTimeAccount } from './services.js';
@@ -45,7 +45,7 @@ export const timeAccountsResource: AdminResource = {
     de: 'Das Guthaben ändert sich nur über Buchungen im Journal: „Aufladen“ und „Korrigieren“ auf der Detailseite.',
     en: 'The balance changes only through ledger entries: "Top up" and "Correct" on the detail page.',
   },
-  title: { columns: ['name', 'balance_seconds'], format: (row, language) => `${row.name ?? String(row.id).slice(0, 8)} (${formatSeconds(Number(row.balance_seconds), language)})` },
+  title: { columns: ['name', 'balance_seconds'], format: (row) => `${row.name ?? String(row.id).slice(0, 8)} (${formatDuration(Number(row.balance_seconds))})` },
   fields: [
     { name: 'name', label: { de: 'Name', en: 'Name' }, type: 'text', maxLength: 255 },
     { name: 'balance_seconds', label: { de: 'Guthaben', en: 'Balance' }, type: 'seconds', readOnly: true },
@@ -260,7 +260,7 @@ export const ledgerEntriesResource: AdminResource = {
   table: 'ta_ledger_entries',
   label: { de: 'Journaleintrag', en: 'Ledger entry' },
   labelPlural: { de: 'Journal', en: 'Ledger' },
-  title: { columns: ['kind', 'seconds', 'created_at'], format: (row, language) => `${row.kind} ${formatSeconds(Number(row.seconds), language)}` },
+  title: { columns: ['kind', 'seconds', 'created_at'], format: (row) => `${row.kind} ${formatDuration(Number(row.seconds))}` },
   timestamps: 'created',
   fields: [
     createdAt({ de: 'Zeitpunkt', en: 'When' }),
@@ -303,7 +303,7 @@ export const topUpRequestsResource: AdminResource = {
   },
   title: {
     columns: ['status', 'seconds'],
-    format: (row, language) => `${REQUEST_STATUS_LABELS[row.status as TopUpRequestStatus]?.[language] ?? row.status}: ${formatSeconds(Number(row.seconds), language)}`,
+    format: (row, language) => `${REQUEST_STATUS_LABELS[row.status as TopUpRequestStatus]?.[language] ?? row.status}: ${formatDuration(Number(row.seconds))}`,
   },
   fields: [
     {

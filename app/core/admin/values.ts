@@ -1,4 +1,3 @@
-import { formatDuration } from '../ui/format.js';
 import type { Language } from '../ui/i18n.js';
 
 /**
@@ -28,11 +27,6 @@ export function moneyInput(micro: number): string {
   const abs = BigInt(Math.abs(micro));
   const fraction = (abs % MICRO).toString().padStart(6, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${abs / MICRO}${fraction ? `.${fraction}` : ''}`;
-}
-
-/** @deprecated durations are formatted by core/ui/format.ts (formatDuration); kept until its last caller moved. */
-export function formatSeconds(seconds: number | null | undefined, _language?: Language): string {
-  return formatDuration(seconds);
 }
 
 /** An ISO timestamp in the configured time zone, e.g. "01.08.2025, 14:03". */

@@ -36,3 +36,11 @@ export function uuidv7(now = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The 8 characters that name a record on pages: the beginning of a random UUID, but the end of a UUIDv7,
+ * whose beginning is its timestamp (shared by every id made in the same minute). Search accepts both.
+ */
+export function shortId(id: string): string {
+  return id.charAt(14) === '7' ? id.slice(-8) : id.slice(0, 8);
+}

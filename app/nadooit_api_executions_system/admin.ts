@@ -1,3 +1,4 @@
+import { shortId } from '../core/ids.js';
 import { createdAt, flag, relation, staffActor, updatedAt } from '../core/admin/fields.js';
 import type { AdminResource, Choice } from '../core/admin/types.js';
 import type { DB } from '../core/db/connection.js';
@@ -50,7 +51,7 @@ export const executionsResource: AdminResource = {
   table: 'ex_executions',
   label: { de: 'Ausführung', en: 'Execution' },
   labelPlural: { de: 'Ausführungen', en: 'Executions' },
-  title: { columns: ['created_at', 'payment_status'], format: (row) => `${String(row.id).slice(0, 8)} ${row.created_at}`, load: executionTitles },
+  title: { columns: ['created_at', 'payment_status'], format: (row) => `${shortId(String(row.id))} ${row.created_at}`, load: executionTitles },
   fields: [
     createdAt({ de: 'Gebucht', en: 'Booked' }),
     relation('customer_id', { de: 'Kunde', en: 'Customer' }, 'nadooit_crm.customers', 'set null', ro),

@@ -4,6 +4,7 @@ import { useFixedClock } from '../../test/support/clock.js';
 import { describeEachBackend } from '../../test/support/harness.js';
 import type { DB } from '../core/db/connection.js';
 import { listExecutions, sumExecutions, uuidPrefixRange } from '../nadooit_api_executions_system/services/queries.js';
+import { shortId } from '../core/ids.js';
 import type { BookingWorld } from '../nadooit_api_executions_system/testing/fixtures.js';
 import { createProgram } from '../nadooit_program/services.js';
 import { createCustomerProgram } from '../nadooit_program_ownership_system/services.js';
@@ -118,6 +119,9 @@ describeEachBackend('NADOOIT OS booking filters', (h) => {
     assert.deepEqual(page.items.map((r) => r.id), [target]);
     assert.equal((await sumExecutions(db(), { ...scope, idPrefix: target })).count, 1);
     assert.equal((await sumExecutions(db(), { ...scope, idPrefix: 'not hex' })).count, 0);
+    for (const id of w.bookingsA.slice(0, 3)) {
+      assert.deepEqual((await listExecutions(db(), { ...scope, idPrefix: shortId(id) })).items.map((r) => r.id), [id], 'the short id a page shows finds its booking');
+    }
   });
 
   it('compares this month with last month, whole and up to the same day', async () => {

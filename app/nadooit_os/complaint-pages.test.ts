@@ -6,6 +6,7 @@ import { decideComplaint, fileComplaint } from '../nadoo_complaint_management/se
 import type { Complaint } from '../nadoo_complaint_management/services.js';
 import { paths } from './paths.js';
 import { clientAs } from './testing/session.js';
+import { shortId } from '../core/ids.js';
 import { dashboardWorld } from './testing/world.js';
 import type { DashboardWorld } from './testing/world.js';
 
@@ -30,7 +31,7 @@ describeEachBackend('NADOOIT OS complaint pages', (h) => {
     const page = await (await client(w.executions.userId)).get(paths.complaints);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, new RegExp(`href="${paths.complaint(mine.id)}"`));
-    assert.match(page.body, new RegExp(`Buchung ${w.bookingsA[0]!.slice(0, 8)}`));
+    assert.match(page.body, new RegExp(`Buchung ${shortId(w.bookingsA[0]!)}`));
     assert.match(page.body, /Doppelt gebucht/);
     assert.match(page.body, /data-status="IN_PROGRESS"/);
     assert.doesNotMatch(page.body, /Beta: falsche Dauer/, "another customer's complaint stays out");

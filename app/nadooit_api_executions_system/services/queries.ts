@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../core/db/transaction.js';
 import { readSnapshot } from '../../core/db/snapshot.js';
 import { PAYMENT_STATUSES } from '../models.js';
@@ -17,7 +18,7 @@ export interface ExecutionFilter {
   from?: string;
   to?: string;
   statuses?: readonly PaymentStatus[];
-  /** A booking id or its beginning (hex digits, dashes optional): one range on the primary key. */
+  /** A booking id or its beginning (hex digits, dashes optional): one range on the primary key; eight digits also match the short id pages show (its end for time-ordered ids). */
   idPrefix?: string;
 }
 
@@ -96,7 +97,12 @@ function filtered(db: Tx, filter: ExecutionFilter) {
   if (filter.statuses?.length) query = query.where('x.payment_status', 'in', [...filter.statuses]);
   if (filter.idPrefix !== undefined) {
     const range = uuidPrefixRange(filter.idPrefix);
-    query = range ? query.where('x.id', '>=', range.low).where('x.id', '<=', range.high) : query.where('x.id', 'is', null);
+    if (!range) query = query.where('x.id', 'is', null);
+    else if (/^[0-9a-f]{8}$/i.test(filter.idPrefix)) {
+      // Eight hex digits may also be the short id pages show for a time-ordered id: its end (core/ids.ts shortId).
+      const suffix = `%${filter.idPrefix.toLowerCase()}`;
+      query = query.where((eb) => eb.or([eb.and([eb('x.id', '>=', range.low), eb('x.id', '<=', range.high)]), eb(sql<string>`cast(x.id as text)`, 'like', suffix)]));
+    } else query = query.where('x.id', '>=', range.low).where('x.id', '<=', range.high);
   }
   return query;
 }

@@ -1,3 +1,4 @@
+import { shortId } from '../../core/ids.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { PaymentStatus } from '../../nadooit_api_executions_system/models.js';
 import type { ExecutionListItem } from '../../nadooit_api_executions_system/services/queries.js';
@@ -56,7 +57,7 @@ export function BookingRow({ ctx, row, timeZone, compact = false }: { ctx: PageC
   return (
     <tr id={`execution-${row.id}`} data-execution-id={row.id}>
       <td class="text-muted small font-monospace" title={row.id} safe>
-        {row.id.slice(0, 8)}
+        {shortId(row.id)}
       </td>
       {compact ? '' : <td safe>{row.program_name ?? '–'}</td>}
       <td class="text-nowrap" safe>{formatDuration(row.time_saved_seconds)}</td>

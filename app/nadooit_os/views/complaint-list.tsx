@@ -1,3 +1,4 @@
+import { shortId } from '../../core/ids.js';
 import { CsrfField, EmptyState } from '../../core/ui/components.js';
 import type { PageContext } from '../../core/ui/page-context.js';
 import type { Complaint, ComplaintDetails } from '../../nadoo_complaint_management/services.js';
@@ -45,7 +46,7 @@ export function ComplaintListPage({ ctx, viewer, groups }: { ctx: PageContext; v
                 <li class="list-group-item px-0" id={`complaint-${c.id}`}>
                   <div class="d-flex flex-wrap justify-content-between gap-2">
                     <a class="fw-semibold" href={paths.complaint(c.id)} safe>
-                      {t('os.complaints.booking', { id: (c.execution_id ?? '–').slice(0, 8) })}
+                      {t('os.complaints.booking', { id: c.execution_id ? shortId(c.execution_id) : '–' })}
                     </a>
                     <ComplaintStatusBadge ctx={ctx} status={c.status} />
                   </div>
@@ -92,7 +93,7 @@ export function ComplaintDetailPage(props: ComplaintDetailProps): JSX.Element {
             {execution ? (
               <dl class="row small mb-0" id="complaint-booking">
                 <dt class="col-5" safe>{t('os.bookings.col.id')}</dt>
-                <dd class="col-7 font-monospace" safe>{execution.id.slice(0, 8)}</dd>
+                <dd class="col-7 font-monospace" safe>{shortId(execution.id)}</dd>
                 <dt class="col-5" safe>{t('os.bookings.col.program')}</dt>
                 <dd class="col-7" safe>{props.programName ?? '–'}</dd>
                 <dt class="col-5" safe>{t('os.bookings.col.time')}</dt>

@@ -69,3 +69,8 @@ export async function programsByName(db: Tx, filter: { ids?: readonly string[]; 
 export async function listPrograms(db: Tx): Promise<Program[]> {
   return db.selectFrom('program_programs').selectAll().orderBy('name').orderBy('id').execute();
 }
+
+/** Every program's id and name as one compiled query, for a reader that runs it in a snapshot of its own (the CSV export). */
+export function programNamesQuery(db: Tx) {
+  return db.selectFrom('program_programs').select(['id', 'name']).compile();
+}

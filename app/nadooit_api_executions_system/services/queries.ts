@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/transaction.js';
 import { readSnapshot } from '../../core/db/snapshot.js';
+import { programNamesQuery } from '../../nadooit_program/services.js';
 import { PAYMENT_STATUSES } from '../models.js';
 import type { PaymentStatus } from '../models.js';
 import type { Execution } from './booking.js';
@@ -187,7 +188,7 @@ export type ExportRow = [id: string, programName: string | null, timeSavedSecond
  * a join per row.
  */
 export async function* exportRowBatches(db: Tx, filter: ExecutionFilter, batchSize?: number): AsyncGenerator<ExportRow[]> {
-  const programs = db.selectFrom('program_programs').select(['id', 'name']).compile();
+  const programs = programNamesQuery(db);
   const rows = filtered(db, filter)
     .select(['x.id', 'x.program_id', 'x.time_saved_seconds', 'x.price', 'x.created_at', 'x.payment_status'])
     .orderBy('x.created_at', 'desc')

@@ -120,8 +120,9 @@ describeEachBackend(
       assert.match(download.suggestedFilename(), /^transactions-last20-\d{4}-\d{2}-\d{2}\.csv$/);
       const csv = readFileSync((await download.path())!, 'utf8');
       // German page: the spreadsheet format (BOM, `;`, decimal comma, local time; docs/dashboard.md).
+      assert.ok(csv.startsWith('\uFEFF'), 'UTF-8 BOM first');
       const lines = csv.trim().split('\r\n');
-      assert.equal(lines[0], '\uFEFFid;Programmname;erspaarte Zeit;Preis;Erstellt;Status');
+      assert.equal(lines[0], 'id;Programmname;erspaarte Zeit;Preis;Erstellt;Status');
       assert.equal(lines.length, 1 + w.bookingsA.length + 1);
       assert.ok(lines.some((l) => l.startsWith(`${target};Rechnungseingang automatisiert;600;6,000000;`) && l.endsWith(';REVOKED')));
       assert.ok(lines.some((l) => l.startsWith(`${older};`)));

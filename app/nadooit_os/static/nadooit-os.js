@@ -15,6 +15,17 @@
     if (modal && window.bootstrap) window.bootstrap.Modal.getOrCreateInstance(modal).show();
   });
 
+  // A block reloaded by a shortcut names its days: the filter's date inputs follow them.
+  document.body.addEventListener('htmx:afterSwap', function () {
+    document.querySelectorAll('[data-filter-dates]').forEach(function (marker) {
+      ['from', 'to'].forEach(function (name) {
+        var input = document.getElementById('filter-' + name);
+        if (input) input.value = marker.getAttribute('data-' + name) || '';
+      });
+      marker.remove();
+    });
+  });
+
   // Form answers with 409/422 carry the form again with its error message: show them in place.
   document.body.addEventListener('htmx:beforeSwap', function (event) {
     var xhr = event.detail && event.detail.xhr;

@@ -30,7 +30,7 @@ function Control({ children, ...props }: { ctx: PageContext; name: string; label
 
 const invalid = (errors: FieldErrors, name: string) => (errors[name]?.length ? ' is-invalid' : '');
 
-function DateInput(props: { name: 'from' | 'to'; value: string | undefined; errors: FieldErrors; oob?: boolean }): JSX.Element {
+function DateInput(props: { name: 'from' | 'to'; value: string | undefined; errors: FieldErrors }): JSX.Element {
   const { name } = props;
   return (
     <input
@@ -39,19 +39,16 @@ function DateInput(props: { name: 'from' | 'to'; value: string | undefined; erro
       id={`filter-${name}`}
       name={name}
       value={props.value}
-      hx-swap-oob={props.oob ? 'true' : undefined}
     />
   );
 }
 
-/** Sent along with a block a shortcut reloaded (htmx out-of-band): the date inputs show the shortcut's days. */
+/**
+ * Sent along with a block a shortcut reloaded: the days the date inputs should show. nadooit-os.js copies them
+ * into the inputs after the swap (new date inputs made by a script would break the strict CSP in Chromium).
+ */
 export function FilterDatesOob({ dates }: { dates: { from: string; to: string } | null }): JSX.Element {
-  return (
-    <>
-      <DateInput name="from" value={dates?.from ?? ''} errors={{}} oob />
-      <DateInput name="to" value={dates?.to ?? ''} errors={{}} oob />
-    </>
-  );
+  return <span hidden data-filter-dates="" data-from={dates?.from ?? ''} data-to={dates?.to ?? ''}></span>;
 }
 
 /**

@@ -125,7 +125,12 @@ export function watchProblems(page: Page, options: { origin?: string } = {}): st
   });
   const { origin } = options;
   if (origin) {
-    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+    // A request the page cancels itself (hls.js dropping a segment when the viewer switches quality, a
+    // navigation away) fails with net::ERR_ABORTED; that is the page working, not something broken.
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? '';
+      if (reason !== 'net::ERR_ABORTED') problems.push(`failed: ${request.url()} (${reason})`);
+    });
     page.on('request', (request) => {
       const url = request.url();
       if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) problems.push(`external: ${url}`);

@@ -6,7 +6,19 @@ import { rateLimit } from '../core/http/rate-limit.js';
 import { verifySignalToken } from './services/signals.js';
 
 /** How the website's visitor endpoints (signals, heartbeat, endless scroll, questions) are protected. */
-export const isBotRequest = (request: FastifyRequest) => isbot(request.headers['user-agent'] ?? '');
+export function isBotRequest(request: FastifyRequest): boolean {
+  const agent = request.headers['user-agent'] ?? '';
+  let verdict = botVerdicts.get(agent);
+  if (verdict === undefined) {
+    if (botVerdicts.size >= MAX_REMEMBERED_AGENTS) botVerdicts.clear();
+    botVerdicts.set(agent, (verdict = isbot(agent)));
+  }
+  return verdict;
+}
+
+// Visitors share a few hundred user agents; isbot's pattern is long, so each verdict is kept.
+const botVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_AGENTS = 5000;
 
 /**
  * Signals are posted by the page's own script: the per-session token (X-Signal-Token) replaces the CSRF

@@ -95,7 +95,10 @@ export async function startServerProcess(
   command: string,
   options: { env: Record<string, string>; port: number; readyPath?: string; timeoutMs?: number },
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn('sh', ['-c', `exec ${command}`], {
+  // BENCH_SERVER_NODE_FLAGS go to the server's node only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under load).
+  const flags = process.env.BENCH_SERVER_NODE_FLAGS;
+  const line = flags ? command.replace(/^node /, `node ${flags} `) : command;
+  const child: ChildProcess = spawn('sh', ['-c', `exec ${line}`], {
     cwd: REPO,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],

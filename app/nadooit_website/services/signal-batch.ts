@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/ids.js';
 import { sql } from 'kysely';
 import type { Insertable, Transaction } from 'kysely';
 import type { DB } from '../../core/db/connection.js';
@@ -73,7 +74,7 @@ class SignalBatch implements BatchWork<SignalInput, SignalResult> {
         if (input.type === 'revealed') {
           await this.tx
             .insertInto('web_session_shown_sections')
-            .values({ id: randomUUID(), session_id: session.id, section_id: input.sectionId, created_at: at })
+            .values({ id: uuidv7(), session_id: session.id, section_id: input.sectionId, created_at: at })
             .onConflict((oc) => oc.columns(['session_id', 'section_id']).doNothing())
             .execute();
         }
@@ -88,7 +89,7 @@ class SignalBatch implements BatchWork<SignalInput, SignalResult> {
         const seconds = input.interactionSeconds ?? 0;
         const elapsedMs = Math.max(0, Date.parse(at) - session.startedAt);
         const added = Math.max(0, Math.min(Math.round(seconds * 1000), elapsedMs - session.totalInteractionMs));
-        this.rows.push({ id: randomUUID(), session_id: session.id, section_id: input.sectionId, signal_type: 'mouseleave', once_key: null, created_at: at, value_ms: added });
+        this.rows.push({ id: uuidv7(), session_id: session.id, section_id: input.sectionId, signal_type: 'mouseleave', once_key: null, created_at: at, value_ms: added });
         session.totalInteractionMs += added;
         add(this.interaction, session.id, added);
         break;
@@ -109,7 +110,7 @@ class SignalBatch implements BatchWork<SignalInput, SignalResult> {
     } else {
       const inserted = await this.tx
         .insertInto('web_session_votes')
-        .values({ id: randomUUID(), session_id: session.id, section_id: sectionId, vote, updated_at: at })
+        .values({ id: uuidv7(), session_id: session.id, section_id: sectionId, vote, updated_at: at })
         .onConflict((oc) => oc.columns(['session_id', 'section_id']).doNothing())
         .returning('id')
         .executeTakeFirst();

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/ids.js';
 import { sql } from 'kysely';
 import type { DB } from '../../core/db/connection.js';
 import type { Tx } from '../../core/db/transaction.js';
@@ -68,7 +69,7 @@ async function addSessionScore(db: Tx, sessionId: string, points: number): Promi
 export async function storeSignal(db: Tx, sessionId: string, sectionId: string, type: string, once: boolean, at: string, valueMs: number | null = null): Promise<void> {
   const result = await db
     .insertInto('web_session_signals')
-    .values({ id: randomUUID(), session_id: sessionId, section_id: sectionId, signal_type: type, once_key: once ? `${sessionId}:${sectionId}:${type}` : null, created_at: at, value_ms: valueMs })
+    .values({ id: uuidv7(), session_id: sessionId, section_id: sectionId, signal_type: type, once_key: once ? `${sessionId}:${sectionId}:${type}` : null, created_at: at, value_ms: valueMs })
     .onConflict((oc) => oc.column('once_key').doNothing())
     .returning('id')
     .executeTakeFirst();

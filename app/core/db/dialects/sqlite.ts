@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SqliteDialect } from 'kysely';
 import type { DatabaseConnection, Driver, QueryCompiler, SqliteDatabase, SqliteStatement, TransactionSettings } from 'kysely';
+import { WalCheckpointer } from '../checkpointer.js';
 import { WalSync } from '../wal-sync.js';
 import { booleanColumns } from './columns.js';
 
@@ -92,15 +93,22 @@ function safetyLevelStatement(wal: WalSync, value: string | undefined): SqliteSt
  * without holding the connection or the event loop meanwhile.
  */
 class DurableSqliteDriver implements Driver {
+  private commits = 0;
+
   constructor(
     private readonly inner: Driver,
     private readonly wal: WalSync,
+    private readonly checkpointer: WalCheckpointer,
   ) {}
 
   init = () => this.inner.init();
   acquireConnection = () => this.inner.acquireConnection();
   beginTransaction = (connection: DatabaseConnection, settings: TransactionSettings) => this.inner.beginTransaction(connection, settings);
-  commitTransaction = (connection: DatabaseConnection) => this.inner.commitTransaction(connection);
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.inner.commitTransaction(connection);
+    // A process that commits this often is a server: its checkpoints move off the event loop.
+    if (++this.commits === CHECKPOINTER_AFTER_COMMITS) this.checkpointer.start();
+  }
   rollbackTransaction = (connection: DatabaseConnection) => this.inner.rollbackTransaction(connection);
   savepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) => this.inner.savepoint!(connection, name, compile);
   rollbackToSavepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
@@ -115,25 +123,29 @@ class DurableSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.wal.durable().catch(() => undefined);
+    await this.checkpointer.stop();
     await this.inner.destroy();
     await this.wal.close();
   }
 }
 
+const CHECKPOINTER_AFTER_COMMITS = 200;
+
 class DurableSqliteDialect extends SqliteDialect {
   constructor(
     database: SqliteDatabase,
     private readonly wal: WalSync,
+    private readonly checkpointer: WalCheckpointer,
   ) {
     super({ database });
   }
 
   override createDriver(): Driver {
-    return new DurableSqliteDriver(super.createDriver(), this.wal);
+    return new DurableSqliteDriver(super.createDriver(), this.wal, this.checkpointer);
   }
 }
 
-export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database } {
+export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database; checkpointer?: WalCheckpointer } {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
@@ -144,5 +156,6 @@ export function openSqlite(file: string): { dialect: SqliteDialect; raw: Databas
   // synchronous=FULL (one sync per commit), but the sync runs off the event loop (docs/database.md).
   raw.pragma('synchronous = NORMAL');
   const wal = new WalSync(`${file}-wal`);
-  return { dialect: new DurableSqliteDialect(adapt(raw, wal), wal), raw };
+  const checkpointer = new WalCheckpointer(raw);
+  return { dialect: new DurableSqliteDialect(adapt(raw, wal), wal, checkpointer), raw, checkpointer };
 }

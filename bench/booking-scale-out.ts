@@ -12,6 +12,7 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
+import { fixedAmount } from './support/fixed-amount.js';
 
 interface LoadResult {
   latency: { p50: number; p99: number };
@@ -69,7 +70,7 @@ async function load(url: string, body: string, connections: number, amount: numb
     headers: { 'content-type': 'application/x-www-form-urlencoded', host: DOMAIN },
     body,
     connections,
-    amount,
+    ...fixedAmount(amount),
     workers: 1,
     timeout: 30,
   });

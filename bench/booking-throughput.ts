@@ -15,6 +15,7 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
+import { fixedAmount } from './support/fixed-amount.js';
 
 interface LoadResult {
   latency: { p50: number; p99: number };
@@ -171,7 +172,7 @@ async function load(target: Target, body: string, options: { connections: number
     body,
     connections: options.connections,
     // A fixed number of requests, all answered before the check (a timed run cuts off requests in flight).
-    ...(options.rate ? { overallRate: options.rate, amount: Math.round(options.rate * (options.seconds ?? 1)) } : { amount: options.amount }),
+    ...(options.rate ? { overallRate: options.rate, ...fixedAmount(Math.round(options.rate * (options.seconds ?? 1))) } : fixedAmount(options.amount!)),
     workers: 1, // the load generator in its own thread
     timeout: 30,
   });

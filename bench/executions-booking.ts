@@ -6,6 +6,7 @@ import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/t
 import type { Backend } from '../test/support/harness.js';
 import { benchBackends, benchSystem } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
+import { fixedAmount } from './support/fixed-amount.js';
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; average: number };
@@ -58,7 +59,7 @@ export async function benchBooking(backend: Backend, options: { connections: num
         body: legacyForm(world),
         connections,
         // A fixed number of requests, all answered before the check (a timed run cuts off requests in flight).
-        amount: options.requests,
+        ...fixedAmount(options.requests),
         // The load generator in its own thread, so it does not share the server's event loop.
         workers: 1,
         timeout: 30,

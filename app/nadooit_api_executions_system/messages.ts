@@ -8,7 +8,7 @@ export const executionMessages: MessageCatalog = {
     'executions.error.program_without_customer': 'Das Programm ist keinem Kunden zugeordnet.',
     'executions.error.idempotency_conflict': 'Dieser Idempotency-Key wurde bereits für eine andere Buchung verwendet.',
     'executions.error.idempotency_key_too_long': 'Der Idempotency-Key darf höchstens {max} Zeichen lang sein.',
-    'executions.error.key_other_customer': 'Dieser API Key gilt nicht für den Kunden dieses Programms.',
+    'executions.error.key_other_customer': 'Dieser API-Schlüssel gilt nicht für den Kunden dieses Programms.',
     'executions.error.rate_limited': 'Zu viele Anfragen. Bitte warten Sie einen Moment.',
     'executions.status.NOT_PAID': 'Offen',
     'executions.status.PAID': 'Bezahlt',

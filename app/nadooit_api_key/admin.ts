@@ -16,7 +16,7 @@ export const apiKeysResource: AdminResource = {
   label: { de: 'API-Schlüssel', en: 'API key' },
   labelPlural: { de: 'API-Schlüssel', en: 'API keys' },
   help: { de: 'Schlüssel werden von ihren Besitzern im NADOOIT OS erzeugt und nur einmal angezeigt; hier können sie widerrufen werden.', en: 'Keys are created by their owners in NADOOIT OS and shown once; here they can be revoked.' },
-  title: { columns: ['name', 'prefix'], format: (row) => `${row.name || 'API Key'}${row.prefix ? ` (${row.prefix}…)` : ''}` },
+  title: { columns: ['name', 'prefix'], format: (row) => `${row.name || 'API-Schlüssel'}${row.prefix ? ` (${row.prefix}…)` : ''}` },
   fields: [
     { name: 'name', label: { de: 'Name', en: 'Name' }, type: 'text', readOnly: true },
     { name: 'prefix', label: { de: 'Präfix', en: 'Prefix' }, type: 'text', readOnly: true },

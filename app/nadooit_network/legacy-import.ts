@@ -35,6 +35,11 @@ function legacyTable(context: LegacyImportContext, table: string, key = 'id'): P
   });
 }
 
+/** The rows of a (small) legacy table by their id, built once per import run (not once per row that looks one up). */
+function legacyById(context: LegacyImportContext, table: string): Promise<Map<string, LegacyRow>> {
+  return perRun(context, `network.${table}.byId`, async () => new Map((await legacyTable(context, table)).map((row) => [String(row.id), row])));
+}
+
 /**
  * The original kept guild banks without a link to their guild. With exactly one guild and one bank the two
  * belong together; otherwise no bank can be assigned and every guild gets a new, empty bank here.
@@ -123,8 +128,7 @@ const friends = tableImport({
   legacyTable: T.friendsListEntries,
   target: 'net_friends',
   async map(row, context) {
-    const lists = new Map((await legacyTable(context, T.friendsList)).map((l) => [String(l.id), l.user_id]));
-    const owner = lists.get(String(row.nadooitnetworkfriendslist_id));
+    const owner = (await legacyById(context, T.friendsList)).get(String(row.nadooitnetworkfriendslist_id))?.user_id;
     if (owner === undefined) throw new LegacyValueError('the friend list it belongs to does not exist');
     const memberId = knownMember(context, owner, 'user_id');
     const friendId = knownMember(context, row.nadooitnetworkmember_id, 'nadooitnetworkmember_id');
@@ -217,8 +221,7 @@ const guildMembers: LegacyImportStep = {
     async map(row, context) {
       const guildId = legacyUuid(row.nadooitguild_id, 'nadooitguild_id');
       requireKnown(context, 'net_guilds', guildId, 'guild');
-      const roles = new Map((await legacyTable(context, T.guildMember)).map((m) => [String(m.id), m]));
-      const membership = roles.get(String(row.nadooitnetworkguildmember_id));
+      const membership = (await legacyById(context, T.guildMember)).get(String(row.nadooitnetworkguildmember_id));
       if (!membership) throw new LegacyValueError('the guild member it names does not exist');
       const memberId = knownMember(context, membership.nadooit_network_member_id, 'nadooit_network_member_id');
       return { id: derivedUuid(T.guildMemberList, row.id), guild_id: guildId, member_id: memberId, role: guildRole(membership.guild_role), created_at: context.now, updated_at: context.now };

@@ -57,8 +57,8 @@ describeEachBackend('NADOOIT OS role gates', (h) => {
   before(async () => {
     w = await dashboardWorld(db());
     ids = {
-      accountA: (await customerTimeAccounts(db(), w.a.customerId))[0]!.customerTimeAccountId,
-      accountB: (await customerTimeAccounts(db(), w.b.customerId))[0]!.customerTimeAccountId,
+      accountA: (await customerTimeAccounts(db(), w.a.customerId))[0]!.timeAccountId,
+      accountB: (await customerTimeAccounts(db(), w.b.customerId))[0]!.timeAccountId,
       contractPlainA: (await contractOf(db(), w.plain.employeeId, w.a.customerId))!.id,
     };
   });

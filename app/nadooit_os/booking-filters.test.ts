@@ -206,8 +206,8 @@ describeEachBackend('NADOOIT OS booking filters', (h) => {
     assert.match(calm.body, /data-figure="count"[\s\S]*?this-month"><span>3<\/span><span class="month-change month-change-up small ms-1"[^>]*>▲ 200 %<\/span>[\s\S]*?last-month">1</);
     await setLowBalanceThreshold(db(), { ...STAFF, customerTimeAccountId: account!.customerTimeAccountId, seconds: 3600 });
     const home = await c.get(paths.home);
-    assert.match(home.body, new RegExp(`data-account-id="${account!.customerTimeAccountId}"[\\s\\S]*?Niedriger Kontostand[\\s\\S]*?liegt unter der Warnschwelle \\(1 h 00 min\\)`));
-    const ledger = await c.get(paths.timeAccount(account!.customerTimeAccountId));
+    assert.match(home.body, new RegExp(`data-account-id="${account!.timeAccountId}"[\\s\\S]*?Niedriger Kontostand[\\s\\S]*?liegt unter der Warnschwelle \\(1 h 00 min\\)`));
+    const ledger = await c.get(paths.timeAccount(account!.timeAccountId));
     assert.match(ledger.body, /liegt unter der Warnschwelle \(1 h 00 min\)/);
     const overview = await c.get(paths.timeAccounts);
     assert.match(overview.body, /liegt unter der Warnschwelle/);

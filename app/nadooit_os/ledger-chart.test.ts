@@ -19,7 +19,7 @@ describeEachBackend('NADOOIT OS ledger chart', (h) => {
 
   it('draws the balance over time with top-ups, the warning threshold and when it runs out', async () => {
     const [account] = await customerTimeAccounts(db(), w.a.customerId);
-    const page = await (await clientAs(await h().app(), db(), h().settings, w.boss.userId)).get(paths.timeAccount(account!.customerTimeAccountId));
+    const page = await (await clientAs(await h().app(), db(), h().settings, w.boss.userId)).get(paths.timeAccount(account!.timeAccountId));
     assert.equal(page.statusCode, 200);
     const chart = /<figure[^>]*id="balance-chart"[\s\S]*?<\/figure>/.exec(page.body)?.[0] ?? '';
     assert.match(chart, /class="balance-line" d="M[\d.]+,[\d.]+ H/);

@@ -163,7 +163,7 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     assert.match(overview.body, /Übersicht der Zeitkonten/);
     assert.match(overview.body, /Hauptkonto/);
     assert.match(overview.body, /30 min/);
-    const first = await c.get(paths.timeAccount(account!.customerTimeAccountId));
+    const first = await c.get(paths.timeAccount(account!.timeAccountId));
     assert.equal((first.body.match(/data-entry-id=/g) ?? []).length, 25);
     const next = /href="([^"]*\?before=\d+)"/.exec(first.body)![1]!;
     const second = await c.get(next);
@@ -171,13 +171,31 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     const ids = (page: string) => [...page.matchAll(/data-entry-id="([^"]+)"/g)].map((m) => m[1]);
     assert.equal(new Set([...ids(first.body), ...ids(second.body)]).size, 30, 'no entry skipped or repeated');
     assert.doesNotMatch(overview.body, /Niedriger Kontostand/);
-    const bad = await c.post(paths.timeAccountThreshold(account!.customerTimeAccountId), { threshold_hours: 'viel' });
+    const bad = await c.post(paths.timeAccountThreshold(account!.timeAccountId), { threshold_hours: 'viel' });
     assert.equal(bad.statusCode, 400);
-    const saved = await c.post(paths.timeAccountThreshold(account!.customerTimeAccountId), { threshold_hours: '1,5' });
+    const saved = await c.post(paths.timeAccountThreshold(account!.timeAccountId), { threshold_hours: '1,5' });
     assert.equal(saved.statusCode, 303);
     const warned = await c.get(paths.timeAccounts);
     assert.match(warned.body, /Niedriger Kontostand/);
     assert.match(warned.body, /liegt unter der Warnschwelle \(1 h 30 min\)/);
+  });
+
+  it('names a time account by the id the REST API and the ledger use; a link with the label id is redirected, a foreign one refused', async () => {
+    const [account] = await customerTimeAccounts(db(), w.a.customerId);
+    const c = await client(w.boss.userId);
+    const overview = await c.get(paths.timeAccounts);
+    assert.ok(overview.body.includes(`href="${paths.timeAccount(account!.timeAccountId)}"`), 'the overview links the time-account id');
+    assert.ok(overview.body.includes(`title="${account!.timeAccountId}"`), 'and shows it');
+    const api = await c.get(`/api/v1/time-accounts/${account!.timeAccountId}`);
+    assert.equal(api.statusCode, 200);
+    assert.equal(JSON.parse(api.body).id, account!.timeAccountId);
+
+    const old = await c.get(`${paths.timeAccount(account!.customerTimeAccountId)}?before=5`);
+    assert.equal(old.statusCode, 301);
+    assert.equal(old.headers.location, `${paths.timeAccount(account!.timeAccountId)}?before=5`);
+    const [foreign] = await customerTimeAccounts(db(), w.b.customerId);
+    assert.equal((await c.get(paths.timeAccount(foreign!.customerTimeAccountId))).statusCode, 403, 'no redirect reveals a foreign account');
+    assert.equal((await c.get(paths.timeAccount(foreign!.timeAccountId))).statusCode, 403);
   });
 
   it('creates and deactivates time accounts where the time-account abilities allow', async () => {
@@ -195,11 +213,11 @@ describeEachBackend('NADOOIT OS pages', (h) => {
     const account = (await customerTimeAccounts(db(), w.a.customerId)).find((a) => a.name === 'Projektkonto')!;
     assert.equal(account.lowBalanceThresholdSeconds, 7200);
     assert.equal(account.balanceSeconds, 0);
-    assert.equal((await c.post(`${paths.timeAccount(account.customerTimeAccountId)}/deactivate`)).statusCode, 303);
+    assert.equal((await c.post(`${paths.timeAccount(account.timeAccountId)}/deactivate`)).statusCode, 303);
     assert.equal((await customerTimeAccounts(db(), w.a.customerId)).find((a) => a.name === 'Projektkonto')!.isActive, false);
     // An execution manager has no time-account role at all.
     const other = await client(w.executions.userId);
-    assert.equal((await other.post(`${paths.timeAccount(account.customerTimeAccountId)}/activate`)).statusCode, 403);
+    assert.equal((await other.post(`${paths.timeAccount(account.timeAccountId)}/activate`)).statusCode, 403);
   });
 
   it('shows program prices and the next tier price from the tier table (D13 fixed)', async () => {

@@ -32,9 +32,11 @@ export const paths = {
 
   timeAccounts: `${BASE}/time-account/customer-time-account-overview`,
   createTimeAccount: `${BASE}/time-account/create-customer-time-account`,
-  timeAccount: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}`,
-  timeAccountTopUpRequest: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/top-up-request`,
-  timeAccountThreshold: (customerTimeAccountId: string) => `${BASE}/time-account/customer-time-account/${customerTimeAccountId}/threshold`,
+  // By the time account's own id, the one the REST API, the ledger and the CLI show (older links named the
+  // customer's label of it and are redirected).
+  timeAccount: (timeAccountId: string) => `${BASE}/time-account/customer-time-account/${timeAccountId}`,
+  timeAccountTopUpRequest: (timeAccountId: string) => `${BASE}/time-account/customer-time-account/${timeAccountId}/top-up-request`,
+  timeAccountThreshold: (timeAccountId: string) => `${BASE}/time-account/customer-time-account/${timeAccountId}/threshold`,
 
   programs: `${BASE}/customer-program/customer-program-overview`,
   program: (customerProgramId: string) => `${BASE}/customer-program/customer-program-profile/${customerProgramId}`,

@@ -32,10 +32,10 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
 
   it('a time-account manager with can_create_time_accounts requests a top-up and sees it as open', async () => {
     const c = await client(w.boss.userId);
-    const page = await c.get(paths.timeAccount(account.customerTimeAccountId));
+    const page = await c.get(paths.timeAccount(account.timeAccountId));
     assert.match(page.body, /Aufladung anfragen/);
     assert.match(page.body, /Noch keine Aufladeanfragen/);
-    const sent = await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '2,5', seconds: '30', note: 'Bestellung 4711' });
+    const sent = await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: '2,5', seconds: '30', note: 'Bestellung 4711' });
     assert.equal(sent.statusCode, 303);
     const after = await c.get(String(sent.headers.location).replace(/#.*$/, ''));
     assert.match(after.body, /Ihre Aufladeanfrage wurde an NADOOIT gesendet/);
@@ -46,7 +46,7 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
     assert.match(row, /Offen/);
     const overview = await c.get(paths.timeAccounts);
     assert.match(overview.body, /Aufladung angefragt: 2 h 30 min/);
-    const english = await c.get(paths.timeAccount(account.customerTimeAccountId), { 'accept-language': 'en' });
+    const english = await c.get(paths.timeAccount(account.timeAccountId), { 'accept-language': 'en' });
     assert.match(english.body, /Top-up requests/);
     assert.match(english.body, /Request a top-up/);
     assert.equal(await balanceOf(db(), account.timeAccountId), 0, 'a request credits nothing');
@@ -55,14 +55,14 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
   it('checks the amount on the server and re-renders the form with the message (400)', async () => {
     const c = await client(w.boss.userId);
     const count = (await requests()).length;
-    const bad = await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: 'viel', seconds: '', note: 'x' });
+    const bad = await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: 'viel', seconds: '', note: 'x' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Bitte eine Zahl von Stunden eingeben/);
     assert.match(bad.body, /value="viel"/);
-    const nothing = await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '', seconds: '0', note: '' });
+    const nothing = await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: '', seconds: '0', note: '' });
     assert.equal(nothing.statusCode, 400);
     assert.match(nothing.body, /Bitte eine Menge größer 0 angeben/);
-    const huge = await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '999999', seconds: '', note: '' });
+    const huge = await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: '999999', seconds: '', note: '' });
     assert.equal(huge.statusCode, 400);
     assert.match(huge.body, /zwischen 1 Sekunde und 100000 Stunden/);
     assert.equal((await requests()).length, count);
@@ -70,10 +70,10 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
 
   it('refuses managers without the ability, other customers’ managers, other roles and anonymous visitors', async () => {
     const count = (await requests()).length;
-    const url = paths.timeAccountTopUpRequest(account.customerTimeAccountId);
+    const url = paths.timeAccountTopUpRequest(account.timeAccountId);
     const limited = await person(db(), { customerId: w.a.customerId, displayName: 'Lena Limit', roles: { time_account_manager: ['can_delete_time_accounts'] } });
     const lc = await client(limited.userId);
-    const page = await lc.get(paths.timeAccount(account.customerTimeAccountId));
+    const page = await lc.get(paths.timeAccount(account.timeAccountId));
     assert.equal(page.statusCode, 200);
     assert.doesNotMatch(page.body, /Aufladung anfragen/);
     assert.match(page.body, /Aufladeanfragen/, 'every time-account manager sees the requests');
@@ -90,8 +90,8 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
 
   it('staff approve in the admin (credited once) or reject with a reason; the dashboard shows each decision', async () => {
     const c = await client(w.boss.userId);
-    await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '2,5', seconds: '30', note: 'Bestellung 4711' });
-    await c.post(paths.timeAccountTopUpRequest(account.customerTimeAccountId), { hours: '', seconds: '600', note: 'Abzulehnen' });
+    await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: '2,5', seconds: '30', note: 'Bestellung 4711' });
+    await c.post(paths.timeAccountTopUpRequest(account.timeAccountId), { hours: '', seconds: '600', note: 'Abzulehnen' });
     const all = await requests();
     const rejectMe = all.find((r) => r.note === 'Abzulehnen');
     const approveMe = all.find((r) => r.note === 'Bestellung 4711');
@@ -117,7 +117,7 @@ describeEachBackend('NADOOIT OS top-up requests (dashboard → admin → dashboa
     assert.equal(await balanceOf(db(), account.timeAccountId), balance, 'a rejection credits nothing');
     assert.deepEqual(await verifyLedger(db()), []);
 
-    const page = await c.get(paths.timeAccount(account.customerTimeAccountId));
+    const page = await c.get(paths.timeAccount(account.timeAccountId));
     assert.match(new RegExp(`data-request-id="${approveMe!.id}" data-status="approved">[\\s\\S]*?</tr>`).exec(page.body)![0], /Genehmigt/);
     const rejected = new RegExp(`data-request-id="${rejectMe!.id}" data-status="rejected">[\\s\\S]*?</tr>`).exec(page.body)![0];
     assert.match(rejected, /Abgelehnt/);

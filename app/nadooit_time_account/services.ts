@@ -135,6 +135,13 @@ export async function customerTimeAccount(db: Tx, customerTimeAccountId: string)
   return row && toView(row);
 }
 
+/** The customers' labels of one time account (an account may be shared), oldest first. No permission check. */
+export async function labelsOfTimeAccount(db: Tx, timeAccountId: string): Promise<CustomerTimeAccountView[]> {
+  if (!isUuid(timeAccountId)) return [];
+  const rows = await customerTimeAccountQuery(db).where('l.time_account_id', '=', timeAccountId).orderBy('l.created_at').orderBy('l.id').execute();
+  return rows.map(toView);
+}
+
 /**
  * Sets (or clears with null) the low-balance warning threshold of the account behind a customer time
  * account. Any time-account manager of that customer may (the warning is theirs), and staff.

@@ -60,7 +60,7 @@ describeEachBackend('browser: NADOOIT OS pages render cleanly', (h) => {
     // The filters: two months of one program (the axis names both months).
     await visit('dashboard-bookings-filter', `${paths.bookings}?from=2025-04-01&to=2025-05-31&program=${w.a.programId}`, false);
     await visit('dashboard-time-accounts', paths.timeAccounts);
-    await visit('dashboard-ledger', paths.timeAccount(account!.customerTimeAccountId));
+    await visit('dashboard-ledger', paths.timeAccount(account!.timeAccountId));
     await visit('dashboard-programs', paths.programs);
     await visit('dashboard-program', paths.program(w.tieredProgramId));
     await visit('dashboard-employees', paths.employees);

@@ -35,7 +35,7 @@ describeEachBackend('browser: main pages fit a phone', (h) => {
       ['manager', paths.home],
       ['manager', paths.bookings],
       ['manager', paths.timeAccounts],
-      ['manager', paths.timeAccount(account!.customerTimeAccountId)],
+      ['manager', paths.timeAccount(account!.timeAccountId)],
       ['manager', paths.programs],
       ['manager', paths.program(w.tieredProgramId)],
       ['manager', paths.employees],
@@ -51,7 +51,7 @@ describeEachBackend('browser: main pages fit a phone', (h) => {
       ['staff', '/admin/nadooit_time_account/time_accounts/'],
       ['staff', '/admin/nadoo_complaint_management/complaints/'],
     ];
-    const SCREENSHOTS: Record<string, string> = { [paths.bookings]: 'phone-bookings', [paths.timeAccount(account!.customerTimeAccountId)]: 'phone-ledger', '/admin/nadooit_api_executions_system/executions/': 'phone-admin-executions' };
+    const SCREENSHOTS: Record<string, string> = { [paths.bookings]: 'phone-bookings', [paths.timeAccount(account!.timeAccountId)]: 'phone-ledger', '/admin/nadooit_api_executions_system/executions/': 'phone-admin-executions' };
     const tooWide: string[] = [];
     for (const who of ['manager', 'staff'] as const) {
       const context = await newContext(browser(), { baseURL: origin, viewport: PHONE, isMobile: true, hasTouch: true });

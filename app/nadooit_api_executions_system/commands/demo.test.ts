@@ -51,7 +51,7 @@ describeEachBackend('manage demo', (h) => {
     const before = await seedDemo(context());
     const io = captureIO();
     await demoCommand.run({ values: { 'new-key': true }, positionals: [] }, context(), io);
-    const line = io.lines.find((l) => l.startsWith('API Key'))!;
+    const line = io.lines.find((l) => l.startsWith('API-Schlüssel'))!;
     const secret = /(nadooit_\S+)/.exec(line)![1]!;
     assert.equal((await verifyApiKey(db(), secret, before.bot.userCode)).ok, true);
     const keys = await db().selectFrom('api_keys').select(['id', 'is_active']).where('user_id', '=', before.bot.userId).execute();

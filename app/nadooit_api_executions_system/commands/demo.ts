@@ -27,12 +27,12 @@ export const demoCommand: CommandDefinition = {
     io.out(`Zeitkonto:        ${result.timeAccountId} (Stand ${t(result.balanceSeconds)})`);
     io.out(`Buchungen:        ${result.executions}`);
     if (result.apiKey) {
-      io.out(`API Key (wird nur jetzt angezeigt): ${result.apiKey}`);
+      io.out(`API-Schlüssel (wird nur jetzt angezeigt): ${result.apiKey}`);
       io.out(
         `  curl -X POST ${site}/api/executions -d NADOOIT__API_KEY=${result.apiKey} -d NADOOIT__USER_CODE=${result.bot.userCode} -d program_id=${result.customerProgramIds[0]}`,
       );
     } else {
-      io.out('API Key: schon vorhanden (nur beim Anlegen sichtbar); --new-key ersetzt ihn durch einen neuen.');
+      io.out('API-Schlüssel: schon vorhanden (nur beim Anlegen sichtbar); --new-key ersetzt ihn durch einen neuen.');
     }
   },
 };

@@ -59,7 +59,7 @@ export async function createApiKey(
   input: Actor & { ownerUserId?: string; name: string; expiresAt?: string | null; customerId?: string | null },
 ): Promise<CreatedApiKey> {
   const name = input.name?.trim();
-  if (!name) throw new InvalidInput('Bitte geben Sie dem API Key einen Namen.');
+  if (!name) throw new InvalidInput('Bitte geben Sie dem API-Schlüssel einen Namen.');
   if (name.length > 100) throw new InvalidInput('Der Name ist zu lang (höchstens 100 Zeichen).');
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) throw new InvalidInput('Das Ablaufdatum muss in der Zukunft liegen.');
@@ -68,13 +68,13 @@ export async function createApiKey(
     if (customerId && !(await customerExists(tx, customerId))) throw new InvalidCustomer();
     const staff = await staffAuthority(tx, input);
     const ownerUserId = input.ownerUserId ?? input.actorUserId;
-    if (!ownerUserId) throw new InvalidInput('Ein API Key braucht einen Besitzer.');
+    if (!ownerUserId) throw new InvalidInput('Ein API-Schlüssel braucht einen Besitzer.');
     const owner = isUuid(ownerUserId) ? await findUserById(tx, ownerUserId) : undefined;
     if (!owner) throw new InvalidUserCode();
     if (!staff) {
       await requireManager(tx, input.actorUserId!, 'can_create_api_key', customerId);
       if (ownerUserId !== input.actorUserId && !(customerId && (await isEmployedAt(tx, ownerUserId, [customerId])))) {
-        throw new PermissionDenied('API Keys für andere Personen nur für einen Kunden, bei dem die Person angestellt ist.');
+        throw new PermissionDenied('API-Schlüssel für andere Personen nur für einen Kunden, bei dem die Person angestellt ist.');
       }
     }
     const { secret, prefix } = newSecret();
@@ -257,14 +257,14 @@ async function revokeRows(db: Tx, where: RevokeWhere): Promise<number> {
 export async function revokeApiKey(db: Tx, input: Actor & { keyId: string }): Promise<{ revoked: boolean }> {
   return transaction(db, async (tx) => {
     const key = await keyById(tx, input.keyId);
-    if (!key) throw new NotFound('API Key nicht gefunden');
+    if (!key) throw new NotFound('API-Schlüssel nicht gefunden');
     const staff = await staffAuthority(tx, input);
     if (!staff && key.user_id !== input.actorUserId) {
       const manager = await requireManager(tx, input.actorUserId!, 'can_delete_api_key');
       const inScope = key.customer_id
         ? manager.customerIds.includes(key.customer_id)
         : await isEmployedAt(tx, key.user_id, manager.customerIds);
-      if (!inScope) throw new PermissionDenied('Dieser API Key gehört nicht zu Ihren Kunden.');
+      if (!inScope) throw new PermissionDenied('Dieser API-Schlüssel gehört nicht zu Ihren Kunden.');
     }
     return { revoked: (await markRevoked(tx, { id: key.id })) > 0 };
   });

@@ -59,7 +59,7 @@ export async function apiKeyManagerOf(db: Tx, userId: string): Promise<ApiKeyMan
 /** Throws PermissionDenied unless the user is an API-key manager with `ability` (and `customerId` in their list, if given). */
 export async function requireManager(db: Tx, userId: string, ability: ApiKeyManagerAbility, customerId?: string | null): Promise<ApiKeyManager> {
   const manager = await apiKeyManagerOf(db, userId);
-  if (!manager || !manager.abilities.includes(ability)) throw new PermissionDenied('Sie haben nicht die notwendige Berechtigung für API Keys.');
+  if (!manager || !manager.abilities.includes(ability)) throw new PermissionDenied('Sie haben nicht die notwendige Berechtigung für API-Schlüssel.');
   if (customerId && !manager.customerIds.includes(customerId)) throw new PermissionDenied('Sie sind für diesen Kunden nicht als API-Key-Verwalter eingetragen.');
   return manager;
 }

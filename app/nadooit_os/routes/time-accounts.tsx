@@ -10,7 +10,7 @@ import { getCustomer } from '../../nadooit_crm/services.js';
 import { assertRole, hasRole } from '../../nadooit_hr/permissions.js';
 import { ledgerPage } from '../../nadooit_time_account/ledger.js';
 import { withLowBalance } from '../../nadooit_time_account/low-balance.js';
-import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, setCustomerTimeAccountActive, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
+import { createCustomerTimeAccount, customerTimeAccount, customerTimeAccounts, labelsOfTimeAccount, setCustomerTimeAccountActive, setLowBalanceThreshold } from '../../nadooit_time_account/services.js';
 import { openTopUpRequests, requestTopUp, topUpRequestsOf } from '../../nadooit_time_account/top-up-requests.js';
 import { paths } from '../paths.js';
 import { LedgerPage, TimeAccountsPage } from '../views/time-accounts.js';
@@ -87,27 +87,43 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
       // The service checks can_delete_time_accounts (deactivate) / can_create_time_accounts (activate).
       await setCustomerTimeAccountActive(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, active: action === 'activate' });
       await request.flash('success', request.t(`os.ta.${action}d`));
-      return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
+      return reply.redirect(paths.timeAccount(account.timeAccountId), 303);
     });
   }
 
-  /** The account named in the path, after the role check for its customer (404 unknown, 403 not yours). */
+  /**
+   * The account named in the path by its time-account id (`renamed`: by the id of a customer's label, as
+   * older links did), seen through the label of a customer the viewer manages time accounts for; 404
+   * unknown, 403 not theirs.
+   */
   async function accountFor(request: FastifyRequest) {
-    const account = await customerTimeAccount(db, uuidParam(request, 'accountId'));
-    if (!account) throw notFound();
-    await assertRole(db, requireUser(request).id, account.customerId, ROLE);
+    const id = uuidParam(request, 'accountId');
+    const userId = requireUser(request).id;
+    let labels = await labelsOfTimeAccount(db, id);
+    const renamed = labels.length === 0;
+    if (renamed) labels = [await customerTimeAccount(db, id)].filter((label) => label !== undefined);
+    if (!labels.length) throw notFound();
+    let account = labels[0]!;
+    for (const label of labels) {
+      if (await hasRole(db, userId, label.customerId, ROLE)) {
+        account = label;
+        break;
+      }
+    }
+    await assertRole(db, userId, account.customerId, ROLE);
     const customer = (await getCustomer(db, account.customerId))!;
-    return { customer, account };
+    return { customer, account, renamed };
   }
 
-  async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string>; requestForm?: TopUpRequestFormState } = {}) {
+  type Resolved = Awaited<ReturnType<typeof accountFor>>;
+  async function renderLedger(request: FastifyRequest, extra: { errors?: FieldErrors; values?: Record<string, string>; requestForm?: TopUpRequestFormState } = {}, resolved?: Resolved) {
     const { ctx, viewer } = await dashboardPage(request, app);
-    const { customer, account: view } = await accountFor(request);
+    const { customer, account: view } = resolved ?? (await accountFor(request));
     const now = periodNow();
     const [account] = await withLowBalance(db, [view], now);
     const before = ledgerCursor(queryString(request, 'before'));
     const { entries, nextBeforeSeq } = await ledgerPage(db, account.timeAccountId, { limit: LEDGER_PAGE_SIZE, beforeSeq: before });
-    const base = paths.timeAccount(account.customerTimeAccountId);
+    const base = paths.timeAccount(account.timeAccountId);
     const mayCreate = await hasRole(db, viewer.user.id, customer.id, ROLE, 'can_create_time_accounts');
     const history = await ledgerPage(db, account.timeAccountId, { limit: CHART_ENTRIES });
     return (
@@ -132,7 +148,14 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     );
   }
 
-  scope.get('/time-account/customer-time-account/:accountId', async (request, reply) => reply.html(await renderLedger(request)));
+  scope.get('/time-account/customer-time-account/:accountId', async (request, reply) => {
+    const resolved = await accountFor(request);
+    if (resolved.renamed) {
+      const query = request.url.indexOf('?');
+      return reply.redirect(`${paths.timeAccount(resolved.account.timeAccountId)}${query < 0 ? '' : request.url.slice(query)}`, 301);
+    }
+    return reply.html(await renderLedger(request, {}, resolved));
+  });
 
   scope.post('/time-account/customer-time-account/:accountId/threshold', async (request, reply) => {
     const { account } = await accountFor(request);
@@ -143,7 +166,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
     // The service checks the time-account-manager role for the account's customer.
     await setLowBalanceThreshold(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, seconds: parsed.data.threshold_hours });
     await request.flash('success', request.t('os.ta.threshold.done'));
-    return reply.redirect(paths.timeAccount(account.customerTimeAccountId), 303);
+    return reply.redirect(paths.timeAccount(account.timeAccountId), 303);
   });
 
   scope.post('/time-account/customer-time-account/:accountId/top-up-request', async (request, reply) => {
@@ -156,7 +179,7 @@ export function timeAccountRoutes(scope: FastifyInstance, app: AppContext): void
         // The service checks can_create_time_accounts for the account's customer and that the account is active.
         await requestTopUp(db, { actorUserId: requireUser(request).id, customerTimeAccountId: account.customerTimeAccountId, seconds: input.seconds, note: input.note });
         await request.flash('success', request.t('os.ta.request.done'));
-        return reply.redirect(`${paths.timeAccount(account.customerTimeAccountId)}#top-up-requests`, 303);
+        return reply.redirect(`${paths.timeAccount(account.timeAccountId)}#top-up-requests`, 303);
       },
       async (error) => renderLedger(request, { requestForm: { error, values: input.values } }),
     );

@@ -98,8 +98,8 @@ function Accounts({ ctx, accounts }: { ctx: PageContext; accounts: AccountView[]
       <div class="small text-muted mb-1" safe>{ctx.t('os.home.balance')}</div>
       <ul class="list-unstyled mb-0">
         {accounts.map((a) => (
-          <li class={`d-flex flex-wrap justify-content-between gap-2${a.low ? ' low-balance' : ''}`} data-account-id={a.customerTimeAccountId}>
-            <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
+          <li class={`d-flex flex-wrap justify-content-between gap-2${a.low ? ' low-balance' : ''}`} data-account-id={a.timeAccountId}>
+            <a href={paths.timeAccount(a.timeAccountId)} safe>
               {a.name}
             </a>
             <span class="fw-semibold text-nowrap">

@@ -1,3 +1,4 @@
+import { shortId } from '../../core/ids.js';
 import { CsrfField, Field, FormErrors, Pagination } from '../../core/ui/components.js';
 import { balanceSeries, runOutForecast } from '../balance-forecast.js';
 import type { LedgerLike } from '../balance-forecast.js';
@@ -120,11 +121,11 @@ export function TimeAccountsPage({ ctx, viewer, groups }: { ctx: PageContext; vi
           >
             {group.accounts.map((a) => (
               <tr class={a.isActive ? '' : 'text-muted'}>
-                <td class="small text-muted font-monospace" title={a.customerTimeAccountId} safe>
-                  {a.customerTimeAccountId.slice(0, 8)}
+                <td class="small text-muted font-monospace" title={a.timeAccountId} safe>
+                  {shortId(a.timeAccountId)}
                 </td>
                 <td>
-                  <a href={paths.timeAccount(a.customerTimeAccountId)} safe>
+                  <a href={paths.timeAccount(a.timeAccountId)} safe>
                     {a.name}
                   </a>
                   {a.isActive ? '' : <span class="badge text-bg-secondary ms-2" safe>{t('os.programs.inactive')}</span>}
@@ -216,12 +217,12 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
         </div>
         <div class="col-md-6">
           <p class="small text-muted" safe>{t('os.ta.topup_hint')}</p>
-          {props.may.request ? <TopUpRequestForm ctx={ctx} customerTimeAccountId={account.customerTimeAccountId} state={props.requestForm} /> : ''}
+          {props.may.request ? <TopUpRequestForm ctx={ctx} timeAccountId={account.timeAccountId} state={props.requestForm} /> : ''}
           {props.may.threshold ? (
             <section class="card mb-3">
               <div class="card-body">
                 <h2 class="h6" safe>{t('os.ta.threshold.title')}</h2>
-                <form method="post" action={paths.timeAccountThreshold(account.customerTimeAccountId)}>
+                <form method="post" action={paths.timeAccountThreshold(account.timeAccountId)}>
                   <CsrfField ctx={ctx} />
                   <FormErrors ctx={ctx} errors={props.errors} />
                   <Field
@@ -244,7 +245,7 @@ export function LedgerPage(props: LedgerPageProps): JSX.Element {
             ''
           )}
           {toggle ? (
-            <form method="post" action={`${paths.timeAccount(account.customerTimeAccountId)}/${toggle}`} class="mt-3" data-confirm={toggle === 'deactivate' ? t('os.ta.confirm_deactivate') : undefined}>
+            <form method="post" action={`${paths.timeAccount(account.timeAccountId)}/${toggle}`} class="mt-3" data-confirm={toggle === 'deactivate' ? t('os.ta.confirm_deactivate') : undefined}>
               <CsrfField ctx={ctx} />
               <button type="submit" class={`btn btn-sm ${toggle === 'deactivate' ? 'btn-outline-danger' : 'btn-outline-success'}`} safe>
                 {t(`os.ta.${toggle}`)}

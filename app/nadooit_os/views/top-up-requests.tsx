@@ -22,7 +22,7 @@ export interface TopUpRequestFormState {
 }
 
 /** "Aufladung anfragen" (time-account managers with can_create_time_accounts, active accounts only). */
-export function TopUpRequestForm(props: { ctx: PageContext; customerTimeAccountId: string; state?: TopUpRequestFormState }): JSX.Element {
+export function TopUpRequestForm(props: { ctx: PageContext; timeAccountId: string; state?: TopUpRequestFormState }): JSX.Element {
   const { ctx, state } = props;
   const t = ctx.t;
   return (
@@ -30,7 +30,7 @@ export function TopUpRequestForm(props: { ctx: PageContext; customerTimeAccountI
       <div class="card-body">
         <h2 class="h6" safe>{t('os.ta.request.title')}</h2>
         <p class="small text-muted" safe>{t('os.ta.request.lead')}</p>
-        <form method="post" action={paths.timeAccountTopUpRequest(props.customerTimeAccountId)}>
+        <form method="post" action={paths.timeAccountTopUpRequest(props.timeAccountId)}>
           <CsrfField ctx={ctx} />
           <FormErrors ctx={ctx} errors={state?.errors} />
           <div class="row g-2">

@@ -99,7 +99,7 @@ export default defineBenchmark({
       const body = legacyForm(world);
       const env = { REDIS_URL: redis, ALLOWED_HOSTS: `${DOMAIN},localhost,127.0.0.1`, TRUST_PROXY: '1' };
       const apps: ServerProcess[] = [];
-      for (let i = 0; i < 2; i++) apps.push(await startAppServer({ databaseUrl: database.target.kind === 'postgres' ? database.target.url : '', dataDir: settings.dataDir, env }));
+      for (let i = 0; i < 2; i++) apps.push(await startAppServer({ databaseUrl: database.target.kind === 'postgres' ? database.target.url : '', dataDir: settings.dataDir, env, compiled: true }));
       processes.push(...apps);
       const one = await startNginx(path.join(root, 'one'), apps.slice(0, 1));
       const two = await startNginx(path.join(root, 'two'), apps);

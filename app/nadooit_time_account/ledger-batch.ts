@@ -1,6 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Flavor } from '../core/db/dialects/columns.js';
 import type { Database } from '../core/db/schema.js';
+import { insertRows } from '../core/db/insert-rows.js';
 import { isUuid, uuidv7 } from '../core/ids.js';
 import type { LedgerEntriesTable } from './models.js';
 import type { DrawResult } from './ledger.js';
@@ -15,7 +16,6 @@ interface AccountState {
 }
 
 /** Rows per multi-row INSERT: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
-const INSERT_CHUNK = 500;
 
 /**
  * Booking draws of one group-commit batch (many bookings, ONE transaction). The first draw on an account
@@ -89,9 +89,7 @@ export class LedgerDrawBatch {
 
   /** Writes the batch's entries and balances. */
   async flush(): Promise<void> {
-    for (let start = 0; start < this.entries.length; start += INSERT_CHUNK) {
-      await this.tx.insertInto('ta_ledger_entries').values(this.entries.slice(start, start + INSERT_CHUNK)).execute();
-    }
+    await insertRows(this.tx, 'ta_ledger_entries', this.entries);
     this.entries = [];
     const now = new Date().toISOString();
     for (const [id, state] of this.accounts) {

@@ -82,7 +82,12 @@ export class WriteWatch implements KyselyPlugin {
   /** Inserts only matter to this process's list caches (contentGeneration); they are not reported. */
   private countInsert(node: OperationNode | undefined): void {
     const name = tableName(node);
-    if (name) this.inserts.set(name, (this.inserts.get(name) ?? 0) + 1);
+    if (name) this.inserted(name);
+  }
+
+  /** Rows were inserted into `table` without Kysely's builder (insert-rows.ts). */
+  inserted(table: string): void {
+    this.inserts.set(table, (this.inserts.get(table) ?? 0) + 1);
   }
 
   private bump(node: OperationNode | undefined): void {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Flavor } from '../../core/db/dialects/columns.js';
 import type { Database } from '../../core/db/schema.js';
+import { insertRows } from '../../core/db/insert-rows.js';
 import { uuidv7 } from '../../core/ids.js';
 import { LedgerDrawBatch } from '../../nadooit_time_account/ledger-batch.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
@@ -17,7 +18,6 @@ interface CounterState {
   changed: boolean;
 }
 
-const INSERT_CHUNK = 400; // 24 columns per execution row
 
 /**
  * The bookings of one group-commit batch, applied in arrival order inside ONE transaction (legacy-core §4.2
@@ -166,9 +166,7 @@ export class BookingBatch {
         .execute();
       state.changed = false;
     }
-    for (let start = 0; start < this.executions.length; start += INSERT_CHUNK) {
-      await this.tx.insertInto('ex_executions').values(this.executions.slice(start, start + INSERT_CHUNK)).execute();
-    }
+    await insertRows(this.tx, 'ex_executions', this.executions);
     this.executions = [];
   }
 }

@@ -1,3 +1,4 @@
+import { insertRows } from '../../core/db/insert-rows.js';
 import { uuidv7 } from '../../core/ids.js';
 import { hmac } from '../../core/http/tokens.js';
 import type { DB } from '../../core/db/connection.js';
@@ -129,17 +130,12 @@ export const PAGE_VIEWS: GroupCommitKind<NewVisit, StartedSession> = {
         return { visitId, sessionId, orderId: choice.orderId, probability: choice.probability, isBot: input.isBot };
       },
       async flush() {
-        await insertChunked(tx, 'web_visits', visits);
-        await insertChunked(tx, 'web_sessions', sessions);
+        await insertRows(tx, 'web_visits', visits);
+        await insertRows(tx, 'web_sessions', sessions);
       },
     };
   },
 };
-
-/** Multi-row INSERTs of at most 500 rows (SQLite allows 32 766 parameters; a session row has 15). */
-async function insertChunked<T extends 'web_visits' | 'web_sessions'>(tx: Tx, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await (tx as DB).insertInto(table as 'web_visits').values(rows.slice(i, i + 500) as Array<Insertable<Database['web_visits']>>).execute();
-}
 
 /**
  * One page view of `/`: a Visit and a Session bound to the order chosen now. With the database handle it

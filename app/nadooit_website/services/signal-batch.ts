@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../../core/ids.js';
+import { insertRows } from '../../core/db/insert-rows.js';
 import { sql } from 'kysely';
 import type { Insertable, Transaction } from 'kysely';
 import type { DB } from '../../core/db/connection.js';
@@ -121,7 +122,7 @@ class SignalBatch implements BatchWork<SignalInput, SignalResult> {
   }
 
   async flush(): Promise<void> {
-    for (let i = 0; i < this.rows.length; i += CHUNK) await this.tx.insertInto('web_session_signals').values(this.rows.slice(i, i + CHUNK)).execute();
+    await insertRows(this.tx, 'web_session_signals', this.rows);
     const sections = [...this.sectionPoints].filter(([, points]) => points !== 0);
     for (let i = 0; i < sections.length; i += CHUNK) {
       await this.tx

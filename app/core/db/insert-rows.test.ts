@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { describeEachBackend } from '../../../test/support/harness.js';
+import type { DB } from './connection.js';
+import { insertRows } from './insert-rows.js';
+import { transaction } from './transaction.js';
+import { writeWatchOf } from './write-watch.js';
+
+type Scratch = { insert_rows_test: { id: string; flag: boolean; amount: number; note: string | null; at: string } };
+const TABLE = 'insert_rows_test' as never; // a scratch table, not part of the schema
+const scratch = (db: DB) => db.withTables<Scratch>();
+
+describeEachBackend('db: insertRows (multi-row INSERT without the query builder)', (h) => {
+  const db = () => h().system.context.db.kysely;
+  before(async () => {
+    await sql`create table insert_rows_test (id text primary key, flag boolean not null, amount bigint not null, note text, at text not null)`.execute(db());
+  });
+
+  it('writes every value as given, in statements of at most 30,000 parameters, and counts as an insert for list caches', async () => {
+    const rows = Array.from({ length: 7_001 }, (_, i) => ({ id: `r${i}`, flag: i % 2 === 0, amount: i * 1_000_000, note: i % 3 ? `Notiz ${i} – „ä“` : null, at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    const generation = writeWatchOf(db()).contentGeneration(['insert_rows_test']);
+    await transaction(db(), (tx) => insertRows(tx, TABLE, rows)); // 5 columns: 7,001 rows need two statements
+    assert.notEqual(writeWatchOf(db()).contentGeneration(['insert_rows_test']), generation);
+    const stored = await scratch(db()).selectFrom('insert_rows_test').selectAll().orderBy('amount').execute();
+    assert.equal(stored.length, rows.length);
+    for (const i of [0, 1, 2, 3, 5_999, 6_000, 7_000]) {
+      const row = stored[i]!;
+      assert.deepEqual({ ...row, amount: Number(row.amount), flag: Boolean(row.flag) }, rows[i]);
+    }
+  });
+
+  it('refuses rows of different shapes before writing anything', async () => {
+    const rows = [
+      { id: 'a', flag: true, amount: 1, note: null, at: '2026-01-01T00:00:00.000Z' },
+      { id: 'b', flag: true, amount: 1, at: '2026-01-01T00:00:00.000Z' },
+    ];
+    await assert.rejects(transaction(db(), (tx) => insertRows(tx, TABLE, rows as never)), /every row needs the columns/);
+    assert.equal((await scratch(db()).selectFrom('insert_rows_test').select('id').where('id', 'in', ['a', 'b']).execute()).length, 0);
+  });
+});

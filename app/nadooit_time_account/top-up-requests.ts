@@ -39,8 +39,11 @@ function cleanNote(value: string | null | undefined, what: string): string | nul
   return note;
 }
 
-/** Requests a top-up of `seconds` for a customer time account (see the rule above); refused for inactive accounts. */
-export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountId: string; seconds: number; note?: string | null }): Promise<TopUpRequest> {
+/**
+ * Requests a top-up of `seconds` for a customer time account (see the rule above); refused for inactive
+ * accounts. `at` (default now) only for data that is dated on purpose (demo data, imports).
+ */
+export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountId: string; seconds: number; note?: string | null; at?: Date }): Promise<TopUpRequest> {
   if (!Number.isSafeInteger(input.seconds) || input.seconds <= 0 || input.seconds > MAX_TOP_UP_REQUEST_SECONDS) {
     throw new InvalidInput(`Bitte eine Menge zwischen 1 Sekunde und ${MAX_TOP_UP_REQUEST_SECONDS / 3600} Stunden angeben.`);
   }
@@ -52,7 +55,7 @@ export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountI
       throw new PermissionDenied('Sie dürfen für dieses Zeitkonto keine Aufladung anfragen.');
     }
     if (!account.isActive) throw new Conflict('Das Zeitkonto ist deaktiviert.');
-    const now = new Date().toISOString();
+    const now = (input.at ?? new Date()).toISOString();
     const request: TopUpRequest = {
       id: randomUUID(),
       customer_time_account_id: account.customerTimeAccountId,
@@ -76,7 +79,7 @@ export async function requestTopUp(db: Tx, input: Actor & { customerTimeAccountI
 }
 
 /** Moves an open request to `to` (staff only); Conflict when it is no longer open, NotFound when unknown. */
-async function decide(tx: Tx, input: Actor & { requestId: string }, to: Exclude<TopUpRequestStatus, 'open'>, note: string | null): Promise<TopUpRequest> {
+async function decide(tx: Tx, input: Actor & { requestId: string; at?: Date }, to: Exclude<TopUpRequestStatus, 'open'>, note: string | null): Promise<TopUpRequest> {
   if (!(await staffAuthority(tx, input))) throw new PermissionDenied('Über Aufladeanfragen entscheidet NADOOIT.');
   if (!isUuid(input.requestId)) throw new NotFound('Aufladeanfrage nicht gefunden');
   const current = await tx.selectFrom('ta_top_up_requests').select('status').where('id', '=', input.requestId).executeTakeFirst();
@@ -89,7 +92,7 @@ async function decide(tx: Tx, input: Actor & { requestId: string }, to: Exclude<
     actorUserId: input.actorUserId,
     note,
     requestId: input.requestId,
-    at: new Date().toISOString(),
+    at: (input.at ?? new Date()).toISOString(),
     outcome,
   });
   return outcome.request!;
@@ -99,7 +102,7 @@ async function decide(tx: Tx, input: Actor & { requestId: string }, to: Exclude<
  * Approves an open request (staff): credits its seconds as one `top_up` entry (reference: the request id;
  * note: `note`, else the customer's note) and links the entry — all in one transaction.
  */
-export async function approveTopUpRequest(db: Tx, input: Actor & { requestId: string; note?: string | null }): Promise<{ request: TopUpRequest; change: LedgerChange }> {
+export async function approveTopUpRequest(db: Tx, input: Actor & { requestId: string; note?: string | null; at?: Date }): Promise<{ request: TopUpRequest; change: LedgerChange }> {
   const note = cleanNote(input.note, 'Die Notiz');
   return transaction(db, async (tx) => {
     const request = await decide(tx, input, 'approved', note);
@@ -109,6 +112,7 @@ export async function approveTopUpRequest(db: Tx, input: Actor & { requestId: st
       note: note ?? request.note ?? 'Aufladeanfrage',
       reference: request.id,
       authorUserId: input.actorUserId,
+      at: input.at,
     });
     await tx.updateTable('ta_top_up_requests').set({ ledger_entry_id: change.entryId }).where('id', '=', request.id).execute();
     return { request: { ...request, ledger_entry_id: change.entryId }, change };
@@ -116,7 +120,7 @@ export async function approveTopUpRequest(db: Tx, input: Actor & { requestId: st
 }
 
 /** Rejects an open request (staff) with a required reason the customer sees; nothing is credited. */
-export async function rejectTopUpRequest(db: Tx, input: Actor & { requestId: string; reason: string }): Promise<TopUpRequest> {
+export async function rejectTopUpRequest(db: Tx, input: Actor & { requestId: string; reason: string; at?: Date }): Promise<TopUpRequest> {
   const reason = cleanNote(input.reason, 'Der Grund');
   if (!reason) throw new InvalidInput('Eine Ablehnung braucht einen Grund.');
   return transaction(db, (tx) => decide(tx, input, 'rejected', reason));

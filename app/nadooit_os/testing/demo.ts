@@ -65,17 +65,19 @@ export async function demoWorld(db: DB, now = new Date()): Promise<DemoWorld> {
   const bookingsA: string[] = [];
   // A year of bookings, denser in recent weeks; the newest first get prepaid time from the top-ups below.
   for (let i = 0; i < 160; i++) bookingsA.push(...(await book(db, i % 3 ? a : second, [past(Math.floor(next() * next() * 380))], 300 + Math.floor(next() * 1500))));
-  await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null, at: new Date(now.getTime() - 3_600_000) });
-  for (let i = 0; i < 6; i++) bookingsA.push(...(await book(db, i % 2 ? a : second, [new Date(now.getTime() - (i + 1) * 7 * 60_000)], 1200 + i * 300)));
+  // From here on recorded in the order of their dates, so the ledger (in recording order) reads like a real one.
+  await book(db, b, [past(40), past(3), past(1)], 900);
+  const [disputed] = await book(db, second, [past(2)], 2400);
+  const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  await topUp(db, { timeAccountId: a.timeAccountId!, seconds: 10 * 3600, note: 'Paket 10 Stunden', reference: 'RE-2025-0412', authorUserId: null, at: minutesAgo(60) });
   const [account] = await customerTimeAccounts(db, a.customerId);
   await setLowBalanceThreshold(db, { ...SYSTEM, customerTimeAccountId: account!.customerTimeAccountId, seconds: 12 * 3600 });
   // Top-up requests in every state: approved (in the ledger), rejected with a reason, and one still open.
-  const ask = (hours: number, note: string) => requestTopUp(db, { actorUserId: boss.userId, customerTimeAccountId: account!.customerTimeAccountId, seconds: hours * 3600, note });
-  await approveTopUpRequest(db, { ...SYSTEM, requestId: (await ask(2, 'Nachkauf für die Monatsabschlüsse')).id });
-  await rejectTopUpRequest(db, { ...SYSTEM, requestId: (await ask(50, 'Jahrespaket')).id, reason: 'Bitte über das Angebot AN-2025-117 bestellen.' });
-  await ask(5, 'Bestellung 2025-051');
-  await book(db, b, [past(1), past(3), past(40)], 900);
-  const [disputed] = await book(db, second, [past(2)], 2400);
+  const ask = (hours: number, note: string, at: Date) => requestTopUp(db, { actorUserId: boss.userId, customerTimeAccountId: account!.customerTimeAccountId, seconds: hours * 3600, note, at });
+  await approveTopUpRequest(db, { ...SYSTEM, requestId: (await ask(2, 'Nachkauf für die Monatsabschlüsse', minutesAgo(55))).id, at: minutesAgo(50) });
+  await rejectTopUpRequest(db, { ...SYSTEM, requestId: (await ask(50, 'Jahrespaket', minutesAgo(48))).id, reason: 'Bitte über das Angebot AN-2025-117 bestellen.', at: minutesAgo(46) });
+  for (let i = 6; i >= 1; i--) bookingsA.push(...(await book(db, i % 2 ? second : a, [minutesAgo(i * 7)], 1200 + (6 - i) * 300)));
+  await ask(5, 'Bestellung 2025-051', minutesAgo(3));
   await fileComplaint(db, { actorUserId: boss.userId, executionId: disputed!, text: 'Der Lieferschein wurde zweimal erfasst.' });
   return { a, b, boss, other, bookingsA: [...bookingsA, disputed!], tieredProgramId: tiered.id };
 }

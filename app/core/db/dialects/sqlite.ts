@@ -30,8 +30,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * statements are reused by SQL text (Kysely prepares on every query, which more than halves the write
  * rate); Kysely's single-connection mutex means a cached statement is never used by two queries at once.
  */
-function adapt(database: Database.Database, wal: WalSync | null): SqliteDatabase {
+function adapt(database: Database.Database, wal: WalSync | null, checkpointer: WalCheckpointer | null): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
+  let writes = 0;
+  const written = () => {
+    wal!.written();
+    // A process that writes this much is a server, not a short command: its checkpoints move off the event loop.
+    if (++writes === CHECKPOINTER_AFTER_WRITES) checkpointer?.start();
+  };
   const prepared = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
     if (!statement) {
@@ -50,11 +56,11 @@ function adapt(database: Database.Database, wal: WalSync | null): SqliteDatabase
       return {
         reader: statement.reader,
         all: (parameters) => {
-          if (wal && !statement.readonly) wal.written(); // INSERT … RETURNING reads and writes
+          if (wal && !statement.readonly) written(); // INSERT … RETURNING reads and writes
           return statement.all(...parameters.map(toParameter)).map(fromRow);
         },
         run: (parameters) => {
-          if (wal && !statement.readonly) wal.written();
+          if (wal && !statement.readonly) written();
           return statement.run(...parameters.map(toParameter));
         },
         *iterate(parameters) {
@@ -93,8 +99,6 @@ function safetyLevelStatement(wal: WalSync, value: string | undefined): SqliteSt
  * without holding the connection or the event loop meanwhile.
  */
 class DurableSqliteDriver implements Driver {
-  private commits = 0;
-
   constructor(
     private readonly inner: Driver,
     private readonly wal: WalSync,
@@ -104,11 +108,7 @@ class DurableSqliteDriver implements Driver {
   init = () => this.inner.init();
   acquireConnection = () => this.inner.acquireConnection();
   beginTransaction = (connection: DatabaseConnection, settings: TransactionSettings) => this.inner.beginTransaction(connection, settings);
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.inner.commitTransaction(connection);
-    // A process that commits this often is a server: its checkpoints move off the event loop.
-    if (++this.commits === CHECKPOINTER_AFTER_COMMITS) this.checkpointer.start();
-  }
+  commitTransaction = (connection: DatabaseConnection) => this.inner.commitTransaction(connection);
   rollbackTransaction = (connection: DatabaseConnection) => this.inner.rollbackTransaction(connection);
   savepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) => this.inner.savepoint!(connection, name, compile);
   rollbackToSavepoint = (connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) =>
@@ -129,7 +129,8 @@ class DurableSqliteDriver implements Driver {
   }
 }
 
-const CHECKPOINTER_AFTER_COMMITS = 200;
+/** Write statements (COMMIT included) after which a process hands its checkpoints to a worker thread. */
+const CHECKPOINTER_AFTER_WRITES = 1000;
 
 class DurableSqliteDialect extends SqliteDialect {
   constructor(
@@ -151,11 +152,11 @@ export function openSqlite(file: string): { dialect: SqliteDialect; raw: Databas
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  if (file === ':memory:') return { dialect: new SqliteDialect({ database: adapt(raw, null) }), raw };
+  if (file === ':memory:') return { dialect: new SqliteDialect({ database: adapt(raw, null, null) }), raw };
   // COMMIT writes the log, WalSync fdatasyncs it before anyone sees the answer: as durable as
   // synchronous=FULL (one sync per commit), but the sync runs off the event loop (docs/database.md).
   raw.pragma('synchronous = NORMAL');
   const wal = new WalSync(`${file}-wal`);
   const checkpointer = new WalCheckpointer(raw);
-  return { dialect: new DurableSqliteDialect(adapt(raw, wal), wal, checkpointer), raw, checkpointer };
+  return { dialect: new DurableSqliteDialect(adapt(raw, wal, checkpointer), wal, checkpointer), raw, checkpointer };
 }

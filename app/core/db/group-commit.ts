@@ -6,6 +6,7 @@ import type { Flavor } from './dialects/columns.js';
 import type { Database } from './schema.js';
 import { transaction } from './transaction.js';
 import type { TransactionHooks } from './transaction.js';
+import { DurabilityError } from './wal-sync.js';
 
 /**
  * The work of one batch: `prepare` may read what all jobs need at once, `run` applies one job inside the
@@ -56,7 +57,8 @@ export const DEFAULT_MAX_BATCH = 2000;
  * A refusal (`isRefusal`) is that job's answer and the batch goes on. Any other error (a constraint, a lost
  * connection, a failed commit) rolls the batch back, and its jobs are then committed one by one, so only
  * the job at fault fails. A serialization failure or deadlock re-runs the whole batch (`transaction()`);
- * nothing of a rolled-back attempt remains, so no job is applied twice.
+ * nothing of a rolled-back attempt remains, so no job is applied twice. A commit whose log could not be
+ * synced (DurabilityError) is not rolled back: every job of the batch gets that error, none runs again.
  */
 export class GroupCommit<Job, Result> {
   private queue: Array<Waiting<Job, Result>> = [];
@@ -121,7 +123,8 @@ export class GroupCommit<Job, Result> {
       this.stats.jobs += batch.length;
       this.stats.largest = Math.max(this.stats.largest, batch.length);
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      // Committed but not synced: running the jobs again would apply them twice.
+      if (batch.length === 1 || error instanceof DurabilityError) return batch.forEach((waiting) => waiting.reject(error));
       for (const waiting of batch) await this.commit([waiting]);
       return;
     }

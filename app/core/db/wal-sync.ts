@@ -8,6 +8,18 @@ const fullSync = promisify(fsync);
 const closeFile = promisify(close);
 
 /**
+ * A commit went through but its log could not be synced: its writes are visible, whether they would survive
+ * a power cut is unknown. The work must not be run again (it would be applied twice); the caller gets an
+ * error, and a client that retries with its idempotency key finds what was committed.
+ */
+export class DurabilityError extends Error {
+  readonly code = 'NADOOIT_DURABILITY';
+  constructor(cause: unknown) {
+    super(`The write-ahead log could not be synced to disk: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
  * The durability of SQLite commits, off the event loop. The connection runs with `synchronous=NORMAL`, so
  * COMMIT only write()s its WAL frames (to the page cache) and returns; this class then fdatasync()s the
  * `-wal` file in libuv's thread pool — the same one sync per commit that `synchronous=FULL` does, but the
@@ -57,11 +69,15 @@ export class WalSync {
   }
 
   private async sync(): Promise<void> {
-    const fd = await (this.fd ??= this.openWal().catch((error: unknown) => {
-      this.fd = null;
-      throw error;
-    }));
-    await dataSync(fd);
+    try {
+      const fd = await (this.fd ??= this.openWal().catch((error: unknown) => {
+        this.fd = null;
+        throw error;
+      }));
+      await dataSync(fd);
+    } catch (error) {
+      throw new DurabilityError(error);
+    }
     this.syncs += 1;
   }
 

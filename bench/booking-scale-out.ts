@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,17 +11,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
-import { fixedAmount } from './support/fixed-amount.js';
-
-interface LoadResult {
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
+import type { Result } from 'autocannon';
+import { autocannon, fixedAmount } from './support/load.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DOMAIN = 'bench.localhost';
@@ -63,7 +53,7 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }
 
-async function load(url: string, body: string, connections: number, amount: number): Promise<LoadResult> {
+async function load(url: string, body: string, connections: number, amount: number): Promise<Result> {
   return autocannon({
     url: `${url}/api/executions`,
     method: 'POST',

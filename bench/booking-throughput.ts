@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,17 +14,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
-import { fixedAmount } from './support/fixed-amount.js';
-
-interface LoadResult {
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
+import type { Result } from 'autocannon';
+import { autocannon, fixedAmount } from './support/load.js';
 
 const SECONDS_PER_BOOKING = 300;
 const WARMUP_REQUESTS = 1000; // the program's default: every request books this much
@@ -157,7 +147,7 @@ async function ceilingServer(kind: 'group' | 'bare', backend: Backend, key: stri
 }
 
 interface Measured {
-  result: LoadResult;
+  result: Result;
   cpuMs: number;
   pgCpuMs: number;
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app/nadooit/server.js';
 import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
@@ -6,19 +5,7 @@ import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/t
 import type { Backend } from '../test/support/harness.js';
 import { benchBackends, benchSystem } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
-import { fixedAmount } from './support/fixed-amount.js';
-
-interface AutocannonResult {
-  latency: { p50: number; p99: number; average: number };
-  requests: { average: number; total: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { autocannon, fixedAmount } from './support/load.js';
 
 export interface BookingRow {
   [column: string]: string | number;

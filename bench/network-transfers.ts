@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -9,16 +8,8 @@ import { bookByStaff, ensureMember, getInventory, verifyInventories } from '../a
 import { benchBackends, benchSystem } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-
-interface Result {
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<Result>;
+import type { Result } from 'autocannon';
+import { autocannon, fixedAmount } from './support/load.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -47,7 +38,7 @@ async function ceiling(): Promise<BenchRow> {
   await bare.listen({ host: '127.0.0.1', port: 0 });
   const { port } = bare.server.address() as { port: number };
   try {
-    const result = await autocannon({ url: `http://127.0.0.1:${port}/t`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to_user_code: 'X', amount: '0.01' }), connections: CONNECTIONS, amount: REQUESTS, workers: 1 });
+    const result = await autocannon({ url: `http://127.0.0.1:${port}/t`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to_user_code: 'X', amount: '0.01' }), connections: CONNECTIONS, ...fixedAmount(REQUESTS), workers: 1 });
     return row('ceiling: bare Fastify + zod', result, '—');
   } finally {
     await bare.close();
@@ -75,7 +66,7 @@ async function transfers(backend: 'sqlite' | 'postgres'): Promise<BenchRow> {
       url: `http://127.0.0.1:${port}/api/v1/network/transfers`,
       method: 'POST',
       connections: CONNECTIONS,
-      amount: REQUESTS,
+      ...fixedAmount(REQUESTS),
       workers: 1,
       timeout: 30,
       requests: [

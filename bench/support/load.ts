@@ -1,3 +1,12 @@
+import { createRequire } from 'node:module';
+import type { Result } from 'autocannon';
+
+/**
+ * autocannon as the benchmarks that set options its types do not list (`amount`, `workers`, `sampleInt`,
+ * `overallRate`) call it: options in, the run's result out.
+ */
+export const autocannon = createRequire(import.meta.url)('autocannon') as (options: Record<string, unknown>) => Promise<Result>;
+
 /**
  * autocannon options for a run of exactly `amount` requests. autocannon notices that the last one was
  * answered only at its next sample, once a second by default, so such runs measured whole seconds (4,000

@@ -89,42 +89,58 @@ export class GroupCommit<Job, Result> {
     });
   }
 
+  /**
+   * Batches run one after another, but a batch's successor starts as soon as its COMMIT went through, while
+   * its log sync still runs (SQLite; dialects/sqlite.ts): the sync overlaps the next batch's work instead of
+   * idling the writer. Each batch's callers are answered only after their own commit is durable.
+   */
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length) await this.commit(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length) {
+        let committed!: () => void;
+        const commitDone = new Promise<void>((resolve) => (committed = resolve));
+        await Promise.race([commitDone, this.commit(this.queue.splice(0, this.maxBatch), committed)]);
+      }
     } finally {
       this.running = false;
     }
   }
 
-  private transaction(work: Work): Promise<void> {
-    return this.kind.durability === 'relaxed' ? relaxedTransaction(this.db, this.flavor, work) : transaction(this.db, work);
+  private transaction(work: Work, committed?: () => void): Promise<void> {
+    return this.kind.durability === 'relaxed' ? relaxedTransaction(this.db, this.flavor, work, committed) : transaction(this.db, work, { committed });
   }
 
-  private async commit(batch: Array<Waiting<Job, Result>>): Promise<void> {
+  private async commit(batch: Array<Waiting<Job, Result>>, committed?: () => void): Promise<void> {
     let outcomes: Array<Outcome<Result>> = [];
+    let didCommit = false;
     try {
-      await this.transaction(async (tx) => {
-        outcomes = [];
-        const work = this.kind.begin(tx, this.flavor);
-        await work.prepare?.(batch.map((waiting) => waiting.job));
-        for (const { job } of batch) {
-          try {
-            outcomes.push({ ok: await work.run(job) });
-          } catch (error) {
-            if (!this.kind.isRefusal?.(error)) throw error;
-            outcomes.push({ refused: error });
+      await this.transaction(
+        async (tx) => {
+          outcomes = [];
+          const work = this.kind.begin(tx, this.flavor);
+          await work.prepare?.(batch.map((waiting) => waiting.job));
+          for (const { job } of batch) {
+            try {
+              outcomes.push({ ok: await work.run(job) });
+            } catch (error) {
+              if (!this.kind.isRefusal?.(error)) throw error;
+              outcomes.push({ refused: error });
+            }
           }
-        }
-        await work.flush();
-      });
+          await work.flush();
+        },
+        () => {
+          didCommit = true;
+          committed?.();
+        },
+      );
       this.stats.batches += 1;
       this.stats.jobs += batch.length;
       this.stats.largest = Math.max(this.stats.largest, batch.length);
     } catch (error) {
-      // Committed but not synced: running the jobs again would apply them twice.
-      if (batch.length === 1 || error instanceof DurabilityError) return batch.forEach((waiting) => waiting.reject(error));
+      // Committed but not synced (or failing after the commit): running the jobs again would apply them twice.
+      if (batch.length === 1 || didCommit || error instanceof DurabilityError) return batch.forEach((waiting) => waiting.reject(error));
       for (const waiting of batch) await this.commit([waiting]);
       return;
     }
@@ -138,14 +154,14 @@ export class GroupCommit<Job, Result> {
 
 type Work = (tx: Transaction<Database>, hooks: TransactionHooks) => Promise<void>;
 
-function relaxedTransaction(db: DB, flavor: Flavor, work: Work): Promise<void> {
+function relaxedTransaction(db: DB, flavor: Flavor, work: Work, committed?: () => void): Promise<void> {
   if (flavor === 'sqlite') {
     // The safety level cannot change inside a transaction: set and restored around it, on the same connection.
     return db.connection().execute(async (conn) => {
       const before = (await sql<{ synchronous: number }>`pragma synchronous`.execute(conn)).rows[0]?.synchronous ?? 2;
       await sql`pragma synchronous = normal`.execute(conn);
       try {
-        await transaction(conn, work);
+        await transaction(conn, work, { committed });
       } finally {
         await sql`pragma synchronous = ${sql.raw(String(Number(before)))}`.execute(conn);
       }
@@ -155,9 +171,9 @@ function relaxedTransaction(db: DB, flavor: Flavor, work: Work): Promise<void> {
     return transaction(db, async (tx, hooks) => {
       await sql`set local synchronous_commit = off`.execute(tx);
       await work(tx, hooks);
-    });
+    }, { committed });
   }
-  return transaction(db, work);
+  return transaction(db, work, { committed });
 }
 
 const writers = new WeakMap<DB, Map<string, GroupCommit<unknown, unknown>>>();

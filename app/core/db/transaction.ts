@@ -15,6 +15,11 @@ export interface TransactionHooks {
 export interface TransactionOptions {
   isolation?: IsolationLevel;
   maxAttempts?: number;
+  /**
+   * Called once the COMMIT went through, before its durability is awaited (on SQLite the log sync that
+   * follows; see dialects/sqlite.ts): a writer may start its next transaction meanwhile (group-commit.ts).
+   */
+  committed?: () => void;
 }
 
 const pendingHooks = new WeakMap<object, Array<() => unknown>>();
@@ -49,10 +54,11 @@ export async function transaction<T>(
   for (let attempt = 1; ; attempt++) {
     const callbacks: Array<() => unknown> = [];
     const mark = watch.mark();
+    let result: T;
     try {
-      const result =
+      result =
         flavor === 'sqlite'
-          ? await sqliteImmediate(db, callbacks, work)
+          ? await sqliteImmediate(db, callbacks, work, options.committed)
           : await db
               .transaction()
               .setIsolationLevel(options.isolation ?? (flavor === 'cockroach' ? 'serializable' : 'read committed'))
@@ -60,14 +66,17 @@ export async function transaction<T>(
                 pendingHooks.set(trx, callbacks);
                 return work(trx, { afterCommit: (cb) => callbacks.push(cb) });
               });
-      watch.committed(mark); // other processes drop what they cached from the tables written (core/db/invalidation.ts)
-      for (const callback of callbacks) await callback();
-      return result;
     } catch (error) {
       if (!isRetryable(error) || attempt >= maxAttempts) throw error;
       const base = Math.min(1000, 5 * 2 ** attempt);
       await sleep(base / 2 + Math.random() * base);
+      continue;
     }
+    if (flavor !== 'sqlite') options.committed?.();
+    watch.committed(mark); // other processes drop what they cached from the tables written (core/db/invalidation.ts)
+    // Outside the retry: the work is committed, so a failing callback must never run it again.
+    for (const callback of callbacks) await callback();
+    return result;
   }
 }
 
@@ -79,6 +88,7 @@ async function sqliteImmediate<T>(
   db: DB,
   callbacks: Array<() => unknown>,
   work: (tx: Transaction<Database>, hooks: TransactionHooks) => Promise<T>,
+  committed: (() => void) | undefined,
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
@@ -87,6 +97,7 @@ async function sqliteImmediate<T>(
     try {
       const result = await work(trx, { afterCommit: (cb) => callbacks.push(cb) });
       await sql`commit`.execute(conn);
+      committed?.();
       return result;
     } catch (error) {
       await sql`rollback`.execute(conn).catch(() => undefined);

@@ -6,6 +6,7 @@ import { postgresColumns, sqliteColumns } from './dialects/columns.js';
 import type { ColumnTypes, Flavor } from './dialects/columns.js';
 import { WriteWatch, registerWriteWatch } from './write-watch.js';
 import { registerSnapshotSource } from './snapshot.js';
+import type { WalSync } from './wal-sync.js';
 
 export type DB = Kysely<Database>;
 
@@ -23,12 +24,18 @@ export type DatabaseTarget =
   | { kind: 'postgres'; url: string; caCertFile?: string; searchPath?: string; max?: number };
 
 const flavors = new WeakMap<object, Flavor>();
+const walSyncs = new WeakMap<object, WalSync>();
 
 /** The flavor of a Kysely handle or transaction made by openDatabase (transactions share the adapter). */
 export function flavorOf(handle: DB): Flavor {
   const flavor = flavors.get(handle.getExecutor().adapter);
   if (!flavor) throw new Error('flavorOf: handle was not created by openDatabase');
   return flavor;
+}
+
+/** The log sync of a SQLite file handle (dialects/sqlite.ts); none for PostgreSQL or `:memory:`. */
+export function walSyncOf(handle: DB): WalSync | undefined {
+  return walSyncs.get(handle.getExecutor().adapter);
 }
 
 function maskPassword(url: string): string {
@@ -43,10 +50,11 @@ function maskPassword(url: string): string {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === 'sqlite') {
-    const { dialect } = openSqlite(target.file);
+    const { dialect, wal } = openSqlite(target.file);
     const watch = new WriteWatch();
     const kysely = new Kysely<Database>({ dialect, plugins: [watch] });
     flavors.set(kysely.getExecutor().adapter, 'sqlite');
+    if (wal) walSyncs.set(kysely.getExecutor().adapter, wal);
     registerWriteWatch(kysely.getExecutor().adapter, watch);
     if (target.file !== ':memory:') registerSnapshotSource(kysely.getExecutor().adapter, { kind: 'sqlite', file: target.file });
     return {

@@ -81,6 +81,24 @@ describeEachBackend('db: transaction()', (h) => {
     assert.deepEqual(ids.map((r) => r.id), ['committed']);
   });
 
+  it('never runs committed work again when an afterCommit callback fails, even with a retryable error', async () => {
+    let runs = 0;
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    await assert.rejects(
+      transaction(db().kysely, async (tx, hooks) => {
+        runs += 1;
+        await scratch(tx).insertInto('tx_test_items').values({ id: `after-commit-failure-${runs}` }).execute();
+        hooks.afterCommit(() => {
+          throw busy;
+        });
+      }),
+      /database is locked/,
+    );
+    assert.equal(runs, 1);
+    const ids = await scratch(db().kysely).selectFrom('tx_test_items').select('id').where('id', 'like', 'after-commit-failure-%').execute();
+    assert.deepEqual(ids.map((r) => r.id), ['after-commit-failure-1']);
+  });
+
   it('joins an outer transaction: inner hooks wait for the outer commit and vanish with its rollback', async () => {
     const runs: string[] = [];
     await assert.rejects(

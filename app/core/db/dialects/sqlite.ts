@@ -146,7 +146,7 @@ class DurableSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database; checkpointer?: WalCheckpointer } {
+export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database; checkpointer?: WalCheckpointer; wal?: WalSync } {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
@@ -158,5 +158,5 @@ export function openSqlite(file: string): { dialect: SqliteDialect; raw: Databas
   raw.pragma('synchronous = NORMAL');
   const wal = new WalSync(`${file}-wal`);
   const checkpointer = new WalCheckpointer(raw);
-  return { dialect: new DurableSqliteDialect(adapt(raw, wal, checkpointer), wal, checkpointer), raw, checkpointer };
+  return { dialect: new DurableSqliteDialect(adapt(raw, wal, checkpointer), wal, checkpointer), raw, checkpointer, wal };
 }

@@ -178,6 +178,25 @@ export const statusChangeIndex: Migration = {
   },
 };
 
+/**
+ * Bookings without an idempotency key (most bots send none) no longer write an index entry for it: the
+ * unique index covers only rows that have a key — the only ones it could ever protect, since NULLs never
+ * collide — and lookups by (user, key) use it as before.
+ */
+export const partialIdempotencyIndex: Migration = {
+  name: '0012_execution_idempotency_partial_index',
+  async up(db) {
+    await db.schema
+      .createIndex('ex_executions_idempotency_key_uq')
+      .on('ex_executions')
+      .columns(['user_id', 'idempotency_key'])
+      .unique()
+      .where(sql.ref('idempotency_key'), 'is not', null)
+      .execute();
+    await db.schema.dropIndex('ex_executions_idempotency_uq').execute();
+  },
+};
+
 export const executionMigrations: Migration[] = [
   createExecutions,
   executionListIndex,
@@ -190,4 +209,5 @@ export const executionMigrations: Migration[] = [
   createCounters,
   createStatusChanges,
   statusChangeIndex,
+  partialIdempotencyIndex,
 ];

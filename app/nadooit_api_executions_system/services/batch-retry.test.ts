@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TableNode, UpdateQueryNode } from 'kysely';
+import { InsertQueryNode } from 'kysely';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { verifyLedger } from '../../nadooit_time_account/ledger.js';
@@ -9,8 +9,8 @@ import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
 
 /**
- * Fails the first `times` UPDATEs of the program counter with SQLSTATE 40001, as CockroachDB (SERIALIZABLE)
- * reports a conflict between transactions: that update comes in a booking batch's flush after its ledger
+ * Fails the first `times` writes of the program counter with SQLSTATE 40001, as CockroachDB (SERIALIZABLE)
+ * reports a conflict between transactions: that write comes in a booking batch's flush after its ledger
  * entries and the account's balance were written, so everything before it must be rolled back and the
  * whole batch run again.
  */
@@ -20,8 +20,8 @@ class SerializationFailures implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
-    if (this.times > 0 && UpdateQueryNode.is(node)) {
-      if (node.table && TableNode.is(node.table) && node.table.table.identifier.name === 'ex_customer_program_counters') {
+    if (this.times > 0 && InsertQueryNode.is(node)) {
+      if (node.into?.table.identifier.name === 'ex_customer_program_counters') {
         this.times -= 1;
         this.injected += 1;
         throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions (injected)'), { code: '40001' });

@@ -12,10 +12,12 @@ import type { Tier } from '../pricing.js';
 import type { BookingResult, Execution, PreparedBooking } from './booking.js';
 import '../models.js';
 
+/** A program's running total as far as the batch knows it: what it added, and (tiered only) what was there. */
 interface CounterState {
-  billable: number;
-  executions: number;
-  changed: boolean;
+  /** The stored billable seconds when the batch read them (tiered pricing needs them); null when not read. */
+  stored: number | null;
+  addedBillable: number;
+  addedExecutions: number;
 }
 
 
@@ -23,8 +25,9 @@ interface CounterState {
  * The bookings of one group-commit batch, applied in arrival order inside ONE transaction (legacy-core §4.2
  * for each): idempotency replay, program checks, draw from the prepaid account, the program's running
  * total, price, execution row. Everything that more bookings of the batch share is read once and kept in
- * memory — the program, its tier table, the account's balance and `seq` (LedgerDrawBatch), the program's
- * counter — and `flush()` writes the batch with multi-row INSERTs and one UPDATE per account and counter.
+ * memory — the program, its tier table, the account's balance and `seq` (LedgerDrawBatch), a tiered
+ * program's running total — and `flush()` writes the batch with multi-row INSERTs, one UPDATE per account
+ * and one adding upsert per program counter.
  * A refusal (unknown or inactive program, idempotency conflict) is found before the booking changes
  * anything, so it is that booking's answer and the batch goes on. Lock order: time account → counter, as
  * in cancellations.
@@ -55,18 +58,21 @@ export class BookingBatch {
     return tiers;
   }
 
-  /** Locks the program's counter row (creating it at 0) and reads it once per batch. */
-  private async counter(customerProgramId: string, now: string): Promise<CounterState> {
+  /**
+   * The program's counter in this batch. Tiered pricing needs the running total before each booking, so
+   * then the row is locked (created at 0) and read once per batch; other programs only add to it in flush().
+   */
+  private async counter(customerProgramId: string, now: string, needsTotal: boolean): Promise<CounterState> {
     let state = this.counters.get(customerProgramId);
-    if (!state) {
+    if (!state) this.counters.set(customerProgramId, (state = { stored: null, addedBillable: 0, addedExecutions: 0 }));
+    if (needsTotal && state.stored === null) {
       const row = await this.tx
         .insertInto('ex_customer_program_counters')
         .values({ customer_program_id: customerProgramId, billable_seconds: 0, executions: 0, updated_at: now })
         .onConflict((oc) => oc.column('customer_program_id').doUpdateSet({ updated_at: now }))
-        .returning(['billable_seconds', 'executions'])
+        .returning(['billable_seconds'])
         .executeTakeFirstOrThrow();
-      state = { billable: Number(row.billable_seconds), executions: Number(row.executions), changed: false };
-      this.counters.set(customerProgramId, state);
+      state.stored = Number(row.billable_seconds) - state.addedBillable;
     }
     return state;
   }
@@ -111,16 +117,16 @@ export class BookingBatch {
       timeAccountId = program.time_account_id;
     }
     const billable = charged - covered;
-    const counter = await this.counter(program.id, now);
-    const before = counter.billable;
-    counter.billable += billable;
-    counter.executions += 1;
-    counter.changed = true;
+    const tiered = program.pricing_mode === 'tiered';
+    const counter = await this.counter(program.id, now, tiered);
+    const before = (counter.stored ?? 0) + counter.addedBillable;
+    counter.addedBillable += billable;
+    counter.addedExecutions += 1;
     const price = quote({
       pricingMode: program.pricing_mode,
       billableSeconds: billable,
       pricePerSecond: program.price_per_second,
-      tiers: program.pricing_mode === 'tiered' ? await this.tierTable(program.id) : [],
+      tiers: tiered ? await this.tierTable(program.id) : [],
       cumulativeBillableSeconds: before,
     });
     const execution: Execution = {
@@ -158,13 +164,21 @@ export class BookingBatch {
     await this.ledger.flush();
     const now = new Date().toISOString();
     for (const [customerProgramId, state] of this.counters) {
-      if (!state.changed) continue;
+      if (state.addedExecutions === 0) continue;
       await this.tx
-        .updateTable('ex_customer_program_counters')
-        .set({ billable_seconds: state.billable, executions: state.executions, updated_at: now })
-        .where('customer_program_id', '=', customerProgramId)
+        .insertInto('ex_customer_program_counters')
+        .values({ customer_program_id: customerProgramId, billable_seconds: state.addedBillable, executions: state.addedExecutions, updated_at: now })
+        .onConflict((oc) =>
+          oc.column('customer_program_id').doUpdateSet((eb) => ({
+            billable_seconds: eb('ex_customer_program_counters.billable_seconds', '+', eb.ref('excluded.billable_seconds')),
+            executions: eb('ex_customer_program_counters.executions', '+', eb.ref('excluded.executions')),
+            updated_at: now,
+          })),
+        )
         .execute();
-      state.changed = false;
+      if (state.stored !== null) state.stored += state.addedBillable;
+      state.addedBillable = 0;
+      state.addedExecutions = 0;
     }
     await insertRows(this.tx, 'ex_executions', this.executions);
     this.executions = [];

@@ -54,6 +54,7 @@ export interface PreparedBooking {
   apiKeyId: string | null;
   /** Only with a user: keys are scoped per user. */
   idempotencyKey: string | null;
+  /** What the idempotency key promises (program and reported seconds); empty without a key. */
   fingerprint: string;
   at?: Date;
 }
@@ -67,13 +68,14 @@ function prepare(input: BookExecutionInput): PreparedBooking {
       max: MAX_IDEMPOTENCY_KEY_LENGTH,
     });
   }
+  const idempotencyKey = key && input.userId ? key : null;
   return {
     customerProgramId: input.customerProgramId,
     reportedSeconds: reported,
     userId: input.userId,
     apiKeyId: input.apiKeyId ?? null,
-    idempotencyKey: key && input.userId ? key : null,
-    fingerprint: sha256Hex(`${input.customerProgramId}|${reported}`),
+    idempotencyKey,
+    fingerprint: idempotencyKey ? sha256Hex(`${input.customerProgramId}|${reported}`) : '',
     at: input.at,
   };
 }

@@ -28,6 +28,8 @@ interface Plan {
   /** Open loop: this rate offered for `openSeconds` at 64 connections, 0 = off. */
   openRate: number;
   openSeconds: number;
+  /** Closed-loop runs per case, interleaved across the three servers; the table shows the median. */
+  rounds: number;
 }
 
 function planFromEnv(): Plan {
@@ -37,12 +39,13 @@ function planFromEnv(): Plan {
     requests: (c) => Math.max(base, c * 20),
     openRate: Number(process.env.BENCH_OPEN_RATE ?? 1500),
     openSeconds: Number(process.env.BENCH_OPEN_SECONDS ?? 4),
+    rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)),
   };
 }
 
 /** Every request of the whole run books its full seconds from the prepaid account (plus a margin). */
 function startBalance(plan: Plan): number {
-  const total = WARMUP_REQUESTS + plan.connections.reduce((sum, c) => sum + plan.requests(c), 0) + plan.openRate * plan.openSeconds * 2;
+  const total = WARMUP_REQUESTS + plan.rounds * plan.connections.reduce((sum, c) => sum + plan.requests(c), 0) + plan.openRate * plan.openSeconds * 2;
   return Math.ceil(total * 1.5) * SECONDS_PER_BOOKING;
 }
 
@@ -170,6 +173,16 @@ async function load(target: Target, body: string, options: { connections: number
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+const rate = (row: BenchRow) => Number(row['req/s']);
+
+/** The round with the median rate, its spread over all rounds beside it; integrity as of the last round, or the first that failed. */
+function medianRow(runs: BenchRow[]): BenchRow {
+  const rates = runs.map(rate);
+  const row = runs.find((run) => rate(run) === median(rates))!;
+  const integrity = (runs.find((run) => /MISMATCH|FAIL/.test(String(run.integrity))) ?? runs.at(-1)!).integrity;
+  return runs.length > 1 ? { ...row, integrity, 'req/s of rounds': `${Math.min(...rates)}–${Math.max(...rates)}` } : row;
+}
 
 async function benchBackend(backend: Backend, plan: Plan, log: (line: string) => void): Promise<BenchRow[]> {
   const balance = startBalance(plan);
@@ -186,14 +199,13 @@ async function benchBackend(backend: Backend, plan: Plan, log: (line: string) =>
       answered.set(target, (await load(target, body, { connections: 16, amount: WARMUP_REQUESTS })).result['2xx']);
     }
     const rows: BenchRow[] = [];
-    const measure = async (target: Target, label: string, options: Parameters<typeof load>[2]) => {
+    const measure = async (target: Target, label: string, options: Parameters<typeof load>[2]): Promise<BenchRow> => {
       log(`${backend}: ${target.name}, ${label}`);
       const { result, cpuMs, pgCpuMs } = await load(target, body, options);
       answered.set(target, answered.get(target)! + result['2xx']);
-      const rate = result['2xx'] / result.duration;
-      const row: BenchRow = {
+      return {
         case: `${backend}, ${label}, ${target.name}`,
-        'req/s': Math.round(rate),
+        'req/s': Math.round(result['2xx'] / result.duration),
         'p50 ms': result.latency.p50,
         'p99 ms': result.latency.p99,
         'server CPU ms/booking': result['2xx'] ? round(cpuMs / result['2xx'], 3) : 0,
@@ -202,20 +214,25 @@ async function benchBackend(backend: Backend, plan: Plan, log: (line: string) =>
         errors: result.errors + result.timeouts,
         integrity: await target.check(answered.get(target)!),
       };
-      rows.push(row);
-      return row;
     };
     for (const connections of plan.connections) {
       const label = `c=${connections}`;
       const options = { connections, amount: plan.requests(connections) };
-      // Interleaved, so a burst of load from other work on the machine hits all three alike.
-      const [our, group, bare] = [await measure(ours, label, options), await measure(targets[1]!, label, options), await measure(targets[2]!, label, options)];
-      our['% of group commit'] = round((100 * Number(our['req/s'])) / Math.max(1, Number(group['req/s'])), 1);
-      our['% of bare'] = round((100 * Number(our['req/s'])) / Math.max(1, Number(bare['req/s'])), 1);
+      // Interleaved rounds, so drifts of the machine's speed hit all three alike; each ratio is taken within one round.
+      const runs: BenchRow[][] = [[], [], []];
+      for (let r = 0; r < plan.rounds; r++) {
+        for (const [i, target] of targets.entries()) runs[i]!.push(await measure(target, plan.rounds > 1 ? `${label}, round ${r + 1}` : label, options));
+      }
+      const [our, group, bare] = runs.map((targetRuns): BenchRow => ({ ...medianRow(targetRuns), case: targetRuns[0]!.case.replace(/, round 1/, '') }));
+      const ratios = (ceiling: BenchRow[]) => median(runs[0]!.map((run, r) => (100 * rate(run)) / Math.max(1, rate(ceiling[r]!))));
+      our!['% of group commit'] = round(ratios(runs[1]!), 1);
+      our!['% of bare'] = round(ratios(runs[2]!), 1);
+      rows.push(our!, group!, bare!);
     }
     if (plan.openRate > 0) {
       const row = await measure(ours, `open loop ${plan.openRate}/s offered, c=64`, { connections: 64, rate: plan.openRate, seconds: plan.openSeconds });
       row['offered/s'] = plan.openRate;
+      rows.push(row);
     }
     return rows;
   } finally {
@@ -227,7 +244,7 @@ export default defineBenchmark({
   description:
     'POST /api/executions (bot form body, one bot, one prepaid account) against the real server started with `npm start`, next to a ' +
     'minimal group-commit server and bare Fastify in the same run; server CPU per booking from /proc; integrity after every run. ' +
-    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_REQUESTS (4000 per run), BENCH_OPEN_RATE (1500/s, 0 = off), BENCH_BACKENDS, TEST_DATABASE_URL',
+    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_REQUESTS (4000 per run), BENCH_OPEN_RATE (1500/s, 0 = off), BENCH_ROUNDS (3, median shown), BENCH_BACKENDS, TEST_DATABASE_URL',
   async run({ log }) {
     const plan = planFromEnv();
     const rows: BenchRow[] = [];

@@ -7,7 +7,7 @@ import { recomputeExperiment } from './services/experiment.js';
 import { templateCommands } from './commands.js';
 import { websiteMessages } from './messages.js';
 import { statisticsMessages } from './messages-statistics.js';
-import { websiteRoutes } from './routes.js';
+import { websiteRoutes, websiteSignalRoutes } from './routes.js';
 import { DEFAULT_RETENTION_DAYS, deleteOldVisits } from './services/retention.js';
 import { registerUrlName } from './template.js';
 import { videoModulePart } from './video/module-part.js';
@@ -37,6 +37,7 @@ export function nadooitWebsiteApp(context: () => AppContext): AppModule {
     migrations: [...websiteMigrations, ...templateSyncMigrations, ...pageMigrations, ...experimentMigrations, ...video.migrations],
     commands: [...templateCommands, ...video.commands],
     messages: { de: { ...websiteMessages.de, ...statisticsMessages.de }, en: { ...websiteMessages.en, ...statisticsMessages.en } },
+    machineRoutes: (app, appContext) => websiteSignalRoutes(app, appContext),
     routes: async (app, appContext) => {
       await websiteRoutes(app, appContext);
       await video.routes(app, appContext);

@@ -70,6 +70,12 @@ export async function visitorEndpoints(app: FastifyInstance, register: (scope: F
     scope.addHook('onRoute', (route) => {
       route.config = { ...(route.config ?? {}), csrf: false };
     });
+    // The page posts signals with `fetch(…, {keepalive: true})`; Chromium never reports such a request as
+    // finished when its answer says `no-store` (seen in the browser tests: the page never goes network-idle).
+    // An answer to a POST is not stored by browsers anyway.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.removeHeader('cache-control');
+    });
     const perSession = scope.rateLimit(
       rateLimit({ max: 120, timeWindow: '1 minute', keyGenerator: (request) => `web-session:${String((request.params as { session?: string }).session ?? '').toLowerCase()}` }).rateLimit,
     );

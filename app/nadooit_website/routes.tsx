@@ -76,6 +76,28 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
   });
 
   await visitorEndpoints(app, async (scope, limits) => {
+    // htmx (revealed on the last section): answers the next section with a fresh trigger, or nothing.
+    scope.post('/end_of_session_sections/:session/:section', limits, async (request, reply) => {
+      const params = parse(continueParams, request.params, 'section');
+      authorizeSignal(request, settings.secretKey, params.session);
+      const { sectionId } = await continuePage(db(), { sessionId: params.session, sectionId: params.section, isBot: isBotRequest(request) });
+      if (!sectionId) return reply.html('');
+      const section = (await loadSections(db(), [sectionId])).get(sectionId)!;
+      const ctx = await pageContext(request);
+      return reply.html(<SectionBlock ctx={ctx} section={section} options={{ sessionId: params.session, last: true, slot: randomUUID().slice(0, 8) }} />);
+    });
+  });
+}
+
+/**
+ * The visitor endpoints that answer JSON (signals, meeting requests, the heartbeat): posted by the page's
+ * own script many times per visit, authorised by the session's signed token, touching no login session —
+ * so they live in the lean machine scope (core/http/machine-api.ts) without the page hooks.
+ */
+export async function websiteSignalRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  const { settings } = context;
+  const db = () => context.db.kysely;
+  await visitorEndpoints(app, async (scope, limits) => {
     scope.post('/signal/:session/:section/:type/', limits, async (request) => {
       const params = parse(signalParams, request.params, 'signal');
       authorizeSignal(request, settings.secretKey, params.session);
@@ -103,17 +125,6 @@ export async function websiteRoutes(app: FastifyInstance, context: AppContext): 
       authorizeSignal(request, settings.secretKey, session);
       const result = await heartbeat(db(), { sessionId: session });
       return { ok: true, duration_seconds: result.durationSeconds };
-    });
-
-    // htmx (revealed on the last section): answers the next section with a fresh trigger, or nothing.
-    scope.post('/end_of_session_sections/:session/:section', limits, async (request, reply) => {
-      const params = parse(continueParams, request.params, 'section');
-      authorizeSignal(request, settings.secretKey, params.session);
-      const { sectionId } = await continuePage(db(), { sessionId: params.session, sectionId: params.section, isBot: isBotRequest(request) });
-      if (!sectionId) return reply.html('');
-      const section = (await loadSections(db(), [sectionId])).get(sectionId)!;
-      const ctx = await pageContext(request);
-      return reply.html(<SectionBlock ctx={ctx} section={section} options={{ sessionId: params.session, last: true, slot: randomUUID().slice(0, 8) }} />);
     });
   });
 }

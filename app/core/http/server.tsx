@@ -113,7 +113,7 @@ export async function createHttpServer(context: AppContext, routes: HttpRoutes =
     if (list.length && this.session) setSessionValue(this.session, 'flash', undefined);
     return list;
   });
-  app.decorateReply('html', function (this: FastifyReply, markup: string | Promise<string>, status = 200) {
+  app.decorateReply('html', function (this: FastifyReply, markup: string | Buffer | Promise<string>, status = 200) {
     this.code(status).type('text/html; charset=utf-8');
     return this.send(markup);
   });

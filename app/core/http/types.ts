@@ -34,7 +34,7 @@ declare module 'fastify' {
     takeFlashes(): FlashMessage[];
   }
   interface FastifyReply {
-    html(markup: string | Promise<string>, status?: number): FastifyReply;
+    html(markup: string | Buffer | Promise<string>, status?: number): FastifyReply;
   }
   interface FastifyContextConfig {
     csrf?: CsrfMode;

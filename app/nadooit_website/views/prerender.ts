@@ -12,24 +12,33 @@ const SESSION_MARK = randomUUID();
 const TOKEN_MARK = randomBytes(24).toString('base64url');
 
 export class PrerenderedPage {
-  private readonly pieces: string[] = [];
+  /** The page cut at the markers, encoded once: a visit copies bytes instead of building a ~20 KB string. */
+  private readonly pieces: Buffer[] = [];
   private readonly slots: Array<keyof VisitorPage> = [];
+  private readonly fixedBytes: number;
 
   constructor(html: string) {
     const marks = new RegExp(`${SESSION_MARK}|${TOKEN_MARK}`, 'g');
     let last = 0;
     for (const match of html.matchAll(marks)) {
-      this.pieces.push(html.slice(last, match.index));
+      this.pieces.push(Buffer.from(html.slice(last, match.index)));
       this.slots.push(match[0] === SESSION_MARK ? 'sessionId' : 'signalToken');
       last = match.index! + match[0].length;
     }
-    this.pieces.push(html.slice(last));
+    this.pieces.push(Buffer.from(html.slice(last)));
+    this.fixedBytes = this.pieces.reduce((sum, piece) => sum + piece.length, 0);
   }
 
-  fill(visitor: VisitorPage): string {
-    let out = this.pieces[0]!;
-    for (let i = 0; i < this.slots.length; i++) out += visitor[this.slots[i]!] + this.pieces[i + 1]!;
-    return out;
+  /** The page's bytes (UTF-8) for one visitor. */
+  fill(visitor: VisitorPage): Buffer {
+    const values = this.slots.map((slot) => visitor[slot]);
+    const page = Buffer.allocUnsafe(this.fixedBytes + values.reduce((sum, value) => sum + Buffer.byteLength(value), 0));
+    let at = this.pieces[0]!.copy(page, 0);
+    for (let i = 0; i < values.length; i++) {
+      at += page.write(values[i]!, at);
+      at += this.pieces[i + 1]!.copy(page, at);
+    }
+    return page;
   }
 }
 

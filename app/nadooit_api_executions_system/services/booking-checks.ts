@@ -27,20 +27,12 @@ function cachesOf(db: Tx) {
 export async function customerProgramForBooking(db: Tx, id: string): Promise<CustomerProgram | undefined> {
   const generation = writeWatchOf(db).generation(PROGRAM_TABLES);
   const { programs } = cachesOf(db);
-  const cached = programs.get(id, generation);
-  if (cached !== undefined) return cached ?? undefined;
-  const program = await getCustomerProgram(db, id);
-  if (program) programs.set(id, program, generation); // unknown ids are not cached (nothing to gain from guessing)
-  return program;
+  // Unknown ids are not cached (nothing to gain from guessing).
+  return (await programs.through(id, generation, () => getCustomerProgram(db, id))) ?? undefined;
 }
 
 export async function employedForBooking(db: Tx, userId: string, customerId: string): Promise<boolean> {
   const generation = writeWatchOf(db).generation(EMPLOYMENT_TABLES);
   const { employment } = cachesOf(db);
-  const key = `${userId}|${customerId}`;
-  const cached = employment.get(key, generation);
-  if (cached !== undefined) return cached;
-  const employed = await isEmployedAt(db, userId, [customerId]);
-  employment.set(key, employed, generation);
-  return employed;
+  return (await employment.through(`${userId}|${customerId}`, generation, () => isEmployedAt(db, userId, [customerId]))) ?? false;
 }

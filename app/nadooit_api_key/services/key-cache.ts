@@ -18,6 +18,7 @@ let clock: () => number = () => performance.now();
 
 export class KeyCache<Row> {
   private readonly entries = new Map<string, Entry<Row>>();
+  private readonly loading = new Map<string, Promise<Row | undefined>>();
 
   get(hash: string, generation = 0): Row | undefined {
     const entry = this.entries.get(hash);
@@ -33,6 +34,28 @@ export class KeyCache<Row> {
     this.entries.delete(hash);
     this.entries.set(hash, { row, storedAt: clock(), generation });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /**
+   * The cached row, or else `load()`'s — one load shared by every concurrent miss of the key at the same
+   * generation (when an entry expires under load, the requests in flight would otherwise all query at once).
+   * `undefined` (not found) is never stored.
+   */
+  through(key: string, generation: number, load: () => Promise<Row | undefined>): Promise<Row | undefined> {
+    const hit = this.get(key, generation);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const flight = `${generation}|${key}`;
+    let pending = this.loading.get(flight);
+    if (!pending) {
+      pending = load()
+        .then((row) => {
+          if (row !== undefined) this.set(key, row, generation);
+          return row;
+        })
+        .finally(() => this.loading.delete(flight));
+      this.loading.set(flight, pending);
+    }
+    return pending;
   }
 
   clear(): void {

@@ -161,8 +161,7 @@ function verifiedKeys(db: Tx): KeyCache<KeyRow> {
 const KEY_TABLES = ['api_keys', 'users'] as const;
 
 async function lookUpKey(db: Tx, hash: string) {
-  const generation = writeWatchOf(db).generation(KEY_TABLES);
-  const row = await db
+  return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
     .where('k.key_hash', '=', hash)
@@ -179,8 +178,6 @@ async function lookUpKey(db: Tx, hash: string) {
       'u.is_active as user_is_active',
     ])
     .executeTakeFirst();
-  if (row) verifiedKeys(db).set(hash, row, generation);
-  return row;
 }
 
 /**
@@ -193,7 +190,7 @@ export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string
   if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
   const candidate = presented.length <= MAX_PRESENTED_LENGTH ? presented : '';
   const hash = sha256Hex(candidate);
-  const row = verifiedKeys(db).get(hash, writeWatchOf(db).generation(KEY_TABLES)) ?? (await lookUpKey(db, hash));
+  const row = await verifiedKeys(db).through(hash, writeWatchOf(db).generation(KEY_TABLES), () => lookUpKey(db, hash));
   const matches = safeEqual(row?.key_hash ?? DUMMY_HASH, hash) && row !== undefined && candidate !== '';
   const expired = row?.expires_at ? Date.parse(row.expires_at) <= Date.now() : false;
   const codeMatches = safeEqual(row?.user_code ?? '', userCode ?? '');

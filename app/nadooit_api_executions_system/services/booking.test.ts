@@ -5,6 +5,7 @@ import { verifyLedger } from '../../nadooit_time_account/ledger.js';
 import { billableSecondsOf, setProgramTiers } from '../pricing.js';
 import { bookingWorld, legacyForm } from '../testing/fixtures.js';
 import { bookExecution } from './booking.js';
+import { groupCommitOf } from './group-commit.js';
 import { applyPaymentStatus, cancelExecution } from './payment.js';
 
 const MAX = 31 * 86_400;
@@ -75,6 +76,36 @@ describeEachBackend('booking service: pricing, covering, counters', (h) => {
     assert.equal(await billableSecondsOf(db(), world.customerProgramId), 60);
     const again = await book(world.customerProgramId, 60);
     assert.equal(again.execution.tier_price_per_hour, 230_000_000);
+  });
+
+  it('one batch of a tiered and an untiered program: tiers in arrival order, both counters add up', async () => {
+    const tiered = await bookingWorld(db(), { withTimeAccount: false, pricingMode: 'tiered' });
+    await setProgramTiers(db(), tiered.customerProgramId, [
+      { fromSeconds: 0, pricePerHour: 100_000_000 },
+      { fromSeconds: 3600, pricePerHour: 50_000_000 },
+    ]);
+    const flat = await bookingWorld(db(), { withTimeAccount: false, pricePerSecond: 1_000 });
+    await book(flat.customerProgramId, 10); // its counter exists before the batch adds to it
+    const writer = groupCommitOf(db());
+    const before = writer.stats.batches;
+    const results = await Promise.all([
+      book(tiered.customerProgramId, 1800),
+      book(flat.customerProgramId, 20),
+      book(tiered.customerProgramId, 1800),
+      book(tiered.customerProgramId, 1800),
+      book(flat.customerProgramId, 30),
+    ]);
+    assert.equal(writer.stats.batches - before, 1, 'all five in one batch');
+    assert.deepEqual(
+      results.map((r) => r.execution.price),
+      [50_000_000, 20_000, 50_000_000, 25_000_000, 30_000],
+      'the third tiered booking starts at 3,600 s: the cheaper tier',
+    );
+    const [tieredCounter, flatCounter] = [await counter(tiered.customerProgramId), await counter(flat.customerProgramId)];
+    assert.deepEqual([Number(tieredCounter?.billable_seconds), Number(tieredCounter?.executions)], [5400, 3]);
+    assert.deepEqual([Number(flatCounter?.billable_seconds), Number(flatCounter?.executions)], [60, 3]);
+    const next = await book(tiered.customerProgramId, 36);
+    assert.equal(next.execution.tier_price_per_hour, 50_000_000, 'the next batch reads the stored total');
   });
 
   it('a program with its own tier table uses only that table', async () => {

@@ -4,7 +4,7 @@ import { recordOpeningBalances, verifyLedger } from './ledger.js';
 /** `manage check_ledger`: every balance must equal the sum of its ledger entries; exit 1 on a mismatch. */
 export const checkLedgerCommand: CommandDefinition = {
   name: 'check_ledger',
-  summary: 'Verify that every time-account balance equals the sum of its ledger entries',
+  summary: 'Verify that every time-account balance equals the sum of its ledger entries (and its last seq the newest entry\'s)',
   options: { 'record-opening': { type: 'boolean', default: false } },
   async run(input, { db }, io) {
     if (input.values['record-opening']) {
@@ -18,7 +18,8 @@ export const checkLedgerCommand: CommandDefinition = {
     }
     io.err(`Ledger MISMATCH in ${mismatches.length} account(s):`);
     for (const m of mismatches) {
-      io.err(`  ${m.timeAccountId} ${m.name ?? ''}: balance ${m.balanceSeconds} s, entries sum ${m.ledgerSeconds} s (diff ${m.balanceSeconds - m.ledgerSeconds} s)`);
+      const seq = m.lastSeq === m.ledgerLastSeq ? '' : `; last seq ${m.lastSeq}, newest entry ${m.ledgerLastSeq}`;
+      io.err(`  ${m.timeAccountId} ${m.name ?? ''}: balance ${m.balanceSeconds} s, entries sum ${m.ledgerSeconds} s (diff ${m.balanceSeconds - m.ledgerSeconds} s)${seq}`);
     }
     return 1;
   },

@@ -13,6 +13,7 @@ interface AccountState {
   /** The balance as read, to know whether flush() has to write it. */
   stored: number;
   seq: number;
+  storedSeq: number;
 }
 
 /** Rows per multi-row INSERT: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
@@ -20,11 +21,12 @@ interface AccountState {
 /**
  * Booking draws of one group-commit batch (many bookings, ONE transaction). The first draw on an account
  * locks its row (PostgreSQL/CockroachDB: FOR UPDATE; SQLite: the transaction already holds the write lock)
- * and reads balance and last `seq` once; every further draw works on the running balance in memory. Each
- * booking still gets its own entry with its own `balance_after` and the next `seq`, so the ledger reads as
- * if the bookings had been made one by one in arrival order. `flush()` writes the entries (multi-row
- * INSERTs) and each account's balance (one UPDATE) — call it before the transaction commits; balance =
- * Σ entries holds at every commit.
+ * and reads its balance and last `seq` (kept in the row) with the lock, in one statement; every further draw
+ * works on the running balance in memory. Each booking still gets its own entry with its own
+ * `balance_after` and the next `seq`, so the ledger reads as if the bookings had been made one by one in
+ * arrival order. `flush()` writes the entries (multi-row INSERTs) and each account's balance and last `seq`
+ * (one UPDATE) — call it before the transaction commits; balance = Σ entries and last `seq` = the newest
+ * entry's hold at every commit (`verifyLedger`).
  */
 export class LedgerDrawBatch {
   private readonly accounts = new Map<string, AccountState | null>();
@@ -39,17 +41,13 @@ export class LedgerDrawBatch {
     if (this.accounts.has(timeAccountId)) return this.accounts.get(timeAccountId)!;
     let state: AccountState | null = null;
     if (isUuid(timeAccountId)) {
-      let query = this.tx.selectFrom('ta_time_accounts').select(['balance_seconds', 'is_active']).where('id', '=', timeAccountId);
+      let query = this.tx.selectFrom('ta_time_accounts').select(['balance_seconds', 'is_active', 'last_seq']).where('id', '=', timeAccountId);
       if (this.flavor !== 'sqlite') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       if (row) {
-        const last = await this.tx
-          .selectFrom('ta_ledger_entries')
-          .select((eb) => eb.fn.max('seq').as('seq'))
-          .where('time_account_id', '=', timeAccountId)
-          .executeTakeFirst();
         const balance = Number(row.balance_seconds);
-        state = { active: Boolean(row.is_active), balance, stored: balance, seq: Number(last?.seq ?? 0) };
+        const seq = Number(row.last_seq);
+        state = { active: Boolean(row.is_active), balance, stored: balance, seq, storedSeq: seq };
       }
     }
     this.accounts.set(timeAccountId, state);
@@ -93,9 +91,10 @@ export class LedgerDrawBatch {
     this.entries = [];
     const now = new Date().toISOString();
     for (const [id, state] of this.accounts) {
-      if (!state || state.balance === state.stored) continue;
-      await this.tx.updateTable('ta_time_accounts').set({ balance_seconds: state.balance, updated_at: now }).where('id', '=', id).execute();
+      if (!state || (state.balance === state.stored && state.seq === state.storedSeq)) continue;
+      await this.tx.updateTable('ta_time_accounts').set({ balance_seconds: state.balance, last_seq: state.seq, updated_at: now }).where('id', '=', id).execute();
       state.stored = state.balance;
+      state.storedSeq = state.seq;
     }
   }
 }

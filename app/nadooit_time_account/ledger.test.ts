@@ -94,17 +94,22 @@ describeEachBackend('time-account ledger', (h) => {
     assert.equal(await balanceOf(db(), id), 40);
   });
 
-  it('verifyLedger and `manage check_ledger` detect a tampered balance', async () => {
+  it('verifyLedger and `manage check_ledger` detect a tampered balance or last seq', async () => {
     const { id } = await createTimeAccount(db(), { name: 'Manipuliert', openingBalanceSeconds: 500 });
     const clean = captureIO();
     assert.equal(await checkLedgerCommand.run({ values: {}, positionals: [] }, h().system.context, clean.io), 0);
     assert.match(clean.lines.join('\n'), /Ledger OK/);
     await db().updateTable('ta_time_accounts').set({ balance_seconds: 600 }).where('id', '=', id).execute();
-    assert.deepEqual(await verifyLedger(db()), [{ timeAccountId: id, name: 'Manipuliert', balanceSeconds: 600, ledgerSeconds: 500 }]);
+    assert.deepEqual(await verifyLedger(db()), [{ timeAccountId: id, name: 'Manipuliert', balanceSeconds: 600, ledgerSeconds: 500, lastSeq: 1, ledgerLastSeq: 1 }]);
     const dirty = captureIO();
     assert.equal(await checkLedgerCommand.run({ values: {}, positionals: [] }, h().system.context, dirty.io), 1);
     assert.match(dirty.lines.join('\n'), new RegExp(`${id}.*balance 600 s, entries sum 500 s`));
-    await db().updateTable('ta_time_accounts').set({ balance_seconds: 500 }).where('id', '=', id).execute();
+    await db().updateTable('ta_time_accounts').set({ balance_seconds: 500, last_seq: 7 }).where('id', '=', id).execute();
+    assert.deepEqual(await verifyLedger(db()), [{ timeAccountId: id, name: 'Manipuliert', balanceSeconds: 500, ledgerSeconds: 500, lastSeq: 7, ledgerLastSeq: 1 }]);
+    const skewed = captureIO();
+    assert.equal(await checkLedgerCommand.run({ values: {}, positionals: [] }, h().system.context, skewed.io), 1);
+    assert.match(skewed.lines.join('\n'), /last seq 7, newest entry 1/);
+    await db().updateTable('ta_time_accounts').set({ last_seq: 1 }).where('id', '=', id).execute();
   });
 
   it('imported balances without entries get one opening entry (idempotent)', async () => {

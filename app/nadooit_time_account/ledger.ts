@@ -52,17 +52,18 @@ async function writeEntry(
   >,
 ): Promise<LedgerChange> {
   const id = randomUUID();
-  // The caller holds the account's row lock (its balance UPDATE came first), so max(seq) + 1 cannot race.
-  const last = await tx
-    .selectFrom('ta_ledger_entries')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('time_account_id', '=', entry.timeAccountId)
-    .executeTakeFirst();
+  // The caller holds the account's row lock (its balance UPDATE came first); the account counts the entries.
+  const { last_seq: seq } = await tx
+    .updateTable('ta_time_accounts')
+    .set({ last_seq: sql`last_seq + 1` })
+    .where('id', '=', entry.timeAccountId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
   await tx
     .insertInto('ta_ledger_entries')
     .values({
       id,
-      seq: Number(last?.seq ?? 0) + 1,
+      seq: Number(seq),
       time_account_id: entry.timeAccountId,
       kind: entry.kind,
       seconds: entry.seconds,
@@ -249,24 +250,30 @@ export interface LedgerMismatch {
   name: string | null;
   balanceSeconds: number;
   ledgerSeconds: number;
+  /** The account's `last_seq` and its newest entry's `seq` (equal when consistent). */
+  lastSeq: number;
+  ledgerLastSeq: number;
 }
 
-/** Every account whose stored balance differs from the sum of its entries (empty = ledger consistent). */
+/** Every account whose stored balance differs from the sum of its entries, or whose last `seq` from its newest entry's (empty = ledger consistent). */
 export async function verifyLedger(db: Tx): Promise<LedgerMismatch[]> {
+  const ledgerSeconds = sql<number>`coalesce(sum(l.seconds), 0)`;
+  const ledgerLastSeq = sql<number>`coalesce(max(l.seq), 0)`;
   const rows = await db
     .selectFrom('ta_time_accounts as a')
     .leftJoin('ta_ledger_entries as l', 'l.time_account_id', 'a.id')
-    .select((eb) => [
-      'a.id as timeAccountId',
-      'a.name as name',
-      'a.balance_seconds as balanceSeconds',
-      eb.fn.coalesce(eb.fn.sum<number>('l.seconds'), sql<number>`0`).as('ledgerSeconds'),
-    ])
-    .groupBy(['a.id', 'a.name', 'a.balance_seconds'])
-    .having((eb) => eb('a.balance_seconds', '<>', eb.fn.coalesce(eb.fn.sum<number>('l.seconds'), sql<number>`0`)))
+    .select(['a.id as timeAccountId', 'a.name as name', 'a.balance_seconds as balanceSeconds', 'a.last_seq as lastSeq', ledgerSeconds.as('ledgerSeconds'), ledgerLastSeq.as('ledgerLastSeq')])
+    .groupBy(['a.id', 'a.name', 'a.balance_seconds', 'a.last_seq'])
+    .having((eb) => eb.or([eb('a.balance_seconds', '<>', ledgerSeconds), eb('a.last_seq', '<>', ledgerLastSeq)]))
     .orderBy('a.id')
     .execute();
-  return rows.map((r) => ({ ...r, balanceSeconds: Number(r.balanceSeconds), ledgerSeconds: Number(r.ledgerSeconds) }));
+  return rows.map((r) => ({
+    ...r,
+    balanceSeconds: Number(r.balanceSeconds),
+    ledgerSeconds: Number(r.ledgerSeconds),
+    lastSeq: Number(r.lastSeq),
+    ledgerLastSeq: Number(r.ledgerLastSeq),
+  }));
 }
 
 /**

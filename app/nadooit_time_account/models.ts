@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import { registerBooleanColumns } from '../core/db/dialects/columns.js';
 
 /** A prepaid pool of seconds. The balance always equals the sum of its ledger entries. */
@@ -8,6 +9,8 @@ export interface TimeAccountsTable {
   is_active: boolean;
   /** The dashboard warns when the balance falls below this (null: no warning). */
   low_balance_threshold_seconds: number | null;
+  /** The `seq` of the account's newest ledger entry: kept in the row, so it is read under the row's lock. */
+  last_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }

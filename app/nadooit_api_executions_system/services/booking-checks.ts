@@ -15,7 +15,7 @@ import type { CustomerProgram } from '../../nadooit_program_ownership_system/ser
 const PROGRAM_TABLES = ['pos_customer_programs'] as const;
 const EMPLOYMENT_TABLES = ['hr_employee_contracts', 'hr_employees', 'users'] as const;
 
-const caches = new WeakMap<object, { programs: KeyCache<CustomerProgram | null>; employment: KeyCache<boolean> }>();
+const caches = new WeakMap<object, { programs: KeyCache<CustomerProgram>; employment: KeyCache<boolean> }>();
 
 function cachesOf(db: Tx) {
   const adapter = db.getExecutor().adapter;
@@ -28,11 +28,11 @@ export async function customerProgramForBooking(db: Tx, id: string): Promise<Cus
   const generation = writeWatchOf(db).generation(PROGRAM_TABLES);
   const { programs } = cachesOf(db);
   // Unknown ids are not cached (nothing to gain from guessing).
-  return (await programs.through(id, generation, () => getCustomerProgram(db, id))) ?? undefined;
+  return programs.through(db, id, generation, () => getCustomerProgram(db, id));
 }
 
 export async function employedForBooking(db: Tx, userId: string, customerId: string): Promise<boolean> {
   const generation = writeWatchOf(db).generation(EMPLOYMENT_TABLES);
   const { employment } = cachesOf(db);
-  return (await employment.through(`${userId}|${customerId}`, generation, () => isEmployedAt(db, userId, [customerId]))) ?? false;
+  return (await employment.through(db, `${userId}|${customerId}`, generation, () => isEmployedAt(db, userId, [customerId]))) ?? false;
 }

@@ -38,20 +38,24 @@ export class KeyCache<Row> {
 
   /**
    * The cached row, or else `load()`'s — one load shared by every concurrent miss of the key at the same
-   * generation (when an entry expires under load, the requests in flight would otherwise all query at once).
-   * `undefined` (not found) is never stored.
+   * generation (when an entry expires under load, the requests in flight would otherwise all query at once),
+   * as ReadCache does for lists. `undefined` (not found) is never stored. `db` is the caller's handle: inside
+   * a transaction a load running elsewhere is not joined — on SQLite it may wait for the very connection the
+   * transaction holds — and the transaction reads for itself.
    */
-  through(key: string, generation: number, load: () => Promise<Row | undefined>): Promise<Row | undefined> {
+  through(db: { isTransaction: boolean }, key: string, generation: number, load: () => Promise<Row | undefined>): Promise<Row | undefined> {
     const hit = this.get(key, generation);
     if (hit !== undefined) return Promise.resolve(hit);
+    const keep = (row: Row | undefined) => {
+      if (row !== undefined) this.set(key, row, generation);
+      return row;
+    };
+    if (db.isTransaction) return load().then(keep);
     const flight = `${generation}|${key}`;
     let pending = this.loading.get(flight);
     if (!pending) {
       pending = load()
-        .then((row) => {
-          if (row !== undefined) this.set(key, row, generation);
-          return row;
-        })
+        .then(keep)
         .finally(() => this.loading.delete(flight));
       this.loading.set(flight, pending);
     }

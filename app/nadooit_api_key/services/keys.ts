@@ -190,7 +190,7 @@ export async function verifyApiKey(db: Tx, presented: unknown, userCode?: string
   if (typeof presented !== 'string' || presented.length === 0) return { ok: false, reason: 'missing' };
   const candidate = presented.length <= MAX_PRESENTED_LENGTH ? presented : '';
   const hash = sha256Hex(candidate);
-  const row = await verifiedKeys(db).through(hash, writeWatchOf(db).generation(KEY_TABLES), () => lookUpKey(db, hash));
+  const row = await verifiedKeys(db).through(db, hash, writeWatchOf(db).generation(KEY_TABLES), () => lookUpKey(db, hash));
   const matches = safeEqual(row?.key_hash ?? DUMMY_HASH, hash) && row !== undefined && candidate !== '';
   const expired = row?.expires_at ? Date.parse(row.expires_at) <= Date.now() : false;
   const codeMatches = safeEqual(row?.user_code ?? '', userCode ?? '');

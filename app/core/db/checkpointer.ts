@@ -69,11 +69,16 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = NORMAL');
 let last = '';
+let lastVersion = -1;
 const timer = setInterval(() => {
+  // data_version changes when another connection committed: the same log figures twice can still be new pages
+  // (the log restarted and filled up to the same size), so they alone do not tell an idle checkpoint.
+  const version = db.pragma('data_version', { simple: true });
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   const seen = result.log + '/' + result.checkpointed;
-  if (result.checkpointed > 0 && seen !== last) parentPort.postMessage({ copied: result.checkpointed });
+  if (result.checkpointed > 0 && (seen !== last || version !== lastVersion)) parentPort.postMessage({ copied: result.checkpointed });
   last = seen;
+  lastVersion = version;
 }, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;

@@ -14,8 +14,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
-import type { Result } from 'autocannon';
-import { autocannon, fixedAmount } from './support/load.js';
+import { closedLoop, closedLoopGenerator, openLoop } from './support/load.js';
+import type { ClosedLoopRun } from './support/load.js';
 
 const SECONDS_PER_BOOKING = 300;
 const WARMUP_REQUESTS = 1000; // the program's default: every request books this much
@@ -23,8 +23,10 @@ const numbers = (value: string | undefined, fallback: number[]) => (value ? valu
 
 interface Plan {
   connections: number[];
-  /** Requests per closed-loop run (at least 20 per connection, so every connection is busy for a while). */
+  /** autocannon: requests per closed-loop run (at least 20 per connection, so every connection is busy for a while). */
   requests: (connections: number) => number;
+  /** wrk: seconds per closed-loop run. */
+  seconds: number;
   /** Open loop: this rate offered for `openSeconds` at 64 connections, 0 = off. */
   openRate: number;
   openSeconds: number;
@@ -32,28 +34,60 @@ interface Plan {
   rounds: number;
 }
 
-function planFromEnv(): Plan {
+function planFromEnv(seconds: number): Plan {
   const base = Number(process.env.BENCH_REQUESTS ?? 4000);
   return {
     connections: numbers(process.env.BENCH_CONNECTIONS, [1, 16, 64, 256]),
     requests: (c) => Math.max(base, c * 20),
+    seconds,
     openRate: Number(process.env.BENCH_OPEN_RATE ?? 1500),
     openSeconds: Number(process.env.BENCH_OPEN_SECONDS ?? 4),
     rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)),
   };
 }
 
+/** A rate no server here reaches: a timed run (wrk) books at most this many per second. */
+const RATE_BOUND = 50_000;
+
 /** Every request of the whole run books its full seconds from the prepaid account (plus a margin). */
 function startBalance(plan: Plan): number {
-  const total = WARMUP_REQUESTS + plan.rounds * plan.connections.reduce((sum, c) => sum + plan.requests(c), 0) + plan.openRate * plan.openSeconds * 2;
+  const perRun = (c: number) => (closedLoopGenerator() === 'wrk' ? plan.seconds * RATE_BOUND : plan.requests(c));
+  const total = WARMUP_REQUESTS + plan.rounds * plan.connections.reduce((sum, c) => sum + perRun(c), 0) + plan.openRate * plan.openSeconds * 2;
   return Math.ceil(total * 1.5) * SECONDS_PER_BOOKING;
+}
+
+/**
+ * The 200 answers so far, and how many more bookings may exist: requests still in flight when a timed run
+ * stopped, which the server completed without anyone counting the answer.
+ */
+interface Answered {
+  ok: number;
+  unanswered: number;
+}
+
+const answeredText = (a: Answered) => (a.unanswered ? `${a.ok}–${a.ok + a.unanswered}` : String(a.ok));
+const matches = (count: number, a: Answered) => count >= a.ok && count <= a.ok + a.unanswered;
+
+/**
+ * Waits until the server finished the requests a timed run left in flight: `count` (rows written) holds
+ * still for a quarter second, so the check that follows sees one settled state.
+ */
+async function settled(answered: Answered, count: () => Promise<number>): Promise<void> {
+  if (!answered.unanswered) return;
+  let last = await count();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await count();
+    if (now === last) return;
+    last = now;
+  }
 }
 
 interface Target {
   name: string;
   server: ServerProcess;
-  /** Integrity after a run given all 200 answers so far: a short verdict, `ok …` when everything agrees. */
-  check(answered: number): Promise<string>;
+  /** Integrity after a run given the 200 answers so far: a short verdict, `ok …` when everything agrees. */
+  check(answered: Answered): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -71,6 +105,7 @@ async function ourServer(backend: Backend, balance: number): Promise<Target & { 
     server,
     world,
     async check(answered) {
+      await settled(answered, async () => Number((await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
       const executions = await db
         .selectFrom('ex_executions')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('covered_seconds').as('covered')])
@@ -91,7 +126,7 @@ async function ourServer(backend: Backend, balance: number): Promise<Target & { 
       const rows = Number(executions.n);
       const drawn = Number(executions.covered ?? 0);
       const problems = [
-        rows !== answered && `${rows} rows for ${answered} answers`,
+        !matches(rows, answered) && `${rows} rows for ${answeredText(answered)} answers`,
         Number(bookings.n) !== rows && `${bookings.n} ledger bookings for ${rows} rows`,
         drawn !== rows * SECONDS_PER_BOOKING && `only ${drawn} s drawn (account ran dry?)`,
         Number(account.balance_seconds) !== balance - drawn && `balance ${account.balance_seconds} ≠ ${balance} − ${drawn}`,
@@ -131,9 +166,11 @@ async function ceilingServer(kind: 'group' | 'bare', backend: Backend, key: stri
     server,
     async check(answered) {
       if (kind === 'bare') return '(no data)';
-      const state = (await (await fetch(`${server.url}/integrity`)).json()) as { entries: number; balance: number; drawn: number };
-      const ok = state.entries === answered && state.balance === balance - state.drawn && state.drawn === answered * SECONDS_PER_BOOKING;
-      return ok ? `ok (${state.entries} entries)` : `MISMATCH entries=${state.entries} 200s=${answered} balance=${state.balance}`;
+      const integrity = async () => (await (await fetch(`${server.url}/integrity`)).json()) as { entries: number; balance: number; drawn: number };
+      await settled(answered, async () => (await integrity()).entries);
+      const state = await integrity();
+      const ok = matches(state.entries, answered) && state.balance === balance - state.drawn && state.drawn === state.entries * SECONDS_PER_BOOKING;
+      return ok ? `ok (${state.entries} entries)` : `MISMATCH entries=${state.entries} 200s=${answeredText(answered)} balance=${state.balance}`;
     },
     async close() {
       await server.stop();
@@ -150,25 +187,19 @@ async function ceilingServer(kind: 'group' | 'bare', backend: Backend, key: stri
 }
 
 interface Measured {
-  result: Result;
+  result: ClosedLoopRun;
   cpuMs: number;
   pgCpuMs: number;
 }
 
-async function load(target: Target, body: string, options: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<Measured> {
+type LoadOptions = { connections: number; amount: number; seconds: number } | { connections: number; rate: number; seconds: number };
+const FORM = 'application/x-www-form-urlencoded';
+
+async function load(target: Target, body: string, options: LoadOptions): Promise<Measured> {
   const cpu = target.server.cpuMs();
   const pgCpu = postgresCpuSnapshot();
-  const result = await autocannon({
-    url: `${target.server.url}/api/executions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-    connections: options.connections,
-    // A fixed number of requests, all answered before the check (a timed run cuts off requests in flight).
-    ...(options.rate ? { overallRate: options.rate, ...fixedAmount(Math.round(options.rate * (options.seconds ?? 1))) } : fixedAmount(options.amount!)),
-    workers: 1, // the load generator in its own thread
-    timeout: 30,
-  });
+  const url = `${target.server.url}/api/executions`;
+  const result = 'rate' in options ? await openLoop({ url, body, contentType: FORM, ...options }) : await closedLoop({ url, body, contentType: FORM, ...options });
   return { result, cpuMs: target.server.cpuMs() - cpu, pgCpuMs: postgresCpuSince(pgCpu) };
 }
 
@@ -192,32 +223,37 @@ async function benchBackend(backend: Backend, plan: Plan, log: (line: string) =>
   try {
     targets.push(await ceilingServer('group', backend, ours.world.key.secret, balance));
     targets.push(await ceilingServer('bare', backend, ours.world.key.secret, balance));
-    const answered = new Map<Target, number>(targets.map((t) => [t, 0]));
+    const answered = new Map<Target, Answered>(targets.map((t) => [t, { ok: 0, unanswered: 0 }]));
+    const count = (target: Target, run: ClosedLoopRun) => {
+      const sum = answered.get(target)!;
+      answered.set(target, { ok: sum.ok + run.ok, unanswered: sum.unanswered + run.unanswered });
+    };
     // Warm-up (JIT, statement caches, first pages in memory), counted for the integrity checks but not shown.
     for (const target of targets) {
       log(`${backend}: warming up ${target.name}`);
-      answered.set(target, (await load(target, body, { connections: 16, amount: WARMUP_REQUESTS })).result['2xx']);
+      count(target, (await load(target, body, { connections: 16, amount: WARMUP_REQUESTS, seconds: 1 })).result);
     }
     const rows: BenchRow[] = [];
     const measure = async (target: Target, label: string, options: Parameters<typeof load>[2]): Promise<BenchRow> => {
       log(`${backend}: ${target.name}, ${label}`);
       const { result, cpuMs, pgCpuMs } = await load(target, body, options);
-      answered.set(target, answered.get(target)! + result['2xx']);
+      count(target, result);
       return {
         case: `${backend}, ${label}, ${target.name}`,
-        'req/s': Math.round(result['2xx'] / result.duration),
-        'p50 ms': result.latency.p50,
-        'p99 ms': result.latency.p99,
-        'server CPU ms/booking': result['2xx'] ? round(cpuMs / result['2xx'], 3) : 0,
-        ...(backend === 'postgres' ? { 'pg CPU ms/booking': result['2xx'] ? round(pgCpuMs / result['2xx'], 3) : 0 } : {}),
+        load: result.generator,
+        'req/s': Math.round(result.ok / result.seconds),
+        'p50 ms': round(result.p50Ms),
+        'p99 ms': round(result.p99Ms),
+        'server CPU ms/booking': result.ok ? round(cpuMs / result.ok, 3) : 0,
+        ...(backend === 'postgres' ? { 'pg CPU ms/booking': result.ok ? round(pgCpuMs / result.ok, 3) : 0 } : {}),
         'non-200': result.non2xx,
-        errors: result.errors + result.timeouts,
+        errors: result.errors,
         integrity: await target.check(answered.get(target)!),
       };
     };
     for (const connections of plan.connections) {
       const label = `c=${connections}`;
-      const options = { connections, amount: plan.requests(connections) };
+      const options = { connections, amount: plan.requests(connections), seconds: plan.seconds };
       // Interleaved rounds, so drifts of the machine's speed hit all three alike; each ratio is taken within one round.
       const runs: BenchRow[][] = [[], [], []];
       for (let r = 0; r < plan.rounds; r++) {
@@ -244,9 +280,10 @@ export default defineBenchmark({
   description:
     'POST /api/executions (bot form body, one bot, one prepaid account) against the real server started with `npm start`, next to a ' +
     'minimal group-commit server and bare Fastify in the same run; server CPU per booking from /proc; integrity after every run. ' +
-    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_REQUESTS (4000 per run), BENCH_OPEN_RATE (1500/s, 0 = off), BENCH_ROUNDS (3, median shown), BENCH_BACKENDS, TEST_DATABASE_URL',
-  async run({ log }) {
-    const plan = planFromEnv();
+    'Closed loop with wrk when installed (BENCH_SECONDS per run, 5), else autocannon (BENCH_REQUESTS per run, 4000); BENCH_LOAD=autocannon forces it. ' +
+    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_OPEN_RATE (1500/s, 0 = off, always autocannon), BENCH_ROUNDS (3, median shown), BENCH_BACKENDS, TEST_DATABASE_URL',
+  async run({ log, seconds }) {
+    const plan = planFromEnv(seconds);
     const rows: BenchRow[] = [];
     for (const backend of benchBackends()) rows.push(...(await benchBackend(backend, plan, log)));
     return rows;

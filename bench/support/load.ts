@@ -1,4 +1,8 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Result } from 'autocannon';
 
 /**
@@ -14,4 +18,121 @@ export const autocannon = createRequire(import.meta.url)('autocannon') as (optio
  */
 export function fixedAmount(amount: number): { amount: number; sampleInt: number } {
   return { amount, sampleInt: 10 };
+}
+
+/** What a closed-loop run measured, whichever load generator made it. */
+export interface ClosedLoopRun {
+  generator: 'wrk' | 'autocannon';
+  /** Requests answered with 2xx. */
+  ok: number;
+  non2xx: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  /**
+   * Requests that may have reached the server without their answer being counted: a timed run (wrk) stops
+   * with up to one request per connection in flight, which the server still completes.
+   */
+  unanswered: number;
+}
+
+export interface ClosedLoopOptions {
+  url: string;
+  body: string;
+  contentType: string;
+  connections: number;
+  /** autocannon: exactly this many requests. */
+  amount: number;
+  /** wrk: this long. */
+  seconds: number;
+}
+
+/** wrk when the machine has it (`BENCH_LOAD=autocannon` forces autocannon), else autocannon. */
+export function closedLoopGenerator(): 'wrk' | 'autocannon' {
+  if (process.env.BENCH_LOAD === 'autocannon') return 'autocannon';
+  return spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+}
+
+/**
+ * A closed-loop run: `connections` clients, each sending the next request as soon as the last was answered.
+ * wrk (C, its own process, one thread) takes far less CPU than autocannon, which runs in this process — on a
+ * 2-core machine autocannon's share decides the server's tail latency.
+ */
+export async function closedLoop(options: ClosedLoopOptions): Promise<ClosedLoopRun> {
+  return closedLoopGenerator() === 'wrk' ? wrk(options) : autocannonRun(options);
+}
+
+/**
+ * An open-loop run (autocannon; wrk has no fixed rate): `rate` requests a second offered for `seconds`,
+ * whatever the server manages, every request answered before it returns.
+ */
+export function openLoop(options: Omit<ClosedLoopOptions, 'amount'> & { rate: number }): Promise<ClosedLoopRun> {
+  return autocannonRun({ ...options, amount: Math.round(options.rate * options.seconds) }, { overallRate: options.rate });
+}
+
+async function autocannonRun(options: ClosedLoopOptions, extra: Record<string, unknown> = {}): Promise<ClosedLoopRun> {
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    headers: { 'content-type': options.contentType },
+    body: options.body,
+    connections: options.connections,
+    ...fixedAmount(options.amount),
+    ...extra,
+    workers: 1,
+    timeout: 30,
+  });
+  return {
+    generator: 'autocannon',
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    unanswered: 0,
+  };
+}
+
+/** The request and a summary line as JSON, read from the environment so no body needs escaping for Lua. */
+const WRK_SCRIPT = `
+wrk.method = "POST"
+wrk.body = os.getenv("WRK_BODY")
+wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE")
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\nWRK_SUMMARY {"requests":%d,"duration_us":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p99_us":%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+`;
+
+async function wrk(options: ClosedLoopOptions): Promise<ClosedLoopRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-wrk-'));
+  try {
+    const script = path.join(dir, 'post.lua');
+    writeFileSync(script, WRK_SCRIPT);
+    const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '30s', '-s', script, options.url];
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile('wrk', args, { env: { ...process.env, WRK_BODY: options.body, WRK_CONTENT_TYPE: options.contentType } }, (error, stdout, stderr) =>
+        error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout),
+      );
+    });
+    const line = output.split('\n').find((l) => l.startsWith('WRK_SUMMARY '));
+    if (!line) throw new Error(`wrk printed no summary:\n${output}`);
+    const s = JSON.parse(line.slice('WRK_SUMMARY '.length)) as Record<string, number>;
+    return {
+      generator: 'wrk',
+      ok: s.requests! - s.status!,
+      non2xx: s.status!,
+      errors: s.connect! + s.read! + s.write! + s.timeout!,
+      seconds: s.duration_us! / 1e6,
+      p50Ms: s.p50_us! / 1000,
+      p99Ms: s.p99_us! / 1000,
+      unanswered: options.connections,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -49,10 +49,12 @@ export interface ClosedLoopOptions {
   seconds: number;
 }
 
-/** wrk when the machine has it (`BENCH_LOAD=autocannon` forces autocannon), else autocannon. */
+let generator: 'wrk' | 'autocannon' | undefined;
+
+/** wrk when the machine has it (`BENCH_LOAD=autocannon` forces autocannon), else autocannon; looked up once. */
 export function closedLoopGenerator(): 'wrk' | 'autocannon' {
-  if (process.env.BENCH_LOAD === 'autocannon') return 'autocannon';
-  return spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+  generator ??= process.env.BENCH_LOAD === 'autocannon' || spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+  return generator;
 }
 
 /**

@@ -1,7 +1,10 @@
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
+import type { BatchWrite } from '../core/db/batch-writes.js';
 import type { Flavor } from '../core/db/dialects/columns.js';
-import type { Database } from '../core/db/schema.js';
-import { insertRows } from '../core/db/insert-rows.js';
+import { OptimisticMiss } from '../core/db/group-commit.js';
+import { insertWrites, rowSetText } from '../core/db/insert-rows.js';
+import type { Tx } from '../core/db/transaction.js';
+import { writeWatchOf } from '../core/db/write-watch.js';
 import { isUuid, uuidv7 } from '../core/ids.js';
 import type { LedgerEntriesTable } from './models.js';
 import type { DrawResult } from './ledger.js';
@@ -14,9 +17,40 @@ interface AccountState {
   stored: number;
   seq: number;
   storedSeq: number;
+  /** When `active` was last read under the row's lock (performance.now()). */
+  confirmedAt: number;
 }
 
-/** Rows per multi-row INSERT: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
+/**
+ * An account as this process left it when its last booking batch committed: what the next batch may
+ * assume without reading the row (`optimistic` batches). Valid while no other write to `ta_time_accounts`
+ * was seen here (the write watch's generation; other processes' writes arrive over Redis) and for at most
+ * ACCOUNT_RECHECK_MS after the last read under lock, so a deactivation elsewhere takes effect within that
+ * time even without Redis. A balance or `seq` changed meanwhile by anyone always shows: every change writes
+ * the ledger entry `seq + 1`, which the optimistic batch's own entry then collides with.
+ */
+interface KnownAccount {
+  active: boolean;
+  balance: number;
+  seq: number;
+  confirmedAt: number;
+  generation: number;
+}
+
+export const ACCOUNT_RECHECK_MS = 1000;
+const MAX_KNOWN = 10_000;
+const TABLES = ['ta_time_accounts'] as const;
+const knownByAdapter = new WeakMap<object, Map<string, KnownAccount>>();
+
+function knownAccounts(db: Tx): Map<string, KnownAccount> {
+  const adapter = db.getExecutor().adapter;
+  let known = knownByAdapter.get(adapter);
+  if (!known) knownByAdapter.set(adapter, (known = new Map()));
+  return known;
+}
+
+const UPDATE_ACCOUNT = 'update "ta_time_accounts" set "balance_seconds" = ?, "last_seq" = ?, "updated_at" = ? where "id" = ?';
+const ACCOUNT_COLUMNS = ['id', 'balance_seconds', 'last_seq', 'updated_at'];
 
 /**
  * Booking draws of one group-commit batch (many bookings, ONE transaction). The first draw on an account
@@ -24,30 +58,41 @@ interface AccountState {
  * and reads its balance and last `seq` (kept in the row) with the lock, in one statement; every further draw
  * works on the running balance in memory. Each booking still gets its own entry with its own
  * `balance_after` and the next `seq`, so the ledger reads as if the bookings had been made one by one in
- * arrival order. `flush()` writes the entries (multi-row INSERTs) and each account's balance and last `seq`
- * (one UPDATE) — call it before the transaction commits; balance = Σ entries and last `seq` = the newest
- * entry's hold at every commit (`verifyLedger`).
+ * arrival order. `writes()` are the entries (multi-row INSERTs) and each account's balance and last `seq`
+ * (one UPDATE), for the caller's flush (core/db/batch-writes.ts) before the transaction commits.
+ * balance = Σ entries and last `seq` = the newest entry's hold at every commit (`verifyLedger`).
  */
 export class LedgerDrawBatch {
   private readonly accounts = new Map<string, AccountState | null>();
   private entries: Array<Insertable<LedgerEntriesTable>> = [];
+  /** The accounts' write generation when the batch began, and how far its own UPDATEs moved it since. */
+  private readonly generationAtStart: number;
+  private ownUpdates = 0;
 
   constructor(
-    private readonly tx: Transaction<Database>,
+    private readonly tx: Tx,
     private readonly flavor: Flavor,
-  ) {}
+    private readonly optimistic = false,
+  ) {
+    this.generationAtStart = writeWatchOf(tx).generation(TABLES);
+  }
 
   private async account(timeAccountId: string): Promise<AccountState | null> {
     if (this.accounts.has(timeAccountId)) return this.accounts.get(timeAccountId)!;
     let state: AccountState | null = null;
-    if (isUuid(timeAccountId)) {
+    if (this.optimistic) {
+      const known = knownAccounts(this.tx).get(timeAccountId);
+      const fresh = known && known.generation === this.generationAtStart && performance.now() - known.confirmedAt < ACCOUNT_RECHECK_MS;
+      if (!fresh) throw new OptimisticMiss(`time account ${timeAccountId} not known`);
+      state = { active: known.active, balance: known.balance, stored: known.balance, seq: known.seq, storedSeq: known.seq, confirmedAt: known.confirmedAt };
+    } else if (isUuid(timeAccountId)) {
       let query = this.tx.selectFrom('ta_time_accounts').select(['balance_seconds', 'is_active', 'last_seq']).where('id', '=', timeAccountId);
       if (this.flavor !== 'sqlite') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       if (row) {
         const balance = Number(row.balance_seconds);
         const seq = Number(row.last_seq);
-        state = { active: Boolean(row.is_active), balance, stored: balance, seq, storedSeq: seq };
+        state = { active: Boolean(row.is_active), balance, stored: balance, seq, storedSeq: seq, confirmedAt: performance.now() };
       }
     }
     this.accounts.set(timeAccountId, state);
@@ -85,16 +130,42 @@ export class LedgerDrawBatch {
     return { drawnSeconds: drawn, balanceAfter: state.balance, entryId: id };
   }
 
-  /** Writes the batch's entries and balances. */
-  async flush(): Promise<void> {
-    await insertRows(this.tx, 'ta_ledger_entries', this.entries);
+  /** The batch's writes so far, taken out of it: the drawn entries, then one UPDATE per changed account. */
+  writes(): BatchWrite[] {
+    const writes = insertWrites('ta_ledger_entries', this.entries, this.flavor);
     this.entries = [];
-    const now = new Date().toISOString();
+    const updated_at = new Date().toISOString();
+    const changed: Array<{ id: string; balance_seconds: number; last_seq: number; updated_at: string }> = [];
     for (const [id, state] of this.accounts) {
       if (!state || (state.balance === state.stored && state.seq === state.storedSeq)) continue;
-      await this.tx.updateTable('ta_time_accounts').set({ balance_seconds: state.balance, last_seq: state.seq, updated_at: now }).where('id', '=', id).execute();
+      changed.push({ id, balance_seconds: state.balance, last_seq: state.seq, updated_at });
       state.stored = state.balance;
       state.storedSeq = state.seq;
+    }
+    if (!changed.length) return writes;
+    const updates: BatchWrite[] =
+      this.flavor === 'sqlite'
+        ? changed.map((row) => ({ table: 'ta_time_accounts', kind: 'update', text: UPDATE_ACCOUNT, parameters: [row.balance_seconds, row.last_seq, row.updated_at, row.id] }))
+        : // One UPDATE for all accounts: a statement may write each table only once (batch-writes.ts).
+          [{ table: 'ta_time_accounts', kind: 'update', text: rowSetText('update', 'ta_time_accounts', ACCOUNT_COLUMNS), parameters: [JSON.stringify(changed)] }];
+    this.ownUpdates += updates.length;
+    return [...writes, ...updates];
+  }
+
+  /**
+   * After the batch committed: the accounts as it left them, for this process's next optimistic batch —
+   * unless some other write to the accounts was seen here meanwhile, which may have changed them after
+   * they were read.
+   */
+  remember(): void {
+    const known = knownAccounts(this.tx);
+    const generation = writeWatchOf(this.tx).generation(TABLES);
+    const othersWrote = generation !== this.generationAtStart + this.ownUpdates;
+    for (const [id, state] of this.accounts) {
+      known.delete(id);
+      if (!state || othersWrote) continue;
+      known.set(id, { active: state.active, balance: state.balance, seq: state.seq, confirmedAt: state.confirmedAt, generation });
+      if (known.size > MAX_KNOWN) known.delete(known.keys().next().value!);
     }
   }
 }

@@ -16,6 +16,16 @@ export interface BatchWork<Job, Result> {
   prepare?(jobs: Job[]): Promise<void>;
   run(job: Job): Promise<Result>;
   flush(): Promise<void>;
+  /** After the batch committed (e.g. to keep what the next optimistic batch may assume). */
+  committed?(): void;
+}
+
+/**
+ * Thrown by optimistic work (GroupCommitKind.optimistic) before it wrote anything, when it cannot go on
+ * without reading under a lock: the batch then runs in a transaction.
+ */
+export class OptimisticMiss extends Error {
+  override name = 'OptimisticMiss';
 }
 
 export interface GroupCommitKind<Job, Result> {
@@ -23,6 +33,14 @@ export interface GroupCommitKind<Job, Result> {
   name: string;
   /** Starts the work of one batch in its transaction. */
   begin(tx: Transaction<Database>, flavor: Flavor): BatchWork<Job, Result>;
+  /**
+   * Work that tries a batch without a transaction first, or null: it reads nothing under a lock, assumes
+   * what earlier batches of this process left, and its flush writes everything in ONE statement (atomic by
+   * itself, one round trip) that fails with a database error when an assumption was wrong — a unique key
+   * taken meanwhile, say. It throws OptimisticMiss when it cannot assume enough. After either, nothing was
+   * written and the batch runs in a transaction (`begin`).
+   */
+  optimistic?(db: DB, flavor: Flavor): BatchWork<Job, Result> | null;
   /** An error `run` throws that is that job's answer (e.g. a refusal): the batch goes on without the job. */
   isRefusal?(error: unknown): boolean;
   /** Upper bound of one batch; more waiting jobs go into the next one. */
@@ -66,8 +84,8 @@ export class GroupCommit<Job, Result> {
   private running = false;
   private readonly flavor: Flavor;
   private readonly maxBatch: number;
-  /** Batches committed and jobs in them since start (for the tests and the benches). */
-  readonly stats = { batches: 0, jobs: 0, largest: 0 };
+  /** Batches committed (optimistic: of them without a transaction) and jobs in them since start (for the tests and the benches). */
+  readonly stats = { batches: 0, optimistic: 0, jobs: 0, largest: 0 };
 
   constructor(
     private readonly db: DB,
@@ -101,6 +119,8 @@ export class GroupCommit<Job, Result> {
         let committed!: () => void;
         const commitDone = new Promise<void>((resolve) => (committed = resolve));
         await Promise.race([commitDone, this.commit(this.queue.splice(0, this.maxBatch), committed)]);
+        // One turn of the event loop first: requests that arrived during the commit are read and join the batch.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = false;
@@ -111,45 +131,85 @@ export class GroupCommit<Job, Result> {
     return this.kind.durability === 'relaxed' ? relaxedTransaction(this.db, this.flavor, work, committed) : transaction(this.db, work, { committed });
   }
 
-  private async commit(batch: Array<Waiting<Job, Result>>, committed?: () => void): Promise<void> {
-    let outcomes: Array<Outcome<Result>> = [];
-    let didCommit = false;
+  /** Runs one job of a batch: its result, or its refusal; any other error is the batch's. */
+  private async outcomeOf(work: BatchWork<Job, Result>, job: Job): Promise<Outcome<Result>> {
     try {
-      await this.transaction(
-        async (tx) => {
-          outcomes = [];
-          const work = this.kind.begin(tx, this.flavor);
-          await work.prepare?.(batch.map((waiting) => waiting.job));
-          for (const { job } of batch) {
-            try {
-              outcomes.push({ ok: await work.run(job) });
-            } catch (error) {
-              if (!this.kind.isRefusal?.(error)) throw error;
-              outcomes.push({ refused: error });
-            }
-          }
-          await work.flush();
-        },
-        () => {
-          didCommit = true;
-          committed?.();
-        },
-      );
-      this.stats.batches += 1;
-      this.stats.jobs += batch.length;
-      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      return { ok: await work.run(job) };
     } catch (error) {
-      // Committed but not synced (or failing after the commit): running the jobs again would apply them twice.
-      if (batch.length === 1 || didCommit || error instanceof DurabilityError) return batch.forEach((waiting) => waiting.reject(error));
-      for (const waiting of batch) await this.commit([waiting]);
-      return;
+      if (!this.kind.isRefusal?.(error)) throw error;
+      return { refused: error };
     }
+  }
+
+  private settle(batch: Array<Waiting<Job, Result>>, outcomes: Array<Outcome<Result>>, optimistic: boolean): void {
+    this.stats.batches += 1;
+    if (optimistic) this.stats.optimistic += 1;
+    this.stats.jobs += batch.length;
+    this.stats.largest = Math.max(this.stats.largest, batch.length);
     batch.forEach((waiting, i) => {
       const outcome = outcomes[i]!;
       if ('ok' in outcome) waiting.resolve(outcome.ok);
       else waiting.reject(outcome.refused);
     });
   }
+
+  /** The batch without a transaction (GroupCommitKind.optimistic); false when it has to run in one. */
+  private async optimistically(batch: Array<Waiting<Job, Result>>): Promise<boolean> {
+    const work = this.kind.optimistic?.(this.db, this.flavor);
+    if (!work) return false;
+    const outcomes: Array<Outcome<Result>> = [];
+    try {
+      for (const { job } of batch) outcomes.push(await this.outcomeOf(work, job));
+    } catch {
+      return false; // nothing written yet
+    }
+    try {
+      await work.flush();
+    } catch (error) {
+      if (error instanceof OptimisticMiss || reportedByDatabase(error)) return false; // the one statement failed as a whole
+      // Say, the connection broke: whether the statement committed is unknown, so no job may run again.
+      batch.forEach((waiting) => waiting.reject(error));
+      return true;
+    }
+    work.committed?.();
+    this.settle(batch, outcomes, true);
+    return true;
+  }
+
+  private async commit(batch: Array<Waiting<Job, Result>>, committed?: () => void): Promise<void> {
+    if (await this.optimistically(batch)) return;
+    let outcomes: Array<Outcome<Result>> = [];
+    let work: BatchWork<Job, Result> | undefined;
+    let didCommit = false;
+    try {
+      await this.transaction(
+        async (tx) => {
+          outcomes = [];
+          work = this.kind.begin(tx, this.flavor);
+          await work.prepare?.(batch.map((waiting) => waiting.job));
+          for (const { job } of batch) outcomes.push(await this.outcomeOf(work, job));
+          await work.flush();
+        },
+        () => {
+          didCommit = true;
+          work?.committed?.();
+          committed?.();
+        },
+      );
+    } catch (error) {
+      // Committed but not synced (or failing after the commit): running the jobs again would apply them twice.
+      if (batch.length === 1 || didCommit || error instanceof DurabilityError) return batch.forEach((waiting) => waiting.reject(error));
+      for (const waiting of batch) await this.commit([waiting]);
+      return;
+    }
+    this.settle(batch, outcomes, false);
+  }
+}
+
+/** An error the database server reported for a statement (PostgreSQL's ErrorResponse: a severity and a SQLSTATE), not one of the connection. */
+function reportedByDatabase(error: unknown): boolean {
+  const e = error as { severity?: unknown; code?: unknown } | null;
+  return typeof e?.severity === 'string' && typeof e.code === 'string';
 }
 
 type Work = (tx: Transaction<Database>, hooks: TransactionHooks) => Promise<void>;

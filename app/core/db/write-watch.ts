@@ -34,8 +34,8 @@ export class WriteWatch implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     const node = args.node;
-    if (UpdateQueryNode.is(node)) this.bump(node.table);
-    else if (DeleteQueryNode.is(node)) for (const from of node.from.froms) this.bump(from);
+    if (UpdateQueryNode.is(node)) this.bump(tableName(node.table));
+    else if (DeleteQueryNode.is(node)) for (const from of node.from.froms) this.bump(tableName(from));
     else if (InsertQueryNode.is(node)) this.countInsert(node.into);
     return node;
   }
@@ -85,13 +85,18 @@ export class WriteWatch implements KyselyPlugin {
     if (name) this.inserted(name);
   }
 
-  /** Rows were inserted into `table` without Kysely's builder (insert-rows.ts). */
+  /** Rows were inserted into `table` without Kysely's builder (batch-writes.ts). */
   inserted(table: string): void {
     this.inserts.set(table, (this.inserts.get(table) ?? 0) + 1);
   }
 
-  private bump(node: OperationNode | undefined): void {
-    const name = tableName(node);
+  /** Rows of `table` were updated without Kysely's builder (batch-writes.ts): as an UPDATE through it. */
+  updated(table: string): void {
+    this.bump(table);
+    if (this.unsent.size) this.report();
+  }
+
+  private bump(name: string | undefined): void {
     if (!name) return;
     this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
     this.lastWrite.set(name, ++this.serial);

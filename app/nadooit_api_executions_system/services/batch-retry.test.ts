@@ -1,6 +1,5 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InsertQueryNode } from 'kysely';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { verifyLedger } from '../../nadooit_time_account/ledger.js';
@@ -9,28 +8,28 @@ import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
 
 /**
- * Fails the first `times` writes of the program counter with SQLSTATE 40001, as CockroachDB (SERIALIZABLE)
- * reports a conflict between transactions: that write comes in a booking batch's flush after its ledger
- * entries and the account's balance were written, so everything before it must be rolled back and the
- * whole batch run again.
+ * Fails the first `times` statements of a booking batch's flush with SQLSTATE 40001 after they ran, as
+ * CockroachDB (SERIALIZABLE) reports a conflict between transactions. Those are the multi-row writes of
+ * core/db/batch-writes.ts, the only statements Kysely does not build (transformQuery never saw their id);
+ * the first one has written ledger entries (SQLite) or everything (PostgreSQL: one statement), so all of it
+ * must be rolled back and the whole batch run again.
  */
 class SerializationFailures implements KyselyPlugin {
   injected = 0;
+  private readonly built = new WeakSet<object>();
   constructor(private times: number) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const node = args.node;
-    if (this.times > 0 && InsertQueryNode.is(node)) {
-      if (node.into?.table.identifier.name === 'ex_customer_program_counters') {
-        this.times -= 1;
-        this.injected += 1;
-        throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions (injected)'), { code: '40001' });
-      }
-    }
-    return node;
+    this.built.add(args.queryId);
+    return args.node;
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.times > 0 && !this.built.has(args.queryId)) {
+      this.times -= 1;
+      this.injected += 1;
+      throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions (injected)'), { code: '40001' });
+    }
     return args.result;
   }
 }

@@ -1,7 +1,10 @@
-import type { Transaction } from 'kysely';
+import { executeWrites, executeWritesAtOnce } from '../../core/db/batch-writes.js';
+import type { BatchWrite } from '../../core/db/batch-writes.js';
+import type { DB } from '../../core/db/connection.js';
 import type { Flavor } from '../../core/db/dialects/columns.js';
-import type { Database } from '../../core/db/schema.js';
-import { insertRows } from '../../core/db/insert-rows.js';
+import { OptimisticMiss } from '../../core/db/group-commit.js';
+import type { Tx } from '../../core/db/transaction.js';
+import { insertWrites } from '../../core/db/insert-rows.js';
 import { uuidv7 } from '../../core/ids.js';
 import { LedgerDrawBatch } from '../../nadooit_time_account/ledger-batch.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
@@ -10,6 +13,7 @@ import { BookingRefused } from '../errors.js';
 import { quote, tiersOf } from '../pricing.js';
 import type { Tier } from '../pricing.js';
 import type { BookingResult, Execution, PreparedBooking } from './booking.js';
+import { customerProgramForBooking } from './booking-checks.js';
 import '../models.js';
 
 /** A program's running total as far as the batch knows it: what it added, and (tiered only) what was there. */
@@ -31,6 +35,14 @@ interface CounterState {
  * A refusal (unknown or inactive program, idempotency conflict) is found before the booking changes
  * anything, so it is that booking's answer and the batch goes on. Lock order: time account → counter, as
  * in cancellations.
+ *
+ * An `optimistic` batch (PostgreSQL and CockroachDB, outside a transaction; core/db/group-commit.ts) reads
+ * nothing under a lock: programs come from the bot API's cache (booking-checks.ts: at most a second old,
+ * dropped at once when this process changed one), accounts from what this process's last batch left
+ * (LedgerDrawBatch), and its flush is ONE statement. An idempotency key is taken as new unless the batch
+ * itself booked it: the unique index refuses one booked before, the statement fails as a whole, and the
+ * batch runs again in a transaction, which finds the earlier booking. A tiered program, an account not
+ * known, or a flush too big for one statement throws OptimisticMiss before anything is written.
  */
 export class BookingBatch {
   private readonly ledger: LedgerDrawBatch;
@@ -41,14 +53,15 @@ export class BookingBatch {
   private executions: Execution[] = [];
 
   constructor(
-    private readonly tx: Transaction<Database>,
-    flavor: Flavor,
+    private readonly tx: Tx,
+    private readonly flavor: Flavor,
+    private readonly optimistic = false,
   ) {
-    this.ledger = new LedgerDrawBatch(tx, flavor);
+    this.ledger = new LedgerDrawBatch(tx, flavor, optimistic);
   }
 
   private async program(id: string): Promise<CustomerProgram | undefined> {
-    if (!this.programs.has(id)) this.programs.set(id, await getCustomerProgram(this.tx, id));
+    if (!this.programs.has(id)) this.programs.set(id, await (this.optimistic ? customerProgramForBooking(this.tx as DB, id) : getCustomerProgram(this.tx, id)));
     return this.programs.get(id);
   }
 
@@ -66,6 +79,7 @@ export class BookingBatch {
     let state = this.counters.get(customerProgramId);
     if (!state) this.counters.set(customerProgramId, (state = { stored: null, addedBillable: 0, addedExecutions: 0 }));
     if (needsTotal && state.stored === null) {
+      if (this.optimistic) throw new OptimisticMiss('a tiered program reads its running total under lock');
       const row = await this.tx
         .insertInto('ex_customer_program_counters')
         .values({ customer_program_id: customerProgramId, billable_seconds: 0, executions: 0, updated_at: now })
@@ -80,7 +94,7 @@ export class BookingBatch {
   private async earlier(booking: PreparedBooking): Promise<Execution | undefined> {
     const scope = `${booking.userId}|${booking.idempotencyKey}`;
     const inBatch = this.byIdempotencyKey.get(scope);
-    if (inBatch) return inBatch;
+    if (inBatch || this.optimistic) return inBatch;
     return this.tx
       .selectFrom('ex_executions')
       .selectAll()
@@ -159,28 +173,46 @@ export class BookingBatch {
     return { execution, replayed: false };
   }
 
-  /** Writes what the batch booked: ledger entries and balances, counters, execution rows. */
+  /**
+   * Writes what the batch booked — ledger entries and balances, counters, execution rows — in one round
+   * trip on PostgreSQL (core/db/batch-writes.ts).
+   */
   async flush(): Promise<void> {
-    await this.ledger.flush();
+    const writes = [...this.ledger.writes(), ...this.counterWrites(), ...insertWrites('ex_executions', this.executions, this.flavor)];
+    this.executions = [];
+    if (!this.optimistic) await executeWrites(this.tx, writes);
+    else if (!(await executeWritesAtOnce(this.tx, writes))) throw new OptimisticMiss('too many bookings for one statement');
+  }
+
+  /** After the commit: what the next optimistic batch may assume. */
+  committed(): void {
+    this.ledger.remember();
+  }
+
+  /** One adding upsert for every program the batch booked on; a tiered program's total read moves on with it. */
+  private counterWrites(): BatchWrite[] {
     const now = new Date().toISOString();
+    const parameters: unknown[] = [];
     for (const [customerProgramId, state] of this.counters) {
       if (state.addedExecutions === 0) continue;
-      await this.tx
-        .insertInto('ex_customer_program_counters')
-        .values({ customer_program_id: customerProgramId, billable_seconds: state.addedBillable, executions: state.addedExecutions, updated_at: now })
-        .onConflict((oc) =>
-          oc.column('customer_program_id').doUpdateSet((eb) => ({
-            billable_seconds: eb('ex_customer_program_counters.billable_seconds', '+', eb.ref('excluded.billable_seconds')),
-            executions: eb('ex_customer_program_counters.executions', '+', eb.ref('excluded.executions')),
-            updated_at: now,
-          })),
-        )
-        .execute();
+      parameters.push(customerProgramId, state.addedBillable, state.addedExecutions, now);
       if (state.stored !== null) state.stored += state.addedBillable;
       state.addedBillable = 0;
       state.addedExecutions = 0;
     }
-    await insertRows(this.tx, 'ex_executions', this.executions);
-    this.executions = [];
+    if (!parameters.length) return [];
+    return [{ table: 'ex_customer_program_counters', kind: 'insert', text: addToCounters(parameters.length / 4), parameters }];
   }
+}
+
+/** Adds each row's billable seconds and executions to its program's counter (made at 0 on first use). */
+function addToCounters(rowCount: number): string {
+  return (
+    'insert into "ex_customer_program_counters" ("customer_program_id", "billable_seconds", "executions", "updated_at") values ' +
+    Array(rowCount).fill('(?, ?, ?, ?)').join(', ') +
+    ' on conflict ("customer_program_id") do update set' +
+    ' "billable_seconds" = "ex_customer_program_counters"."billable_seconds" + excluded."billable_seconds",' +
+    ' "executions" = "ex_customer_program_counters"."executions" + excluded."executions",' +
+    ' "updated_at" = excluded."updated_at"'
+  );
 }

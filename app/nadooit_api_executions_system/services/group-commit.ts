@@ -1,6 +1,6 @@
 import type { DB } from '../../core/db/connection.js';
 import { GroupCommit, groupCommitOf as writerOf } from '../../core/db/group-commit.js';
-import type { GroupCommitKind } from '../../core/db/group-commit.js';
+import type { BatchWork, GroupCommitKind } from '../../core/db/group-commit.js';
 import { BookingRefused } from '../errors.js';
 import { BookingBatch } from './booking-batch.js';
 import type { BookingResult, PreparedBooking } from './booking.js';
@@ -16,13 +16,16 @@ export const MAX_BATCH = 2000;
  */
 export const BOOKINGS: GroupCommitKind<PreparedBooking, BookingResult> = {
   name: 'bookings',
-  begin: (tx, flavor) => {
-    const batch = new BookingBatch(tx, flavor);
-    return { run: (booking) => batch.book(booking), flush: () => batch.flush() };
-  },
+  begin: (tx, flavor) => workOf(new BookingBatch(tx, flavor)),
+  // SQLite has no round trips to save, and its writer holds the only write lock anyway.
+  optimistic: (db, flavor) => (flavor === 'sqlite' ? null : workOf(new BookingBatch(db, flavor, true))),
   isRefusal: (error) => error instanceof BookingRefused,
   maxBatch: MAX_BATCH,
 };
+
+function workOf(batch: BookingBatch): BatchWork<PreparedBooking, BookingResult> {
+  return { run: (booking) => batch.book(booking), flush: () => batch.flush(), committed: () => batch.committed() };
+}
 
 /** The booking group-commit writer of a database handle (made on first use). */
 export function groupCommitOf(db: DB): GroupCommit<PreparedBooking, BookingResult> {

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { describeEachBackend } from '../../../test/support/harness.js';
+import { executeWrites, MAX_PARAMETERS, statementsOf } from './batch-writes.js';
+import type { BatchWrite } from './batch-writes.js';
+import type { DB } from './connection.js';
+import { transaction } from './transaction.js';
+import { writeWatchOf } from './write-watch.js';
+
+const write = (table: string, parameterCount: number, kind: BatchWrite['kind'] = 'insert'): BatchWrite => ({
+  table,
+  kind,
+  text: `insert into ${table} values (${Array(parameterCount).fill('?').join(', ')})`,
+  parameters: Array.from({ length: parameterCount }, (_, i) => `${table}${i}`),
+});
+
+describe('db: statementsOf (how a flush is sent)', () => {
+  it('joins the writes on PostgreSQL into one statement of data-modifying CTEs, numbering the parameters through', () => {
+    const statements = statementsOf([write('a', 2), write('b', 1), write('c', 2)], 'postgres');
+    assert.deepEqual(statements, [
+      {
+        text: 'with w1 as (insert into a values ($1, $2)), w2 as (insert into b values ($3)) insert into c values ($4, $5)',
+        parameters: ['a0', 'a1', 'b0', 'c0', 'c1'],
+      },
+    ]);
+  });
+
+  it('starts a new statement before a table would be written twice or the parameters exceed the limit', () => {
+    const writes = [write('a', 10), write('b', 10), write('a', 10), write('c', MAX_PARAMETERS - 15), write('d', 10)];
+    const statements = statementsOf(writes, 'cockroach');
+    assert.deepEqual(
+      statements.map((s) => s.parameters.length),
+      [20, 10 + MAX_PARAMETERS - 15, 10],
+    );
+    assert.ok(statements.every((s) => s.parameters.length <= MAX_PARAMETERS));
+    assert.equal(statements[1]!.text, `with w1 as (insert into a values ($1, ${Array.from({ length: 9 }, (_, i) => `$${i + 2}`).join(', ')})) insert into c values (${Array.from({ length: MAX_PARAMETERS - 15 }, (_, i) => `$${i + 11}`).join(', ')})`);
+  });
+
+  it('sends each write alone on SQLite, as written', () => {
+    const writes = [write('a', 2), write('b', 1)];
+    assert.deepEqual(statementsOf(writes, 'sqlite'), writes.map((w) => ({ text: w.text, parameters: w.parameters })));
+  });
+});
+
+type Scratch = { batch_writes_test: { id: string; amount: number } };
+const scratch = (db: DB) => db.withTables<Scratch>();
+
+describeEachBackend('db: executeWrites', (h) => {
+  const db = () => h().system.context.db.kysely;
+  before(async () => {
+    await sql`create table batch_writes_test (id text primary key, amount bigint not null)`.execute(db());
+    await sql`create table batch_writes_other (id text primary key)`.execute(db());
+  });
+
+  const rows = async () =>
+    (await scratch(db()).selectFrom('batch_writes_test').selectAll().orderBy('id').execute()).map((r) => ({ id: r.id, amount: Number(r.amount) }));
+
+  it('applies inserts, upserts and updates of one flush, and the write watch counts them as Kysely writes', async () => {
+    await sql`insert into batch_writes_test values ('kept', 1)`.execute(db());
+    const watch = writeWatchOf(db());
+    const updates = watch.generation(['batch_writes_test']);
+    const inserts = watch.contentGeneration(['batch_writes_other']);
+    await transaction(db(), (tx) =>
+      executeWrites(tx, [
+        { table: 'batch_writes_other', kind: 'insert', text: 'insert into batch_writes_other (id) values (?), (?)', parameters: ['x', 'y'] },
+        { table: 'batch_writes_test', kind: 'update', text: 'update batch_writes_test set amount = amount + ? where id = ?', parameters: [41, 'kept'] },
+      ]),
+    );
+    await transaction(db(), (tx) =>
+      executeWrites(tx, [
+        {
+          table: 'batch_writes_test',
+          kind: 'insert',
+          text: 'insert into batch_writes_test (id, amount) values (?, ?), (?, ?) on conflict (id) do update set amount = batch_writes_test.amount + excluded.amount',
+          parameters: ['kept', 100, 'new', 7],
+        },
+      ]),
+    );
+    assert.deepEqual(await rows(), [
+      { id: 'kept', amount: 142 },
+      { id: 'new', amount: 7 },
+    ]);
+    assert.equal((await scratch(db()).withTables<{ batch_writes_other: { id: string } }>().selectFrom('batch_writes_other').select('id').execute()).length, 2);
+    assert.notEqual(watch.generation(['batch_writes_test']), updates, 'an update drops cached rows');
+    assert.notEqual(watch.contentGeneration(['batch_writes_other']), inserts, 'an insert drops cached lists');
+  });
+
+  it('leaves nothing of a flush whose last write fails', async () => {
+    const before = await rows();
+    await assert.rejects(
+      transaction(db(), (tx) =>
+        executeWrites(tx, [
+          { table: 'batch_writes_other', kind: 'insert', text: 'insert into batch_writes_other (id) values (?)', parameters: ['z'] },
+          { table: 'batch_writes_test', kind: 'insert', text: 'insert into batch_writes_test (id, amount) values (?, ?), (?, ?)', parameters: ['twice', 1, 'twice', 2] },
+        ]),
+      ),
+    );
+    assert.deepEqual(await rows(), before);
+    assert.equal((await scratch(db()).withTables<{ batch_writes_other: { id: string } }>().selectFrom('batch_writes_other').select('id').where('id', '=', 'z').execute()).length, 0);
+  });
+});

@@ -1,0 +1,86 @@
+import { CompiledQuery } from 'kysely';
+import { flavorOf } from './connection.js';
+import type { DB } from './connection.js';
+import type { Flavor } from './dialects/columns.js';
+import type { Tx } from './transaction.js';
+import { writeWatchOf } from './write-watch.js';
+
+/**
+ * One write of a group-commit flush: an INSERT (possibly an upsert) or an UPDATE without RETURNING, its SQL
+ * written with `?` placeholders (and no other `?`), its values in order.
+ */
+export interface BatchWrite {
+  table: string;
+  kind: 'insert' | 'update';
+  text: string;
+  parameters: unknown[];
+}
+
+/** Parameters per statement: SQLite allows 32,766, PostgreSQL 65,535. */
+export const MAX_PARAMETERS = 30_000;
+
+/**
+ * Runs the writes of a flush in order. On PostgreSQL/CockroachDB they are joined into as few statements as
+ * possible — `with w1 as (…), w2 as (…) <last>`, data-modifying CTEs, each executed exactly once — so a
+ * flush costs one round trip instead of one per write; every statement stays within MAX_PARAMETERS and
+ * writes each table at most once (CockroachDB refuses a statement that modifies a table twice). SQLite has
+ * no such CTEs and no round trips to save: each write runs alone. Call it inside a transaction: a failing
+ * statement leaves the others' writes to the rollback. The write watch counts each write as Kysely's would.
+ */
+export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Promise<void> {
+  await send(db, statementsOf(writes, flavorOf(db as DB)), writes);
+}
+
+/**
+ * The writes as ONE statement, for use outside a transaction (a statement is atomic by itself); false,
+ * with nothing sent, when they need more than one.
+ */
+export async function executeWritesAtOnce(db: Tx, writes: readonly BatchWrite[]): Promise<boolean> {
+  const statements = statementsOf(writes, flavorOf(db as DB));
+  if (statements.length > 1) return false;
+  await send(db, statements, writes);
+  return true;
+}
+
+async function send(db: Tx, statements: Statement[], writes: readonly BatchWrite[]): Promise<void> {
+  for (const statement of statements) await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+  const watch = writeWatchOf(db);
+  for (const write of writes) {
+    if (write.kind === 'insert') watch.inserted(write.table);
+    else watch.updated(write.table);
+  }
+}
+
+export interface Statement {
+  text: string;
+  parameters: unknown[];
+}
+
+/** The statements executeWrites sends (exported for its tests). */
+export function statementsOf(writes: readonly BatchWrite[], flavor: Flavor): Statement[] {
+  if (flavor === 'sqlite') return writes.map((write) => ({ text: write.text, parameters: write.parameters }));
+  const groups: BatchWrite[][] = [];
+  let group: BatchWrite[] = [];
+  let parameters = 0;
+  for (const write of writes) {
+    const full = parameters + write.parameters.length > MAX_PARAMETERS || group.some((other) => other.table === write.table);
+    if (group.length && full) {
+      groups.push(group);
+      group = [];
+      parameters = 0;
+    }
+    group.push(write);
+    parameters += write.parameters.length;
+  }
+  if (group.length) groups.push(group);
+  return groups.map(joined);
+}
+
+function joined(group: BatchWrite[]): Statement {
+  let n = 0;
+  const numbered = (text: string) => text.replace(/\?/g, () => `$${++n}`);
+  const last = group.length - 1;
+  const ctes = group.slice(0, last).map((write, i) => `w${i + 1} as (${numbered(write.text)})`);
+  const main = numbered(group[last]!.text);
+  return { text: ctes.length ? `with ${ctes.join(', ')} ${main}` : main, parameters: group.flatMap((write) => write.parameters) };
+}

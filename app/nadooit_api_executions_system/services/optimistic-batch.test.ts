@@ -1,0 +1,110 @@
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase } from '../../core/db/connection.js';
+import type { DatabaseTarget, Db } from '../../core/db/connection.js';
+import { describeEachBackend } from '../../../test/support/harness.js';
+import { ACCOUNT_RECHECK_MS } from '../../nadooit_time_account/ledger-batch.js';
+import { verifyLedger } from '../../nadooit_time_account/ledger.js';
+import { BookingRefused } from '../errors.js';
+import { bookingWorld } from '../testing/fixtures.js';
+import type { BookingWorld } from '../testing/fixtures.js';
+import { bookExecution } from './booking.js';
+import { groupCommitOf } from './group-commit.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * On PostgreSQL a batch whose account this process's last batch left runs without a transaction: one
+ * statement (services/booking-batch.ts). Whatever changed meanwhile must make it fall back to the locked
+ * transaction, never book on a stale balance. On SQLite every batch is a transaction; the same answers hold.
+ */
+describeEachBackend('optimistic booking batches', (h) => {
+  const db = () => h().system.context.db.kysely;
+  const optimisticExpected = () => h().backend !== 'sqlite';
+  let elsewhere: Db; // a second process: its own pool, caches and group-commit writer
+
+  before(async () => {
+    const { description } = h().system.context.db;
+    const target: DatabaseTarget = description.startsWith('sqlite:') ? { kind: 'sqlite', file: description.slice('sqlite:'.length) } : { kind: 'postgres', url: description.slice(description.indexOf(':') + 1) };
+    elsewhere = await openDatabase(target);
+  });
+  after(async () => {
+    await elsewhere?.close();
+  });
+
+  const book = (handle: Db['kysely'], world: BookingWorld, seconds: number) =>
+    bookExecution(handle, { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: world.bot.userId });
+  const ledgerOf = async (world: BookingWorld) =>
+    (await db().selectFrom('ta_ledger_entries').select(['seq', 'seconds', 'balance_after']).where('time_account_id', '=', world.timeAccountId!).orderBy('seq').execute()).map(
+      (e) => [Number(e.seq), Number(e.seconds), Number(e.balance_after)],
+    );
+
+  /** Runs `bookings` as one batch; whether it went without a transaction. */
+  async function oneBatch<T>(bookings: () => Array<Promise<T>>): Promise<{ results: T[]; optimistic: boolean }> {
+    const writer = groupCommitOf(db());
+    const { batches, optimistic } = writer.stats;
+    const results = await Promise.all(bookings());
+    assert.equal(writer.stats.batches, batches + 1, 'one batch');
+    return { results, optimistic: writer.stats.optimistic === optimistic + 1 };
+  }
+
+  it('a batch after the first needs no transaction on PostgreSQL, and books exactly as one would', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    const first = await oneBatch(() => [book(db(), world, 100)]);
+    assert.equal(first.optimistic, false, 'the account was not known yet: read under lock');
+    const next = await oneBatch(() => [book(db(), world, 200), book(db(), world, 300), book(db(), world, 400)]);
+    assert.equal(next.optimistic, optimisticExpected());
+    assert.deepEqual(next.results.map((r) => r.execution.balance_after_seconds), [9_700, 9_400, 9_000]);
+    assert.deepEqual(await ledgerOf(world), [
+      [1, 10_000, 10_000],
+      [2, -100, 9_900],
+      [3, -200, 9_700],
+      [4, -300, 9_400],
+      [5, -400, 9_000],
+    ]);
+    const counter = await db().selectFrom('ex_customer_program_counters').select('executions').where('customer_program_id', '=', world.customerProgramId).executeTakeFirstOrThrow();
+    assert.equal(Number(counter.executions), 4);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it('a booking by another process in between makes the next batch fall back to a transaction: no balance is overwritten', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    await oneBatch(() => [book(db(), world, 100)]);
+    await oneBatch(() => [book(db(), world, 100)]);
+    await book(elsewhere.kysely, world, 1_000); // this process does not know of it
+
+    const next = await oneBatch(() => [book(db(), world, 10), book(db(), world, 20)]);
+    assert.equal(next.optimistic, false, 'its ledger entry took the seq the batch assumed, so the statement failed as a whole');
+    assert.deepEqual(next.results.map((r) => r.execution.balance_after_seconds), [8_790, 8_770]);
+    assert.deepEqual(await ledgerOf(world), [
+      [1, 10_000, 10_000],
+      [2, -100, 9_900],
+      [3, -100, 9_800],
+      [4, -1_000, 8_800],
+      [5, -10, 8_790],
+      [6, -20, 8_770],
+    ]);
+    const account = await db().selectFrom('ta_time_accounts').select(['balance_seconds', 'last_seq']).where('id', '=', world.timeAccountId!).executeTakeFirstOrThrow();
+    assert.deepEqual([Number(account.balance_seconds), Number(account.last_seq)], [8_770, 6]);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it('a program switched off in this process is refused by the very next batch', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    await oneBatch(() => [book(db(), world, 100)]);
+    await oneBatch(() => [book(db(), world, 100)]);
+    await db().updateTable('pos_customer_programs').set({ is_active: false }).where('id', '=', world.customerProgramId).execute();
+    await assert.rejects(book(db(), world, 100), (error: unknown) => error instanceof BookingRefused && error.refusal === 'program_inactive');
+    assert.equal((await ledgerOf(world)).length, 3);
+  });
+
+  it(`an account switched off by another process is no longer drawn from after ${ACCOUNT_RECHECK_MS} ms, without any message`, async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    await oneBatch(() => [book(db(), world, 100)]);
+    await elsewhere.kysely.updateTable('ta_time_accounts').set({ is_active: false }).where('id', '=', world.timeAccountId!).execute();
+    await sleep(ACCOUNT_RECHECK_MS + 50);
+    const { results } = await oneBatch(() => [book(db(), world, 100)]);
+    assert.deepEqual([results[0]!.execution.covered_seconds, results[0]!.execution.billable_seconds], [0, 100], 'not drawn: billed');
+    assert.deepEqual((await ledgerOf(world)).length, 2);
+  });
+});

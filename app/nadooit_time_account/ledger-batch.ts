@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { BatchWrite } from '../core/db/batch-writes.js';
 import type { Flavor } from '../core/db/dialects/columns.js';
 import { OptimisticMiss } from '../core/db/group-commit.js';
-import { insertWrites, rowSetText } from '../core/db/insert-rows.js';
+import { insertWrites } from '../core/db/insert-rows.js';
 import type { Tx } from '../core/db/transaction.js';
 import { writeWatchOf } from '../core/db/write-watch.js';
 import { isUuid, uuidv7 } from '../core/ids.js';
@@ -17,27 +17,23 @@ interface AccountState {
   stored: number;
   seq: number;
   storedSeq: number;
-  /** When `active` was last read under the row's lock (performance.now()). */
-  confirmedAt: number;
 }
 
 /**
  * An account as this process left it when its last booking batch committed: what the next batch may
- * assume without reading the row (`optimistic` batches). Valid while no other write to `ta_time_accounts`
- * was seen here (the write watch's generation; other processes' writes arrive over Redis) and for at most
- * ACCOUNT_RECHECK_MS after the last read under lock, so a deactivation elsewhere takes effect within that
- * time even without Redis. A balance or `seq` changed meanwhile by anyone always shows: every change writes
- * the ledger entry `seq + 1`, which the optimistic batch's own entry then collides with.
+ * assume without reading the row (`optimistic` batches, PostgreSQL/CockroachDB). Dropped when another write
+ * to `ta_time_accounts` was seen here (the write watch's generation; other processes' writes arrive over
+ * Redis). Whatever happened elsewhere, the assumption is checked where it is used: an optimistic batch only
+ * goes on when it draws from the account, and then its guarded UPDATE (UPDATE_ACCOUNTS_GUARDED) fails unless
+ * the account is still active at the `seq` it assumed.
  */
 interface KnownAccount {
   active: boolean;
   balance: number;
   seq: number;
-  confirmedAt: number;
   generation: number;
 }
 
-export const ACCOUNT_RECHECK_MS = 1000;
 const MAX_KNOWN = 10_000;
 const TABLES = ['ta_time_accounts'] as const;
 const knownByAdapter = new WeakMap<object, Map<string, KnownAccount>>();
@@ -50,7 +46,18 @@ function knownAccounts(db: Tx): Map<string, KnownAccount> {
 }
 
 const UPDATE_ACCOUNT = 'update "ta_time_accounts" set "balance_seconds" = ?, "last_seq" = ?, "updated_at" = ? where "id" = ?';
-const ACCOUNT_COLUMNS = ['id', 'balance_seconds', 'last_seq', 'updated_at'];
+/**
+ * PostgreSQL/CockroachDB: every changed account in one UPDATE (a statement writes each table once,
+ * batch-writes.ts), rows as one JSON parameter. Guarded: an account whose last `seq` is not the one the batch
+ * started from, or that was switched off meanwhile, gets a NULL `last_seq`, which its NOT NULL constraint
+ * refuses — the statement fails as a whole. Under the batch's lock that never happens; an optimistic batch
+ * (which read nothing) thereby finds out that another writer changed the account since it was read.
+ */
+const UPDATE_ACCOUNTS_GUARDED =
+  'update "ta_time_accounts" as t set "balance_seconds" = v.balance_seconds,' +
+  ' "last_seq" = case when t."last_seq" = v.expected_seq and t."is_active" then v.last_seq end, "updated_at" = v.updated_at' +
+  ' from json_to_recordset(?) as v(id uuid, balance_seconds bigint, last_seq bigint, expected_seq bigint, updated_at timestamptz)' +
+  ' where t."id" = v.id';
 
 /**
  * Booking draws of one group-commit batch (many bookings, ONE transaction). The first draw on an account
@@ -82,9 +89,8 @@ export class LedgerDrawBatch {
     let state: AccountState | null = null;
     if (this.optimistic) {
       const known = knownAccounts(this.tx).get(timeAccountId);
-      const fresh = known && known.generation === this.generationAtStart && performance.now() - known.confirmedAt < ACCOUNT_RECHECK_MS;
-      if (!fresh) throw new OptimisticMiss(`time account ${timeAccountId} not known`);
-      state = { active: known.active, balance: known.balance, stored: known.balance, seq: known.seq, storedSeq: known.seq, confirmedAt: known.confirmedAt };
+      if (!known || known.generation !== this.generationAtStart) throw new OptimisticMiss(`time account ${timeAccountId} not known`);
+      state = { active: known.active, balance: known.balance, stored: known.balance, seq: known.seq, storedSeq: known.seq };
     } else if (isUuid(timeAccountId)) {
       let query = this.tx.selectFrom('ta_time_accounts').select(['balance_seconds', 'is_active', 'last_seq']).where('id', '=', timeAccountId);
       if (this.flavor !== 'sqlite') query = query.forUpdate();
@@ -92,7 +98,7 @@ export class LedgerDrawBatch {
       if (row) {
         const balance = Number(row.balance_seconds);
         const seq = Number(row.last_seq);
-        state = { active: Boolean(row.is_active), balance, stored: balance, seq, storedSeq: seq, confirmedAt: performance.now() };
+        state = { active: Boolean(row.is_active), balance, stored: balance, seq, storedSeq: seq };
       }
     }
     this.accounts.set(timeAccountId, state);
@@ -101,7 +107,10 @@ export class LedgerDrawBatch {
 
   /** True for an existing account that takes bookings (as timeAccountIsActive, read under the batch's lock). */
   async isActive(timeAccountId: string): Promise<boolean> {
-    return (await this.account(timeAccountId))?.active ?? false;
+    const active = (await this.account(timeAccountId))?.active ?? false;
+    // Nothing would be drawn, so nothing would check that the account is still off: read it under lock.
+    if (this.optimistic && !active) throw new OptimisticMiss(`time account ${timeAccountId} is inactive`);
+    return active;
   }
 
   /** drawForBooking within the batch: takes min(balance, seconds) and records the `booking` entry. */
@@ -110,6 +119,8 @@ export class LedgerDrawBatch {
     const state = await this.account(input.timeAccountId);
     if (!state) throw new RangeError(`draw: no time account ${input.timeAccountId}`);
     const drawn = Math.min(state.balance, input.seconds);
+    // Likewise: an empty account (topped up elsewhere meanwhile?) is read under lock.
+    if (this.optimistic && drawn === 0) throw new OptimisticMiss(`time account ${input.timeAccountId} is empty`);
     if (drawn === 0) return { drawnSeconds: 0, balanceAfter: state.balance, entryId: null };
     state.balance -= drawn;
     state.seq += 1;
@@ -135,10 +146,11 @@ export class LedgerDrawBatch {
     const writes = insertWrites('ta_ledger_entries', this.entries, this.flavor);
     this.entries = [];
     const updated_at = new Date().toISOString();
-    const changed: Array<{ id: string; balance_seconds: number; last_seq: number; updated_at: string }> = [];
-    for (const [id, state] of this.accounts) {
+    const changed: Array<{ id: string; balance_seconds: number; last_seq: number; expected_seq: number; updated_at: string }> = [];
+    // In one order, so two processes' batches lock their accounts alike and never deadlock.
+    for (const [id, state] of [...this.accounts].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!state || (state.balance === state.stored && state.seq === state.storedSeq)) continue;
-      changed.push({ id, balance_seconds: state.balance, last_seq: state.seq, updated_at });
+      changed.push({ id, balance_seconds: state.balance, last_seq: state.seq, expected_seq: state.storedSeq, updated_at });
       state.stored = state.balance;
       state.storedSeq = state.seq;
     }
@@ -146,8 +158,7 @@ export class LedgerDrawBatch {
     const updates: BatchWrite[] =
       this.flavor === 'sqlite'
         ? changed.map((row) => ({ table: 'ta_time_accounts', kind: 'update', text: UPDATE_ACCOUNT, parameters: [row.balance_seconds, row.last_seq, row.updated_at, row.id] }))
-        : // One UPDATE for all accounts: a statement may write each table only once (batch-writes.ts).
-          [{ table: 'ta_time_accounts', kind: 'update', text: rowSetText('update', 'ta_time_accounts', ACCOUNT_COLUMNS), parameters: [JSON.stringify(changed)] }];
+        : [{ table: 'ta_time_accounts', kind: 'update', text: UPDATE_ACCOUNTS_GUARDED, parameters: [JSON.stringify(changed)] }];
     this.ownUpdates += updates.length;
     return [...writes, ...updates];
   }
@@ -164,8 +175,14 @@ export class LedgerDrawBatch {
     for (const [id, state] of this.accounts) {
       known.delete(id);
       if (!state || othersWrote) continue;
-      known.set(id, { active: state.active, balance: state.balance, seq: state.seq, confirmedAt: state.confirmedAt, generation });
+      known.set(id, { active: state.active, balance: state.balance, seq: state.seq, generation });
       if (known.size > MAX_KNOWN) known.delete(known.keys().next().value!);
     }
+  }
+
+  /** The batch did not commit: nothing it assumed or left may be assumed by the next one. */
+  forget(): void {
+    const known = knownAccounts(this.tx);
+    for (const id of this.accounts.keys()) known.delete(id);
   }
 }

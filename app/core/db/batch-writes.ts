@@ -32,18 +32,28 @@ export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Prom
 }
 
 /**
- * The writes as ONE statement, for use outside a transaction (a statement is atomic by itself); false,
- * with nothing sent, when they need more than one.
+ * The writes as ONE statement, for use outside a transaction (a statement is atomic by itself): counted by
+ * the write watch now, sent when the returned function is called; null, with nothing done, when they need
+ * more than one statement.
  */
-export async function executeWritesAtOnce(db: Tx, writes: readonly BatchWrite[]): Promise<boolean> {
+export function writesAtOnce(db: Tx, writes: readonly BatchWrite[]): (() => Promise<void>) | null {
   const statements = statementsOf(writes, flavorOf(db as DB));
-  if (statements.length > 1) return false;
-  await send(db, statements, writes);
-  return true;
+  if (statements.length > 1) return null;
+  count(db, writes);
+  return () => run(db, statements);
 }
 
 async function send(db: Tx, statements: Statement[], writes: readonly BatchWrite[]): Promise<void> {
+  count(db, writes);
+  await run(db, statements);
+}
+
+async function run(db: Tx, statements: Statement[]): Promise<void> {
   for (const statement of statements) await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+}
+
+/** As Kysely's builder does (write-watch.ts): before the statement goes out. */
+function count(db: Tx, writes: readonly BatchWrite[]): void {
   const watch = writeWatchOf(db);
   for (const write of writes) {
     if (write.kind === 'insert') watch.inserted(write.table);

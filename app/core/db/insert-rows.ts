@@ -33,7 +33,7 @@ export function insertWrites<T extends keyof Database & string>(table: T, rows: 
   const columns = Object.keys(rows[0]!);
   if (flavor !== 'sqlite') {
     for (const row of rows) checkShape(table, columns, row);
-    return [{ table, kind: 'insert', text: rowSetText('insert', table, columns), parameters: [JSON.stringify(rows)] }];
+    return [{ table, kind: 'insert', text: rowSetText(table, columns), parameters: [JSON.stringify(rows)] }];
   }
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const writes: BatchWrite[] = [];
@@ -55,22 +55,13 @@ function checkShape(table: string, columns: string[], row: object): void {
   for (const column of columns) if (record[column] === undefined) throw new Error(`insertRows(${table}): column ${column} missing in a row`);
 }
 
-/**
- * PostgreSQL/CockroachDB: the rows of the JSON array parameter, as rows of `table`'s type —
- * `insert`: INSERTs them; `update`: sets `columns` (the first is the key) of the rows with their key.
- */
-export function rowSetText(kind: 'insert' | 'update', table: string, columns: string[]): string {
-  const key = `${kind}|${table}|${columns.join(',')}`;
+/** PostgreSQL/CockroachDB: INSERTs the rows of the JSON array parameter, as rows of `table`'s type. */
+function rowSetText(table: string, columns: string[]): string {
+  const key = `${table}|${columns.join(',')}`;
   let text = rowSetTexts.get(key);
   if (text === undefined) {
-    const rows = `json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
-    if (kind === 'insert') {
-      const list = columns.map(quotedIdentifier).join(', ');
-      text = `insert into ${quotedIdentifier(table)} (${list}) select ${list} from ${rows}`;
-    } else {
-      const [id, ...set] = columns.map(quotedIdentifier);
-      text = `update ${quotedIdentifier(table)} as t set ${set.map((c) => `${c} = v.${c}`).join(', ')} from ${rows} as v where t.${id} = v.${id}`;
-    }
+    const list = columns.map(quotedIdentifier).join(', ');
+    text = `insert into ${quotedIdentifier(table)} (${list}) select ${list} from json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
     rowSetTexts.set(key, text);
   }
   return text;

@@ -1,4 +1,4 @@
-import { executeWrites, executeWritesAtOnce } from '../../core/db/batch-writes.js';
+import { executeWrites, writesAtOnce } from '../../core/db/batch-writes.js';
 import type { BatchWrite } from '../../core/db/batch-writes.js';
 import type { DB } from '../../core/db/connection.js';
 import type { Flavor } from '../../core/db/dialects/columns.js';
@@ -180,8 +180,15 @@ export class BookingBatch {
   async flush(): Promise<void> {
     const writes = [...this.ledger.writes(), ...this.counterWrites(), ...insertWrites('ex_executions', this.executions, this.flavor)];
     this.executions = [];
-    if (!this.optimistic) await executeWrites(this.tx, writes);
-    else if (!(await executeWritesAtOnce(this.tx, writes))) throw new OptimisticMiss('too many bookings for one statement');
+    if (!this.optimistic) return executeWrites(this.tx, writes);
+    const send = writesAtOnce(this.tx, writes);
+    if (!send) throw new OptimisticMiss('too many bookings for one statement');
+    try {
+      await send();
+    } catch (error) {
+      this.ledger.forget(); // what it assumed was wrong, or is unknown now
+      throw error;
+    }
   }
 
   /** After the commit: what the next optimistic batch may assume. */
@@ -193,7 +200,8 @@ export class BookingBatch {
   private counterWrites(): BatchWrite[] {
     const now = new Date().toISOString();
     const parameters: unknown[] = [];
-    for (const [customerProgramId, state] of this.counters) {
+    // In one order, so two processes' batches lock their counter rows alike and never deadlock.
+    for (const [customerProgramId, state] of [...this.counters].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (state.addedExecutions === 0) continue;
       parameters.push(customerProgramId, state.addedBillable, state.addedExecutions, now);
       if (state.stored !== null) state.stored += state.addedBillable;

@@ -3,15 +3,12 @@ import assert from 'node:assert/strict';
 import { openDatabase } from '../../core/db/connection.js';
 import type { DatabaseTarget, Db } from '../../core/db/connection.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
-import { ACCOUNT_RECHECK_MS } from '../../nadooit_time_account/ledger-batch.js';
-import { verifyLedger } from '../../nadooit_time_account/ledger.js';
+import { topUp, verifyLedger } from '../../nadooit_time_account/ledger.js';
 import { BookingRefused } from '../errors.js';
 import { bookingWorld } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * On PostgreSQL a batch whose account this process's last batch left runs without a transaction: one
@@ -98,13 +95,29 @@ describeEachBackend('optimistic booking batches', (h) => {
     assert.equal((await ledgerOf(world)).length, 3);
   });
 
-  it(`an account switched off by another process is no longer drawn from after ${ACCOUNT_RECHECK_MS} ms, without any message`, async () => {
+  it('an account switched off by another process is not drawn from by the next batch', async () => {
     const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
     await oneBatch(() => [book(db(), world, 100)]);
+    await oneBatch(() => [book(db(), world, 100)]);
     await elsewhere.kysely.updateTable('ta_time_accounts').set({ is_active: false }).where('id', '=', world.timeAccountId!).execute();
-    await sleep(ACCOUNT_RECHECK_MS + 50);
-    const { results } = await oneBatch(() => [book(db(), world, 100)]);
-    assert.deepEqual([results[0]!.execution.covered_seconds, results[0]!.execution.billable_seconds], [0, 100], 'not drawn: billed');
-    assert.deepEqual((await ledgerOf(world)).length, 2);
+    const next = await oneBatch(() => [book(db(), world, 100)]);
+    assert.equal(next.optimistic, false, 'its guarded UPDATE refused the switched-off account');
+    const { execution } = next.results[0]!;
+    assert.deepEqual([execution.covered_seconds, execution.billable_seconds, execution.time_account_id], [0, 100, null], 'billed, not drawn');
+    assert.equal((await ledgerOf(world)).length, 3);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it('an empty account topped up by another process is drawn from by the next batch', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 100 });
+    await oneBatch(() => [book(db(), world, 100)]);
+    const empty = await oneBatch(() => [book(db(), world, 50)]);
+    assert.equal(empty.results[0]!.execution.covered_seconds, 0);
+    await topUp(elsewhere.kysely, { timeAccountId: world.timeAccountId!, seconds: 1_000, authorUserId: null });
+    const next = await oneBatch(() => [book(db(), world, 30)]);
+    assert.equal(next.optimistic, false, 'nothing to draw from an account known empty: read under lock');
+    assert.deepEqual([next.results[0]!.execution.covered_seconds, next.results[0]!.execution.balance_after_seconds], [30, 970]);
+    assert.deepEqual((await ledgerOf(world)).map(([, seconds]) => seconds), [100, -100, 1_000, -30]);
+    assert.deepEqual(await verifyLedger(db()), []);
   });
 });

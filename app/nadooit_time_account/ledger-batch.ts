@@ -35,14 +35,24 @@ interface KnownAccount {
 }
 
 const MAX_KNOWN = 10_000;
+/**
+ * After an optimistic batch on an account was refused (another process books on it too, say), that long
+ * every batch on it reads under lock: a refused statement had done all its work for nothing.
+ */
+export const CONTENDED_MS = 1000;
 const TABLES = ['ta_time_accounts'] as const;
-const knownByAdapter = new WeakMap<object, Map<string, KnownAccount>>();
 
-function knownAccounts(db: Tx): Map<string, KnownAccount> {
+interface Knowledge {
+  accounts: Map<string, KnownAccount>;
+  contendedUntil: Map<string, number>;
+}
+const knowledgeByAdapter = new WeakMap<object, Knowledge>();
+
+function knowledgeOf(db: Tx): Knowledge {
   const adapter = db.getExecutor().adapter;
-  let known = knownByAdapter.get(adapter);
-  if (!known) knownByAdapter.set(adapter, (known = new Map()));
-  return known;
+  let knowledge = knowledgeByAdapter.get(adapter);
+  if (!knowledge) knowledgeByAdapter.set(adapter, (knowledge = { accounts: new Map(), contendedUntil: new Map() }));
+  return knowledge;
 }
 
 const UPDATE_ACCOUNT = 'update "ta_time_accounts" set "balance_seconds" = ?, "last_seq" = ?, "updated_at" = ? where "id" = ?';
@@ -88,7 +98,7 @@ export class LedgerDrawBatch {
     if (this.accounts.has(timeAccountId)) return this.accounts.get(timeAccountId)!;
     let state: AccountState | null = null;
     if (this.optimistic) {
-      const known = knownAccounts(this.tx).get(timeAccountId);
+      const known = knowledgeOf(this.tx).accounts.get(timeAccountId);
       if (!known || known.generation !== this.generationAtStart) throw new OptimisticMiss(`time account ${timeAccountId} not known`);
       state = { active: known.active, balance: known.balance, stored: known.balance, seq: known.seq, storedSeq: known.seq };
     } else if (isUuid(timeAccountId)) {
@@ -169,20 +179,27 @@ export class LedgerDrawBatch {
    * they were read.
    */
   remember(): void {
-    const known = knownAccounts(this.tx);
+    const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
     const generation = writeWatchOf(this.tx).generation(TABLES);
     const othersWrote = generation !== this.generationAtStart + this.ownUpdates;
+    const now = performance.now();
     for (const [id, state] of this.accounts) {
       known.delete(id);
-      if (!state || othersWrote) continue;
+      if (!state || othersWrote || (contendedUntil.get(id) ?? 0) > now) continue;
+      contendedUntil.delete(id);
       known.set(id, { active: state.active, balance: state.balance, seq: state.seq, generation });
       if (known.size > MAX_KNOWN) known.delete(known.keys().next().value!);
     }
   }
 
-  /** The batch did not commit: nothing it assumed or left may be assumed by the next one. */
+  /** The optimistic batch was refused: nothing it assumed may be assumed again, for CONTENDED_MS not even after a read. */
   forget(): void {
-    const known = knownAccounts(this.tx);
-    for (const id of this.accounts.keys()) known.delete(id);
+    const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
+    const until = performance.now() + CONTENDED_MS;
+    for (const id of this.accounts.keys()) {
+      known.delete(id);
+      contendedUntil.set(id, until);
+      if (contendedUntil.size > MAX_KNOWN) contendedUntil.delete(contendedUntil.keys().next().value!);
+    }
   }
 }

@@ -77,6 +77,11 @@ export const DEFAULT_MAX_BATCH = 2000;
  * the job at fault fails. A serialization failure or deadlock re-runs the whole batch (`transaction()`);
  * nothing of a rolled-back attempt remains, so no job is applied twice. A commit whose log could not be
  * synced (DurabilityError) is not rolled back: every job of the batch gets that error, none runs again.
+ *
+ * A kind with `optimistic` work first tries each batch without a transaction, as one statement; when that
+ * statement is refused by the database (an assumption was wrong) the batch runs in its transaction as
+ * above. If the statement's fate is unknown (the connection broke), its jobs get the error and none runs
+ * again.
  */
 export class GroupCommit<Job, Result> {
   private queue: Array<Waiting<Job, Result>> = [];

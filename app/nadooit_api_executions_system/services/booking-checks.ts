@@ -8,9 +8,10 @@ import type { CustomerProgram } from '../../nadooit_program_ownership_system/ser
 /**
  * The bot API's read checks before a booking, cached like API keys (nadooit_api_key/services/key-cache.ts):
  * an answer is at most a second old, and dropped at once when this process wrote to a table it came from.
- * So an ended contract is refused at once here and within a second in other processes; a deactivated
- * program is refused at once everywhere anyway, because the booking batch reads the program again inside
- * its transaction (services/booking-batch.ts).
+ * So an ended contract or a deactivated program is refused at once here and within a second in other
+ * processes (as soon as Redis brings the message: core/db/invalidation.ts). The booking batch reads the program again:
+ * inside its transaction, or, when it runs optimistically on PostgreSQL, through this cache
+ * (services/booking-batch.ts).
  */
 const PROGRAM_TABLES = ['pos_customer_programs'] as const;
 const EMPLOYMENT_TABLES = ['hr_employee_contracts', 'hr_employees', 'users'] as const;

@@ -26,6 +26,10 @@ export const MAX_PARAMETERS = 30_000;
  * writes each table at most once (CockroachDB refuses a statement that modifies a table twice). SQLite has
  * no such CTEs and no round trips to save: each write runs alone. Call it inside a transaction: a failing
  * statement leaves the others' writes to the rollback. The write watch counts each write as Kysely's would.
+ *
+ * Lock order: PostgreSQL runs a statement's primary part (the last write of the group) first and the CTEs
+ * after it, in no promised order. So a write whose row lock other transactions take first — an account
+ * row, say — goes last, and a flush holds that lock before any other, as they do.
  */
 export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Promise<void> {
   await send(db, statementsOf(writes, flavorOf(db as DB)), writes);

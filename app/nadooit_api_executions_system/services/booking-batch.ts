@@ -178,7 +178,9 @@ export class BookingBatch {
    * trip on PostgreSQL (core/db/batch-writes.ts).
    */
   async flush(): Promise<void> {
-    const writes = [...this.ledger.writes(), ...this.counterWrites(), ...insertWrites('ex_executions', this.executions, this.flavor)];
+    // The accounts' UPDATE last: on PostgreSQL it becomes the statement's primary part, which runs first
+    // (batch-writes.ts), so the account is locked before the counter, as everywhere else.
+    const writes = [...insertWrites('ex_executions', this.executions, this.flavor), ...this.counterWrites(), ...this.ledger.writes()];
     this.executions = [];
     if (!this.optimistic) return executeWrites(this.tx, writes);
     const send = writesAtOnce(this.tx, writes);

@@ -86,6 +86,27 @@ describeEachBackend('optimistic booking batches', (h) => {
     assert.deepEqual(await verifyLedger(db()), []);
   });
 
+  it('two processes booking on one account at the same time: each booking once, the ledger gapless', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 1_000_000 });
+    const waves = 6;
+    const perWave = 10;
+    const answers = [];
+    for (let wave = 0; wave < waves; wave++) {
+      answers.push(
+        ...(await Promise.all([
+          ...Array.from({ length: perWave }, () => book(db(), world, 7)),
+          ...Array.from({ length: perWave }, () => book(elsewhere.kysely, world, 7)),
+        ])),
+      );
+    }
+    assert.equal(new Set(answers.map((a) => a.execution.id)).size, waves * perWave * 2);
+    const ledger = await ledgerOf(world);
+    assert.deepEqual(ledger.map(([seq]) => seq), ledger.map((_, i) => i + 1), 'seq gapless');
+    assert.equal(ledger.length, 1 + waves * perWave * 2);
+    assert.equal(ledger.at(-1)![2], 1_000_000 - 7 * waves * perWave * 2);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
   it('a program switched off in this process is refused by the very next batch', async () => {
     const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
     await oneBatch(() => [book(db(), world, 100)]);

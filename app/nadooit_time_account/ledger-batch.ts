@@ -41,6 +41,12 @@ const MAX_KNOWN = 10_000;
  */
 export const CONTENDED_MS = 1000;
 const TABLES = ['ta_time_accounts'] as const;
+let clock: () => number = () => performance.now();
+
+/** Tests: a monotonic clock in ms of their own for CONTENDED_MS (null restores performance.now). */
+export function setLedgerBatchClock(source: (() => number) | null): void {
+  clock = source ?? (() => performance.now());
+}
 
 interface Knowledge {
   accounts: Map<string, KnownAccount>;
@@ -182,7 +188,7 @@ export class LedgerDrawBatch {
     const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
     const generation = writeWatchOf(this.tx).generation(TABLES);
     const othersWrote = generation !== this.generationAtStart + this.ownUpdates;
-    const now = performance.now();
+    const now = clock();
     for (const [id, state] of this.accounts) {
       known.delete(id);
       if (!state || othersWrote || (contendedUntil.get(id) ?? 0) > now) continue;
@@ -195,7 +201,7 @@ export class LedgerDrawBatch {
   /** The optimistic batch was refused: nothing it assumed may be assumed again, for CONTENDED_MS not even after a read. */
   forget(): void {
     const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
-    const until = performance.now() + CONTENDED_MS;
+    const until = clock() + CONTENDED_MS;
     for (const id of this.accounts.keys()) {
       known.delete(id);
       contendedUntil.set(id, until);

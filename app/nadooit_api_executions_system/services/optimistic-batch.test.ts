@@ -1,9 +1,10 @@
-import { after, before, it } from 'node:test';
+import { after, afterEach, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../core/db/connection.js';
 import type { DatabaseTarget, Db } from '../../core/db/connection.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { topUp, verifyLedger } from '../../nadooit_time_account/ledger.js';
+import { CONTENDED_MS, setLedgerBatchClock } from '../../nadooit_time_account/ledger-batch.js';
 import { BookingRefused } from '../errors.js';
 import { bookingWorld } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
@@ -28,6 +29,7 @@ describeEachBackend('optimistic booking batches', (h) => {
   after(async () => {
     await elsewhere?.close();
   });
+  afterEach(() => setLedgerBatchClock(null));
 
   const book = (handle: Db['kysely'], world: BookingWorld, seconds: number) =>
     bookExecution(handle, { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: world.bot.userId });
@@ -83,6 +85,20 @@ describeEachBackend('optimistic booking batches', (h) => {
     ]);
     const account = await db().selectFrom('ta_time_accounts').select(['balance_seconds', 'last_seq']).where('id', '=', world.timeAccountId!).executeTakeFirstOrThrow();
     assert.deepEqual([Number(account.balance_seconds), Number(account.last_seq)], [8_770, 6]);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it(`after a refused optimistic batch the account is read under lock for ${CONTENDED_MS} ms, then assumed again`, async () => {
+    let now = 1_000_000;
+    setLedgerBatchClock(() => now);
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    await oneBatch(() => [book(db(), world, 100)]);
+    await book(elsewhere.kysely, world, 100);
+    assert.equal((await oneBatch(() => [book(db(), world, 100)])).optimistic, false, 'refused: the other process moved the seq');
+    assert.equal((await oneBatch(() => [book(db(), world, 100)])).optimistic, false, 'contended: read under lock');
+    now += CONTENDED_MS;
+    assert.equal((await oneBatch(() => [book(db(), world, 100)])).optimistic, false, 'learns the account again under lock');
+    assert.equal((await oneBatch(() => [book(db(), world, 100)])).optimistic, optimisticExpected());
     assert.deepEqual(await verifyLedger(db()), []);
   });
 

@@ -1,5 +1,6 @@
 import { after, afterEach, before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { openDatabase } from '../../core/db/connection.js';
 import type { DatabaseTarget, Db } from '../../core/db/connection.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
@@ -10,6 +11,29 @@ import { bookingWorld } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
+
+/**
+ * Fails the next `times` statements that Kysely did not build (the flush of a batch, core/db/batch-writes.ts)
+ * after they ran, the way a connection that breaks before the answer arrives does: an error without a
+ * database's SQLSTATE.
+ */
+class LostAnswers implements KyselyPlugin {
+  times = 0;
+  private readonly built = new WeakSet<object>();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.built.add(args.queryId);
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.times > 0 && !this.built.has(args.queryId)) {
+      this.times -= 1;
+      throw new Error('Connection terminated unexpectedly (injected)');
+    }
+    return args.result;
+  }
+}
 
 /**
  * On PostgreSQL a batch whose account this process's last batch left runs without a transaction: one
@@ -120,6 +144,27 @@ describeEachBackend('optimistic booking batches', (h) => {
     assert.deepEqual(ledger.map(([seq]) => seq), ledger.map((_, i) => i + 1), 'seq gapless');
     assert.equal(ledger.length, 1 + waves * perWave * 2);
     assert.equal(ledger.at(-1)![2], 1_000_000 - 7 * waves * perWave * 2);
+    assert.deepEqual(await verifyLedger(db()), []);
+  });
+
+  it('an answer lost after the one statement ran fails its bookings without booking them twice', async () => {
+    const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
+    const plugin = new LostAnswers();
+    const flaky = db().withPlugin(plugin); // same database and adapter, its own group-commit writer
+    await book(flaky, world, 100);
+    plugin.times = 1;
+    const outcomes = await Promise.allSettled([book(flaky, world, 10), book(flaky, world, 20)]);
+    const executions = await db().selectFrom('ex_executions').select('covered_seconds').where('customer_program_id', '=', world.customerProgramId).execute();
+    if (optimisticExpected()) {
+      // The statement committed; whether it did was unknown to the writer, so it ran nothing again.
+      assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+      assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /Connection terminated/);
+    } else {
+      // Inside a transaction the failure rolled the batch back; its bookings were then made one by one.
+      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled']);
+    }
+    assert.deepEqual(executions.map((e) => Number(e.covered_seconds)).sort((a, b) => a - b), [10, 20, 100], 'each booking once');
+    assert.deepEqual((await ledgerOf(world)).map(([, seconds]) => seconds), [10_000, -100, -10, -20]);
     assert.deepEqual(await verifyLedger(db()), []);
   });
 

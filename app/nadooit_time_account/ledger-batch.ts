@@ -8,6 +8,7 @@ import { writeWatchOf } from '../core/db/write-watch.js';
 import { isUuid, uuidv7 } from '../core/ids.js';
 import type { LedgerEntriesTable } from './models.js';
 import type { DrawResult } from './ledger.js';
+import { ACCOUNT_TABLES, forgetAccount, knownAccount, rememberAccount } from './known-accounts.js';
 import './models.js';
 
 interface AccountState {
@@ -17,48 +18,6 @@ interface AccountState {
   stored: number;
   seq: number;
   storedSeq: number;
-}
-
-/**
- * An account as this process left it when its last booking batch committed: what the next batch may
- * assume without reading the row (`optimistic` batches, PostgreSQL/CockroachDB). Dropped when another write
- * to `ta_time_accounts` was seen here (the write watch's generation; other processes' writes arrive over
- * Redis). Whatever happened elsewhere, the assumption is checked where it is used: an optimistic batch only
- * goes on when it draws from the account, and then its guarded UPDATE (UPDATE_ACCOUNTS_GUARDED) fails unless
- * the account is still active at the `seq` it assumed.
- */
-interface KnownAccount {
-  active: boolean;
-  balance: number;
-  seq: number;
-  generation: number;
-}
-
-const MAX_KNOWN = 10_000;
-/**
- * After an optimistic batch on an account was refused (another process books on it too, say), that long
- * every batch on it reads under lock: a refused statement had done all its work for nothing.
- */
-export const CONTENDED_MS = 1000;
-const TABLES = ['ta_time_accounts'] as const;
-let clock: () => number = () => performance.now();
-
-/** Tests: a monotonic clock in ms of their own for CONTENDED_MS (null restores performance.now). */
-export function setLedgerBatchClock(source: (() => number) | null): void {
-  clock = source ?? (() => performance.now());
-}
-
-interface Knowledge {
-  accounts: Map<string, KnownAccount>;
-  contendedUntil: Map<string, number>;
-}
-const knowledgeByAdapter = new WeakMap<object, Knowledge>();
-
-function knowledgeOf(db: Tx): Knowledge {
-  const adapter = db.getExecutor().adapter;
-  let knowledge = knowledgeByAdapter.get(adapter);
-  if (!knowledge) knowledgeByAdapter.set(adapter, (knowledge = { accounts: new Map(), contendedUntil: new Map() }));
-  return knowledge;
 }
 
 const UPDATE_ACCOUNT = 'update "ta_time_accounts" set "balance_seconds" = ?, "last_seq" = ?, "updated_at" = ? where "id" = ?';
@@ -97,14 +56,14 @@ export class LedgerDrawBatch {
     private readonly flavor: Flavor,
     private readonly optimistic = false,
   ) {
-    this.generationAtStart = writeWatchOf(tx).generation(TABLES);
+    this.generationAtStart = writeWatchOf(tx).generation(ACCOUNT_TABLES);
   }
 
   private async account(timeAccountId: string): Promise<AccountState | null> {
     if (this.accounts.has(timeAccountId)) return this.accounts.get(timeAccountId)!;
     let state: AccountState | null = null;
     if (this.optimistic) {
-      const known = knowledgeOf(this.tx).accounts.get(timeAccountId);
+      const known = knownAccount(this.tx, timeAccountId);
       if (!known || known.generation !== this.generationAtStart) throw new OptimisticMiss(`time account ${timeAccountId} not known`);
       state = { active: known.active, balance: known.balance, stored: known.balance, seq: known.seq, storedSeq: known.seq };
     } else if (isUuid(timeAccountId)) {
@@ -185,27 +144,16 @@ export class LedgerDrawBatch {
    * they were read.
    */
   remember(): void {
-    const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
-    const generation = writeWatchOf(this.tx).generation(TABLES);
+    const generation = writeWatchOf(this.tx).generation(ACCOUNT_TABLES);
     const othersWrote = generation !== this.generationAtStart + this.ownUpdates;
-    const now = clock();
     for (const [id, state] of this.accounts) {
-      known.delete(id);
-      if (!state || othersWrote || (contendedUntil.get(id) ?? 0) > now) continue;
-      contendedUntil.delete(id);
-      known.set(id, { active: state.active, balance: state.balance, seq: state.seq, generation });
-      if (known.size > MAX_KNOWN) known.delete(known.keys().next().value!);
+      if (state && !othersWrote) rememberAccount(this.tx, id, { active: state.active, balance: state.balance, seq: state.seq, generation });
+      else forgetAccount(this.tx, id, false);
     }
   }
 
-  /** The optimistic batch was refused: nothing it assumed may be assumed again, for CONTENDED_MS not even after a read. */
+  /** The optimistic batch was refused: nothing it assumed may be assumed again for a while (CONTENDED_MS). */
   forget(): void {
-    const { accounts: known, contendedUntil } = knowledgeOf(this.tx);
-    const until = clock() + CONTENDED_MS;
-    for (const id of this.accounts.keys()) {
-      known.delete(id);
-      contendedUntil.set(id, until);
-      if (contendedUntil.size > MAX_KNOWN) contendedUntil.delete(contendedUntil.keys().next().value!);
-    }
+    for (const id of this.accounts.keys()) forgetAccount(this.tx, id, true);
   }
 }

@@ -5,7 +5,7 @@ import { openDatabase } from '../../core/db/connection.js';
 import type { DatabaseTarget, Db } from '../../core/db/connection.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { topUp, verifyLedger } from '../../nadooit_time_account/ledger.js';
-import { CONTENDED_MS, setLedgerBatchClock } from '../../nadooit_time_account/ledger-batch.js';
+import { CONTENDED_MS, setKnownAccountsClock } from '../../nadooit_time_account/known-accounts.js';
 import { BookingRefused } from '../errors.js';
 import { bookingWorld } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
@@ -53,7 +53,7 @@ describeEachBackend('optimistic booking batches', (h) => {
   after(async () => {
     await elsewhere?.close();
   });
-  afterEach(() => setLedgerBatchClock(null));
+  afterEach(() => setKnownAccountsClock(null));
 
   const book = (handle: Db['kysely'], world: BookingWorld, seconds: number) =>
     bookExecution(handle, { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: world.bot.userId });
@@ -114,7 +114,7 @@ describeEachBackend('optimistic booking batches', (h) => {
 
   it(`after a refused optimistic batch the account is read under lock for ${CONTENDED_MS} ms, then assumed again`, async () => {
     let now = 1_000_000;
-    setLedgerBatchClock(() => now);
+    setKnownAccountsClock(() => now);
     const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
     await oneBatch(() => [book(db(), world, 100)]);
     await book(elsewhere.kysely, world, 100);

@@ -11,8 +11,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
-import type { Result } from 'autocannon';
-import { autocannon, fixedAmount } from './support/load.js';
+import { addRun, answeredText, closedLoop, matches, requestsBound, settled } from './support/load.js';
+import type { Answered, ClosedLoopRun } from './support/load.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DOMAIN = 'bench.localhost';
@@ -53,25 +53,20 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }
 
-async function load(url: string, body: string, connections: number, amount: number): Promise<Result> {
-  return autocannon({
-    url: `${url}/api/executions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', host: DOMAIN },
-    body,
-    connections,
-    ...fixedAmount(amount),
-    workers: 1,
-    timeout: 30,
-  });
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Bookings through nginx, addressed to the project's server name. */
+function load(url: string, body: string, connections: number, amount: number, seconds: number): Promise<ClosedLoopRun> {
+  return closedLoop({ url: `${url}/api/executions`, body, contentType: FORM, host: DOMAIN, connections, amount, seconds });
 }
 
 export default defineBenchmark({
   description:
     'PostgreSQL + Redis: bookings through nginx (the project configuration from docker/proxy, HTTP mode, loopback) to one app process ' +
     'versus two app processes on the same database, alternating runs; integrity after all. Env: TEST_DATABASE_URL (required), ' +
-    'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_REQUESTS (6000 per run), BENCH_ROUNDS (2)',
-  async run({ log }) {
+    'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2); closed loop with wrk when installed ' +
+    '(BENCH_SECONDS per run, 5), else autocannon (BENCH_REQUESTS per run, 6000)',
+  async run({ log, seconds }) {
     if (!process.env.TEST_DATABASE_URL) throw new Error('booking-scale-out needs TEST_DATABASE_URL (PostgreSQL)');
     const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
     const amount = Number(process.env.BENCH_REQUESTS ?? 6000);
@@ -84,7 +79,7 @@ export default defineBenchmark({
     const root = mkdtempSync(path.join(tmpdir(), 'nadooit-scale-out-'));
     const processes: ServerProcess[] = [];
     try {
-      const balance = (1000 + rounds * 2 * amount) * 2 * SECONDS_PER_BOOKING;
+      const balance = (1000 + rounds * 2 * requestsBound({ amount, seconds })) * 2 * SECONDS_PER_BOOKING;
       const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING });
       const body = legacyForm(world);
       const env = { REDIS_URL: redis, ALLOWED_HOSTS: `${DOMAIN},localhost,127.0.0.1`, TRUST_PROXY: '1' };
@@ -94,8 +89,8 @@ export default defineBenchmark({
       const one = await startNginx(path.join(root, 'one'), apps.slice(0, 1));
       const two = await startNginx(path.join(root, 'two'), apps);
       processes.push(one, two);
-      let answered = 0;
-      for (const proxy of [one, two]) answered += (await load(proxy.url, body, 16, 1000))['2xx']; // warm-up
+      let answered: Answered = { ok: 0, unanswered: 0 };
+      for (const proxy of [one, two]) answered = addRun(answered, await load(proxy.url, body, 16, 1000, 1)); // warm-up
       const rows: BenchRow[] = [];
       const rates: Record<string, number[]> = { one: [], two: [] };
       for (let round = 1; round <= rounds; round++) {
@@ -104,34 +99,37 @@ export default defineBenchmark({
           const cpu = behind.map((a) => a.cpuMs());
           const pg = postgresCpuSnapshot();
           const loadBefore = loadavg()[0]!;
-          const result = await load(proxy.url, body, connections, amount);
-          answered += result['2xx'];
-          const rate = result['2xx'] / result.duration;
+          const result = await load(proxy.url, body, connections, amount, seconds);
+          answered = addRun(answered, result);
+          const rate = result.ok / result.seconds;
           rates[name]!.push(rate);
           const appCpu = behind.reduce((sum, a, i) => sum + a.cpuMs() - cpu[i]!, 0);
           rows.push({
             case: `round ${round}, ${name === 'one' ? '1 app process' : '2 app processes'}, c=${connections}`,
             'req/s': Math.round(rate),
-            'p50 ms': result.latency.p50,
-            'p99 ms': result.latency.p99,
-            'app CPU ms/booking': result['2xx'] ? Number((appCpu / result['2xx']).toFixed(3)) : 0,
-            'pg CPU ms/booking': result['2xx'] ? Number((postgresCpuSince(pg) / result['2xx']).toFixed(3)) : 0,
+            load: result.generator,
+            'p50 ms': Number(result.p50Ms.toFixed(2)),
+            'p99 ms': Number(result.p99Ms.toFixed(2)),
+            'app CPU ms/booking': result.ok ? Number((appCpu / result.ok).toFixed(3)) : 0,
+            'pg CPU ms/booking': result.ok ? Number((postgresCpuSince(pg) / result.ok).toFixed(3)) : 0,
             'non-200': result.non2xx,
-            errors: result.errors + result.timeouts,
+            errors: result.errors,
             'load avg (1 min)': Number(((loadBefore + loadavg()[0]!) / 2).toFixed(1)),
           });
         }
       }
       const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-      const executions = await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const rowCount = async () => Number((await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      await settled(answered, rowCount);
+      const rowsWritten = await rowCount();
       const mismatches = await verifyLedger(db);
       rows.push({
         case: 'two ÷ one (mean of rounds)',
         'req/s': Number((mean(rates.two!) / Math.max(1, mean(rates.one!))).toFixed(2)),
         integrity:
-          Number(executions.n) === answered && mismatches.length === 0
-            ? `ok (${answered} answers = rows, check_ledger clean)`
-            : `MISMATCH: ${executions.n} rows for ${answered} answers, ${mismatches.length} ledger mismatches`,
+          matches(rowsWritten, answered) && mismatches.length === 0
+            ? `ok (${rowsWritten} rows for ${answeredText(answered)} answers, check_ledger clean)`
+            : `MISMATCH: ${rowsWritten} rows for ${answeredText(answered)} answers, ${mismatches.length} ledger mismatches`,
       });
       return rows;
     } finally {

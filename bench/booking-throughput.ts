@@ -14,8 +14,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
-import { closedLoop, closedLoopGenerator, openLoop } from './support/load.js';
-import type { ClosedLoopRun } from './support/load.js';
+import { addRun, answeredText, closedLoop, matches, openLoop, requestsBound, settled } from './support/load.js';
+import type { Answered, ClosedLoopRun } from './support/load.js';
 
 const SECONDS_PER_BOOKING = 300;
 const WARMUP_REQUESTS = 1000; // the program's default: every request books this much
@@ -46,41 +46,11 @@ function planFromEnv(seconds: number): Plan {
   };
 }
 
-/** A rate no server here reaches: a timed run (wrk) books at most this many per second. */
-const RATE_BOUND = 50_000;
-
 /** Every request of the whole run books its full seconds from the prepaid account (plus a margin). */
 function startBalance(plan: Plan): number {
-  const perRun = (c: number) => (closedLoopGenerator() === 'wrk' ? plan.seconds * RATE_BOUND : plan.requests(c));
+  const perRun = (c: number) => requestsBound({ amount: plan.requests(c), seconds: plan.seconds });
   const total = WARMUP_REQUESTS + plan.rounds * plan.connections.reduce((sum, c) => sum + perRun(c), 0) + plan.openRate * plan.openSeconds * 2;
   return Math.ceil(total * 1.5) * SECONDS_PER_BOOKING;
-}
-
-/**
- * The 200 answers so far, and how many more bookings may exist: requests still in flight when a timed run
- * stopped, which the server completed without anyone counting the answer.
- */
-interface Answered {
-  ok: number;
-  unanswered: number;
-}
-
-const answeredText = (a: Answered) => (a.unanswered ? `${a.ok}–${a.ok + a.unanswered}` : String(a.ok));
-const matches = (count: number, a: Answered) => count >= a.ok && count <= a.ok + a.unanswered;
-
-/**
- * Waits until the server finished the requests a timed run left in flight: `count` (rows written) holds
- * still for a quarter second, so the check that follows sees one settled state.
- */
-async function settled(answered: Answered, count: () => Promise<number>): Promise<void> {
-  if (!answered.unanswered) return;
-  let last = await count();
-  for (let i = 0; i < 40; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = await count();
-    if (now === last) return;
-    last = now;
-  }
 }
 
 interface Target {
@@ -224,10 +194,7 @@ async function benchBackend(backend: Backend, plan: Plan, log: (line: string) =>
     targets.push(await ceilingServer('group', backend, ours.world.key.secret, balance));
     targets.push(await ceilingServer('bare', backend, ours.world.key.secret, balance));
     const answered = new Map<Target, Answered>(targets.map((t) => [t, { ok: 0, unanswered: 0 }]));
-    const count = (target: Target, run: ClosedLoopRun) => {
-      const sum = answered.get(target)!;
-      answered.set(target, { ok: sum.ok + run.ok, unanswered: sum.unanswered + run.unanswered });
-    };
+    const count = (target: Target, run: ClosedLoopRun) => answered.set(target, addRun(answered.get(target)!, run));
     // Warm-up (JIT, statement caches, first pages in memory), counted for the integrity checks but not shown.
     for (const target of targets) {
       log(`${backend}: warming up ${target.name}`);

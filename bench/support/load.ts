@@ -47,6 +47,8 @@ export interface ClosedLoopOptions {
   amount: number;
   /** wrk: this long. */
   seconds: number;
+  /** A Host header of its own (a virtual server behind nginx); default the URL's. */
+  host?: string;
 }
 
 let generator: 'wrk' | 'autocannon' | undefined;
@@ -55,6 +57,14 @@ let generator: 'wrk' | 'autocannon' | undefined;
 export function closedLoopGenerator(): 'wrk' | 'autocannon' {
   generator ??= process.env.BENCH_LOAD === 'autocannon' || spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
   return generator;
+}
+
+/** A rate no server here reaches: a timed run (wrk) makes at most this many requests per second. */
+const RATE_BOUND = 50_000;
+
+/** The most requests a closed-loop run can make (to size what they draw from, so it never runs dry). */
+export function requestsBound(run: { amount: number; seconds: number }): number {
+  return closedLoopGenerator() === 'wrk' ? run.seconds * RATE_BOUND : run.amount;
 }
 
 /**
@@ -78,7 +88,7 @@ async function autocannonRun(options: ClosedLoopOptions, extra: Record<string, u
   const result = await autocannon({
     url: options.url,
     method: 'POST',
-    headers: { 'content-type': options.contentType },
+    headers: { 'content-type': options.contentType, ...(options.host ? { host: options.host } : {}) },
     body: options.body,
     connections: options.connections,
     ...fixedAmount(options.amount),
@@ -103,6 +113,7 @@ const WRK_SCRIPT = `
 wrk.method = "POST"
 wrk.body = os.getenv("WRK_BODY")
 wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE")
+if os.getenv("WRK_HOST") ~= "" then wrk.headers["Host"] = os.getenv("WRK_HOST") end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('\\nWRK_SUMMARY {"requests":%d,"duration_us":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p99_us":%d}\\n',
@@ -117,7 +128,7 @@ async function wrk(options: ClosedLoopOptions): Promise<ClosedLoopRun> {
     writeFileSync(script, WRK_SCRIPT);
     const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '30s', '-s', script, options.url];
     const output = await new Promise<string>((resolve, reject) => {
-      execFile('wrk', args, { env: { ...process.env, WRK_BODY: options.body, WRK_CONTENT_TYPE: options.contentType } }, (error, stdout, stderr) =>
+      execFile('wrk', args, { env: { ...process.env, WRK_BODY: options.body, WRK_CONTENT_TYPE: options.contentType, WRK_HOST: options.host ?? '' } }, (error, stdout, stderr) =>
         error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout),
       );
     });
@@ -136,5 +147,35 @@ async function wrk(options: ClosedLoopOptions): Promise<ClosedLoopRun> {
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The 200 answers so far, and how many more bookings may exist: requests still in flight when a timed run
+ * stopped, which the server completed without anyone counting the answer.
+ */
+export interface Answered {
+  ok: number;
+  unanswered: number;
+}
+
+export const answeredText = (a: Answered) => (a.unanswered ? `${a.ok}–${a.ok + a.unanswered}` : String(a.ok));
+export const matches = (count: number, a: Answered) => count >= a.ok && count <= a.ok + a.unanswered;
+
+/** `sum` plus what `run` answered and may have left unanswered. */
+export const addRun = (sum: Answered, run: ClosedLoopRun): Answered => ({ ok: sum.ok + run.ok, unanswered: sum.unanswered + run.unanswered });
+
+/**
+ * Waits until the server finished the requests a timed run left in flight: `count` (rows written) holds
+ * still for a quarter second, so the check that follows sees one settled state.
+ */
+export async function settled(answered: Answered, count: () => Promise<number>): Promise<void> {
+  if (!answered.unanswered) return;
+  let last = await count();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await count();
+    if (now === last) return;
+    last = now;
   }
 }

@@ -32,7 +32,9 @@ export const MAX_PARAMETERS = 30_000;
  * row, say — goes last, and a flush holds that lock before any other, as they do.
  */
 export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Promise<void> {
-  await send(db, statementsOf(writes, flavorOf(db as DB)), writes);
+  const statements = statementsOf(writes, flavorOf(db as DB));
+  count(db, writes);
+  await run(db, statements);
 }
 
 /**
@@ -45,11 +47,6 @@ export function writesAtOnce(db: Tx, writes: readonly BatchWrite[]): (() => Prom
   if (statements.length > 1) return null;
   count(db, writes);
   return () => run(db, statements);
-}
-
-async function send(db: Tx, statements: Statement[], writes: readonly BatchWrite[]): Promise<void> {
-  count(db, writes);
-  await run(db, statements);
 }
 
 async function run(db: Tx, statements: Statement[]): Promise<void> {

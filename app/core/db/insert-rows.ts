@@ -68,7 +68,7 @@ function rowSetText(table: string, columns: string[]): string {
 }
 
 /** `"name"` after checking that it is a plain identifier (the texts here are built from code, never from input). */
-export function quotedIdentifier(name: string): string {
+function quotedIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`${name} is not a plain identifier`);
   return `"${name}"`;
 }

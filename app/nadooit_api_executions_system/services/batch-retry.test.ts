@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { FlushFaults } from '../../../test/support/flush-faults.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { verifyLedger } from '../../nadooit_time_account/ledger.js';
 import { bookingWorld } from '../testing/fixtures.js';
@@ -8,31 +8,12 @@ import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
 
 /**
- * Fails the first `times` statements of a booking batch's flush with SQLSTATE 40001 after they ran, as
- * CockroachDB (SERIALIZABLE) reports a conflict between transactions. Those are the multi-row writes of
- * core/db/batch-writes.ts, the only statements Kysely does not build (transformQuery never saw their id);
- * the first one has written ledger entries (SQLite) or everything (PostgreSQL: one statement), so all of it
- * must be rolled back and the whole batch run again.
+ * SQLSTATE 40001 after the flush's first statement, as CockroachDB (SERIALIZABLE) reports a conflict between
+ * transactions: on SQLite that statement wrote the ledger entries, on PostgreSQL everything, so all of it must
+ * be rolled back and the whole batch run again.
  */
-class SerializationFailures implements KyselyPlugin {
-  injected = 0;
-  private readonly built = new WeakSet<object>();
-  constructor(private times: number) {}
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.built.add(args.queryId);
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.times > 0 && !this.built.has(args.queryId)) {
-      this.times -= 1;
-      this.injected += 1;
-      throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions (injected)'), { code: '40001' });
-    }
-    return args.result;
-  }
-}
+const serializationFailure = () =>
+  Object.assign(new Error('could not serialize access due to read/write dependencies among transactions (injected)'), { code: '40001' });
 
 describeEachBackend('a serialization failure (40001) re-runs the whole booking batch and books each booking exactly once', (h) => {
   const db = () => h().system.context.db.kysely;
@@ -40,7 +21,7 @@ describeEachBackend('a serialization failure (40001) re-runs the whole booking b
   for (const failures of [1, 3]) {
     it(`${failures} failure(s) in a row`, async () => {
       const world = await bookingWorld(db(), { balanceSeconds: 100_000 });
-      const plugin = new SerializationFailures(failures);
+      const plugin = new FlushFaults().failNext(failures, serializationFailure);
       const flaky = db().withPlugin(plugin); // same database and adapter, its own group-commit writer
       const book = (seconds: number, idempotencyKey: string | null = null) =>
         bookExecution(flaky, { customerProgramId: world.customerProgramId, timeSavedSeconds: seconds, maxTimeSavedSeconds: 86_400, userId: world.bot.userId, idempotencyKey });

@@ -1,8 +1,8 @@
 import { after, afterEach, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { openDatabase } from '../../core/db/connection.js';
 import type { DatabaseTarget, Db } from '../../core/db/connection.js';
+import { FlushFaults } from '../../../test/support/flush-faults.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { topUp, verifyLedger } from '../../nadooit_time_account/ledger.js';
 import { CONTENDED_MS, setKnownAccountsClock } from '../../nadooit_time_account/known-accounts.js';
@@ -11,29 +11,6 @@ import { bookingWorld } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 import { bookExecution } from './booking.js';
 import { groupCommitOf } from './group-commit.js';
-
-/**
- * Fails the next `times` statements that Kysely did not build (the flush of a batch, core/db/batch-writes.ts)
- * after they ran, the way a connection that breaks before the answer arrives does: an error without a
- * database's SQLSTATE.
- */
-class LostAnswers implements KyselyPlugin {
-  times = 0;
-  private readonly built = new WeakSet<object>();
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.built.add(args.queryId);
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.times > 0 && !this.built.has(args.queryId)) {
-      this.times -= 1;
-      throw new Error('Connection terminated unexpectedly (injected)');
-    }
-    return args.result;
-  }
-}
 
 /**
  * On PostgreSQL a batch whose account this process's last batch left runs without a transaction: one
@@ -149,10 +126,10 @@ describeEachBackend('optimistic booking batches', (h) => {
 
   it('an answer lost after the one statement ran fails its bookings without booking them twice', async () => {
     const world = await bookingWorld(db(), { balanceSeconds: 10_000 });
-    const plugin = new LostAnswers();
-    const flaky = db().withPlugin(plugin); // same database and adapter, its own group-commit writer
+    const faults = new FlushFaults();
+    const flaky = db().withPlugin(faults);
     await book(flaky, world, 100);
-    plugin.times = 1;
+    faults.failNext(1, () => new Error('Connection terminated unexpectedly (injected)')); // no SQLSTATE: the answer was lost
     const outcomes = await Promise.allSettled([book(flaky, world, 10), book(flaky, world, 20)]);
     const executions = await db().selectFrom('ex_executions').select('covered_seconds').where('customer_program_id', '=', world.customerProgramId).execute();
     if (optimisticExpected()) {

@@ -21,7 +21,7 @@ const SECONDS_PER_BOOKING = 60;
 /**
  * nginx with the project's configuration (docker/proxy/render.sh, HTTP mode) on loopback, in a temporary
  * prefix. The app address is the one line that differs: where compose's DNS would hand nginx the addresses
- * of the scaled `app` containers, an upstream block names the app processes here.
+ * of the scaled `app` containers, the rendered upstream block names the app processes here.
  */
 async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerProcess> {
   const port = await freePort();
@@ -44,12 +44,11 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
       LETSENCRYPT_DIR: path.join(root, 'letsencrypt'),
     },
   });
-  const locations = path.join(conf, 'snippets/app-locations.conf');
-  const rendered = readFileSync(locations, 'utf8');
-  const line = `set $app_upstream http://127.0.0.1:${apps[0]!.port};`;
-  if (!rendered.includes(line)) throw new Error(`render.sh no longer sets the app address as "${line}"`);
-  writeFileSync(locations, rendered.replace(line, 'set $app_upstream http://app_processes;'));
-  writeFileSync(path.join(conf, 'conf.d/app-processes.conf'), `upstream app_processes {\n${apps.map((a) => `    server 127.0.0.1:${a.port};\n`).join('')}}\n`);
+  const upstream = path.join(conf, 'conf.d/app-upstream.conf');
+  const rendered = readFileSync(upstream, 'utf8');
+  const line = `    server 127.0.0.1:${apps[0]!.port};\n`;
+  if (!rendered.includes(line)) throw new Error(`render.sh no longer names the app as "${line.trim()}" in ${upstream}`);
+  writeFileSync(upstream, rendered.replace(line, apps.map((a) => `    server 127.0.0.1:${a.port};\n`).join('')));
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }
 

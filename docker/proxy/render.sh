@@ -27,6 +27,8 @@ export ERROR_LOG="${ERROR_LOG:-stderr}"
 export CLIENT_MAX_BODY_SIZE="${CLIENT_MAX_BODY_SIZE:-10m}"
 export UPLOAD_MAX_BODY_SIZE="${UPLOAD_MAX_BODY_SIZE:-2g}"
 export HSTS_MAX_AGE="${HSTS_MAX_AGE:-31536000}"
+export APP_SERVER_RESOLVE=""
+export APP_UPSTREAM="http://app_servers"
 OCSP_STAPLING="${OCSP_STAPLING:-auto}"
 
 export CERT_DIR="$LETSENCRYPT_DIR/live/$CERT_NAME"
@@ -35,7 +37,8 @@ export STAPLING_CHAIN=""
 
 VARS='${DOMAIN} ${APP_HOST} ${APP_PORT} ${HTTP_LISTEN} ${HTTPS_LISTEN} ${CANONICAL_ORIGIN} ${ACME_WEBROOT}
 ${WEB_ROOT} ${NGINX_RUN_DIR} ${NGINX_MIME_TYPES} ${NGINX_RESOLVER} ${ACCESS_LOG} ${ERROR_LOG}
-${CLIENT_MAX_BODY_SIZE} ${UPLOAD_MAX_BODY_SIZE} ${HSTS_MAX_AGE} ${CERT_DIR} ${WWW_CERT_DIR} ${STAPLING_CHAIN}'
+${CLIENT_MAX_BODY_SIZE} ${UPLOAD_MAX_BODY_SIZE} ${HSTS_MAX_AGE} ${CERT_DIR} ${WWW_CERT_DIR} ${STAPLING_CHAIN}
+${APP_SERVER_RESOLVE} ${APP_UPSTREAM}'
 
 # render <template name> [<output name>]: templates/<name>.template -> $out/<output name or name>
 render() { envsubst "$VARS" <"$templates/$1.template" >"$out/${2:-$1}"; }
@@ -54,6 +57,38 @@ stapling_possible() {
   [ -n "$(openssl x509 -in "$1/fullchain.pem" -noout -ocsp_uri 2>/dev/null)" ]
 }
 
+# True when this nginx follows an upstream server's DNS by itself (`server … resolve`, open source since 1.27.3).
+nginx_resolves_upstreams() {
+  version=$(nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*|\1|p')
+  [ -n "$version" ] || return 1
+  old_ifs=$IFS
+  IFS=.
+  set -- $version
+  IFS=$old_ifs
+  [ $(($1 * 1000000 + $2 * 1000 + $3)) -ge 1027003 ]
+}
+
+app_host_is_address() {
+  case "$APP_HOST" in
+    \[*\]) return 0 ;;
+    '' | *[!0-9.]*) return 1 ;;
+  esac
+}
+
+# The app's address: an IP address, or a name that nginx re-resolves, goes into the upstream block with kept-open
+# connections. An older nginx would resolve a name once and fail to start while it does not resolve; it gets
+# the name as a variable address instead, looked up per request, with a new connection each time.
+render_app_upstream() {
+  if app_host_is_address; then
+    render app-upstream.conf conf.d/app-upstream.conf
+  elif nginx_resolves_upstreams; then
+    APP_SERVER_RESOLVE=" resolve"
+    render app-upstream.conf conf.d/app-upstream.conf
+  else
+    APP_UPSTREAM="http://$APP_HOST:$APP_PORT"
+  fi
+}
+
 render_stapling() { # <cert dir> <snippet name>
   if stapling_possible "$1"; then
     STAPLING_CHAIN="$1/chain.pem" render snippets/stapling.conf "snippets/$2"
@@ -65,6 +100,7 @@ render_stapling() { # <cert dir> <snippet name>
 mkdir -p "$out/conf.d" "$out/snippets" "$NGINX_RUN_DIR"
 rm -f "$out"/conf.d/*.conf
 render nginx.conf
+render_app_upstream
 for snippet in acme app-locations proxy-app tls-params; do render "snippets/$snippet.conf"; done
 
 mode=http

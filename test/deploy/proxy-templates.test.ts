@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -35,8 +35,9 @@ describe('nginx templates (rendered with envsubst, checked with nginx -t)', () =
     assert.match(file('snippets/acme.conf'), /location \^~ \/\.well-known\/acme-challenge\//);
     // nginx variables survive envsubst; only our placeholders are replaced.
     assert.match(file('snippets/proxy-app.conf'), /proxy_set_header X-Forwarded-Proto \$scheme;/);
-    assert.match(file('snippets/app-locations.conf'), /set \$app_upstream http:\/\/127\.0\.0\.1:18000;/);
-    assert.doesNotMatch(file('nginx.conf') + file('snippets/app-locations.conf'), /\$\{[A-Z_]+\}/);
+    assert.match(file('snippets/app-locations.conf'), /set \$app_upstream http:\/\/app_servers;/);
+    assert.match(file('conf.d/app-upstream.conf'), /upstream app_servers \{[^}]*server 127\.0\.0\.1:18000;[^}]*keepalive 64;/);
+    assert.doesNotMatch(file('nginx.conf') + file('snippets/app-locations.conf') + file('conf.d/app-upstream.conf'), /\$\{[A-Z_]+\}/);
   });
 
   it('renders TLS mode for an apex-only certificate and leaves www out instead of failing', () => {
@@ -80,6 +81,35 @@ describe('nginx templates (rendered with envsubst, checked with nginx -t)', () =
     const on = renderAndCheck(root);
     assert.match(on.file('snippets/stapling.conf'), new RegExp(`ssl_stapling on;[\\s\\S]*ssl_trusted_certificate ${dir}/chain\\.pem;`));
     assert.equal(renderAndCheck(root, { OCSP_STAPLING: 'off' }).file('snippets/stapling.conf'), '');
+  });
+
+  it('follows the app containers by name with kept-open connections where nginx can, per request where it is older than 1.27.3', () => {
+    // Only the rendering is checked here: the nginx of the test machine may be too old for `resolve`.
+    const renderWith = (nginxVersion: string, appHost: string) => {
+      const root = fresh();
+      const bin = path.join(root, 'bin');
+      mkdirSync(bin);
+      writeFileSync(path.join(bin, 'nginx'), `#!/bin/sh\necho "nginx version: nginx/${nginxVersion}" >&2\n`, { mode: 0o755 });
+      const env = proxyEnv(root, ports, { APP_HOST: appHost, PATH: `${bin}:${process.env.PATH}` });
+      run('sh', [path.join(PROXY_DIR, 'render.sh')], env);
+      const conf = path.join(root, 'nginx');
+      const upstream = path.join(conf, 'conf.d', 'app-upstream.conf');
+      return {
+        locations: readFileSync(path.join(conf, 'snippets', 'app-locations.conf'), 'utf8'),
+        upstream: existsSync(upstream) ? readFileSync(upstream, 'utf8') : null,
+      };
+    };
+    for (const version of ['1.28.0', '1.27.3', '1.29.10']) {
+      const current = renderWith(version, 'app');
+      assert.match(current.upstream ?? '', /zone app_servers 64k;\s+server app:18000 resolve;\s+keepalive 64;/, version);
+      assert.match(current.locations, /set \$app_upstream http:\/\/app_servers;/);
+    }
+    for (const version of ['1.27.2', '1.22.1', '1.9.15']) {
+      const older = renderWith(version, 'app');
+      assert.equal(older.upstream, null, version);
+      assert.match(older.locations, /set \$app_upstream http:\/\/app:18000;/);
+    }
+    assert.match(renderWith('1.22.1', '[::1]').upstream ?? '', /server \[::1\]:18000;/);
   });
 
   it('keeps large bodies to the admin upload routes and private media behind an internal location', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { describeEachBackend } from '../../../test/support/harness.js';
+import { describeEachBackend, describeOnBackend } from '../../../test/support/harness.js';
 import { executeWrites, MAX_PARAMETERS, statementsOf } from './batch-writes.js';
 import type { BatchWrite } from './batch-writes.js';
 import type { DB } from './connection.js';
@@ -98,5 +98,27 @@ describeEachBackend('db: executeWrites', (h) => {
     );
     assert.deepEqual(await rows(), before);
     assert.equal((await scratch(db()).withTables<{ batch_writes_other: { id: string } }>().selectFrom('batch_writes_other').select('id').where('id', '=', 'z').execute()).length, 0);
+  });
+});
+
+describeOnBackend('postgres', 'db: executeWrites keeps the plan of a flush', (h) => {
+  const db = () => h().system.context.db.kysely;
+  before(async () => {
+    await sql`create table kept_plan_test (id text primary key, amount bigint not null)`.execute(db());
+  });
+
+  it('sends a flush as a named statement that later flushes with other rows run again instead of planning anew', async () => {
+    const text = 'insert into kept_plan_test (id, amount) select id, amount from json_populate_recordset(null::kept_plan_test, ?)';
+    const flush = (rows: object[]): BatchWrite[] => [{ table: 'kept_plan_test', kind: 'insert', text, parameters: [JSON.stringify(rows)] }];
+    const prepared = await db()
+      .connection()
+      .execute(async (connection) => {
+        await executeWrites(connection, flush([{ id: 'a', amount: 1 }]));
+        await executeWrites(connection, flush([{ id: 'b', amount: 2 }, { id: 'c', amount: 3 }]));
+        await executeWrites(connection, flush([{ id: 'd', amount: 4 }]));
+        return (await sql<{ runs: number }>`select generic_plans + custom_plans as runs from pg_prepared_statements where statement = ${text.replace('?', '$1')}`.execute(connection)).rows;
+      });
+    assert.deepEqual(prepared.map((p) => Number(p.runs)), [3], 'one statement of this connection, run three times');
+    assert.deepEqual((await scratch(db()).withTables<{ kept_plan_test: { id: string } }>().selectFrom('kept_plan_test').select('id').orderBy('id').execute()).map((r) => r.id), ['a', 'b', 'c', 'd']);
   });
 });

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { flavorOf } from './connection.js';
 import type { DB } from './connection.js';
 import type { Flavor } from './dialects/columns.js';
+import { keepPlan } from './dialects/postgres.js';
 import type { Tx } from './transaction.js';
 import { writeWatchOf } from './write-watch.js';
 
@@ -32,9 +33,10 @@ export const MAX_PARAMETERS = 30_000;
  * row, say — goes last, and a flush holds that lock before any other, as they do.
  */
 export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Promise<void> {
-  const statements = statementsOf(writes, flavorOf(db as DB));
+  const flavor = flavorOf(db as DB);
+  const statements = statementsOf(writes, flavor);
   count(db, writes);
-  await run(db, statements);
+  await run(db, statements, flavor);
 }
 
 /**
@@ -43,14 +45,19 @@ export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Prom
  * more than one statement.
  */
 export function writesAtOnce(db: Tx, writes: readonly BatchWrite[]): (() => Promise<void>) | null {
-  const statements = statementsOf(writes, flavorOf(db as DB));
+  const flavor = flavorOf(db as DB);
+  const statements = statementsOf(writes, flavor);
   if (statements.length > 1) return null;
   count(db, writes);
-  return () => run(db, statements);
+  return () => run(db, statements, flavor);
 }
 
-async function run(db: Tx, statements: Statement[]): Promise<void> {
-  for (const statement of statements) await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+/** Sends the statements in order. A joined flush's text does not change with its rows: PostgreSQL keeps its plan. */
+async function run(db: Tx, statements: Statement[], flavor: Flavor): Promise<void> {
+  for (const statement of statements) {
+    if (flavor !== 'sqlite') keepPlan(statement.text);
+    await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+  }
 }
 
 /** As Kysely's builder does (write-watch.ts): before the statement goes out. */

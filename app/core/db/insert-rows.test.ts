@@ -38,4 +38,21 @@ describeEachBackend('db: insertRows (multi-row INSERT without the query builder)
     await assert.rejects(transaction(db(), (tx) => insertRows(tx, TABLE, rows as never)), /every row needs the columns/);
     assert.equal((await scratch(db()).selectFrom('insert_rows_test').select('id').where('id', 'in', ['a', 'b']).execute()).length, 0);
   });
+
+  it('adds to the rows that exist and inserts the others when asked to upsert', async () => {
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const row = (id: string, amount: number, second: number) => ({ id, flag: true, amount, note: 'erste', at: at(second) });
+    await transaction(db(), (tx) => insertRows(tx, TABLE, [row('u1', 5, 1), row('u2', 7, 1)]));
+    const upsert = { key: ['id'], add: ['amount'], set: ['at'] } as never;
+    await transaction(db(), (tx) => insertRows(tx, TABLE, [{ ...row('u2', 3, 2), note: 'zweite' }, row('u3', 1, 2)], upsert));
+    const stored = await scratch(db()).selectFrom('insert_rows_test').select(['id', 'amount', 'note', 'at']).where('id', 'in', ['u1', 'u2', 'u3']).orderBy('id').execute();
+    assert.deepEqual(
+      stored.map((r) => ({ ...r, amount: Number(r.amount) })),
+      [
+        { id: 'u1', amount: 5, note: 'erste', at: at(1) },
+        { id: 'u2', amount: 10, note: 'erste', at: at(2) },
+        { id: 'u3', amount: 1, note: 'erste', at: at(2) },
+      ],
+    );
+  });
 });

@@ -200,29 +200,19 @@ export class BookingBatch {
 
   /** One adding upsert for every program the batch booked on; a tiered program's total read moves on with it. */
   private counterWrites(): BatchWrite[] {
-    const now = new Date().toISOString();
-    const parameters: unknown[] = [];
+    const updatedAt = new Date().toISOString();
+    const rows = [];
     // In one order, so two processes' batches lock their counter rows alike and never deadlock.
     for (const [customerProgramId, state] of [...this.counters].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (state.addedExecutions === 0) continue;
-      parameters.push(customerProgramId, state.addedBillable, state.addedExecutions, now);
+      rows.push({ customer_program_id: customerProgramId, billable_seconds: state.addedBillable, executions: state.addedExecutions, updated_at: updatedAt });
       if (state.stored !== null) state.stored += state.addedBillable;
       state.addedBillable = 0;
       state.addedExecutions = 0;
     }
-    if (!parameters.length) return [];
-    return [{ table: 'ex_customer_program_counters', kind: 'insert', text: addToCounters(parameters.length / 4), parameters }];
+    return insertWrites('ex_customer_program_counters', rows, this.flavor, ADD_TO_COUNTER);
   }
 }
 
 /** Adds each row's billable seconds and executions to its program's counter (made at 0 on first use). */
-function addToCounters(rowCount: number): string {
-  return (
-    'insert into "ex_customer_program_counters" ("customer_program_id", "billable_seconds", "executions", "updated_at") values ' +
-    Array(rowCount).fill('(?, ?, ?, ?)').join(', ') +
-    ' on conflict ("customer_program_id") do update set' +
-    ' "billable_seconds" = "ex_customer_program_counters"."billable_seconds" + excluded."billable_seconds",' +
-    ' "executions" = "ex_customer_program_counters"."executions" + excluded."executions",' +
-    ' "updated_at" = excluded."updated_at"'
-  );
-}
+const ADD_TO_COUNTER = { key: ['customer_program_id'], add: ['billable_seconds', 'executions'], set: ['updated_at'] } as const;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { PostgresDialect } from 'kysely';
@@ -20,6 +21,31 @@ function installTypeParsers(): void {
   pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 }
 
+/** Statement texts sent as named prepared statements, by text; bounded, as every connection keeps each one. */
+const keptPlans = new Map<string, string>();
+const MAX_KEPT_PLANS = 64;
+
+/**
+ * From now on, `text` goes out as a named prepared statement: each connection parses it once and PostgreSQL
+ * keeps its plan (a generic one after five runs), instead of parsing and planning it on every call. For the
+ * few hot statements whose text does not change with their data — a group-commit flush passes its rows as one
+ * JSON parameter per table — where planning costs more than running.
+ */
+export function keepPlan(text: string): void {
+  if (keptPlans.has(text) || keptPlans.size >= MAX_KEPT_PLANS) return;
+  keptPlans.set(text, `nadooit_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`);
+}
+
+/** pg's client, sending the texts given to keepPlan() as named statements (Kysely calls query(text, values)). */
+class PlanKeepingClient extends pg.Client {
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    const name = args.length === 2 && typeof text === 'string' ? keptPlans.get(text) : undefined;
+    if (name) return super.query({ name, text, values });
+    return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
 export interface PostgresOptions {
   url: string;
   caCertFile?: string;
@@ -39,6 +65,7 @@ export function openPostgres(options: PostgresOptions): { dialect: PostgresDiale
         ? { rejectUnauthorized: sslmode === 'verify-full' || sslmode === 'verify-ca' }
         : undefined;
   const pool = new pg.Pool({
+    Client: PlanKeepingClient,
     connectionString: url.toString(),
     ssl,
     max: options.max ?? 10,

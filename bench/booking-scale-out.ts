@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { bootstrap } from '../app/nadooit/bootstrap.js';
@@ -9,7 +9,7 @@ import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/t
 import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
+import { freePort, machineBusyPercentSince, machineCpuTicks, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
 import { addRun, answeredText, closedLoop, matches, requestsBound, settled } from './support/load.js';
 import type { Answered, ClosedLoopRun } from './support/load.js';
@@ -97,7 +97,7 @@ export default defineBenchmark({
           log(`round ${round}: ${name} app process(es) behind nginx, c=${connections}`);
           const cpu = behind.map((a) => a.cpuMs());
           const pg = postgresCpuSnapshot();
-          const loadBefore = loadavg()[0]!;
+          const machine = machineCpuTicks();
           const result = await load(proxy.url, body, connections, amount, seconds);
           answered = addRun(answered, result);
           const rate = result.ok / result.seconds;
@@ -113,7 +113,7 @@ export default defineBenchmark({
             'pg CPU ms/booking': result.ok ? Number((postgresCpuSince(pg) / result.ok).toFixed(3)) : 0,
             'non-200': result.non2xx,
             errors: result.errors,
-            'load avg (1 min)': Number(((loadBefore + loadavg()[0]!) / 2).toFixed(1)),
+            'machine CPU busy %': Math.round(machineBusyPercentSince(machine)),
           });
         }
       }

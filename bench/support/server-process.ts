@@ -57,6 +57,20 @@ export function postgresCpuSince(before: Map<number, number>): number {
   return total;
 }
 
+/** Busy and total CPU time of the whole machine so far, in ticks (first line of /proc/stat). */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const ticks = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
+}
+
+/** Share of the machine's CPU time that was busy since `before`, in percent. */
+export function machineBusyPercentSince(before: { busy: number; total: number }): number {
+  const now = machineCpuTicks();
+  return (100 * (now.busy - before.busy)) / Math.max(1, now.total - before.total);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

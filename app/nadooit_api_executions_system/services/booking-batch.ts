@@ -36,9 +36,9 @@ interface CounterState {
  * anything, so it is that booking's answer and the batch goes on. Lock order: time account → counter, as
  * in cancellations.
  *
- * An `optimistic` batch (PostgreSQL and CockroachDB, outside a transaction; core/db/group-commit.ts) reads
- * nothing under a lock: programs come from the bot API's cache (booking-checks.ts: at most a second old,
- * dropped at once when this process changed one), accounts from what this process's last batch left
+ * On PostgreSQL and CockroachDB every batch takes programs from the bot API's cache (booking-checks.ts: at
+ * most a second old, dropped at once when this process changed one). An `optimistic` batch (outside a
+ * transaction; core/db/group-commit.ts) reads nothing under a lock: accounts come from what this process's last batch left
  * (LedgerDrawBatch), and its flush is ONE statement. An idempotency key is taken as new unless the batch
  * itself booked it: the unique index refuses one booked before, the statement fails as a whole, and the
  * batch runs again in a transaction, which finds the earlier booking. A tiered program, an account not
@@ -60,8 +60,9 @@ export class BookingBatch {
     this.ledger = new LedgerDrawBatch(tx, flavor, optimistic);
   }
 
+  /** SQLite reads it in the transaction (no round trip); PostgreSQL takes the bot API's cache, as its checks do. */
   private async program(id: string): Promise<CustomerProgram | undefined> {
-    if (!this.programs.has(id)) this.programs.set(id, await (this.optimistic ? customerProgramForBooking(this.tx as DB, id) : getCustomerProgram(this.tx, id)));
+    if (!this.programs.has(id)) this.programs.set(id, await (this.flavor === 'sqlite' ? getCustomerProgram(this.tx, id) : customerProgramForBooking(this.tx as DB, id)));
     return this.programs.get(id);
   }
 

@@ -46,9 +46,10 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
   });
   const upstream = path.join(conf, 'conf.d/app-upstream.conf');
   const rendered = readFileSync(upstream, 'utf8');
-  const line = `    server 127.0.0.1:${apps[0]!.port};\n`;
+  const serverLine = (app: ServerProcess) => `    server 127.0.0.1:${app.port};\n`;
+  const line = serverLine(apps[0]!);
   if (!rendered.includes(line)) throw new Error(`render.sh no longer names the app as "${line.trim()}" in ${upstream}`);
-  writeFileSync(upstream, rendered.replace(line, apps.map((a) => `    server 127.0.0.1:${a.port};\n`).join('')));
+  writeFileSync(upstream, rendered.replace(line, apps.map(serverLine).join('')));
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }
 

@@ -70,7 +70,7 @@ export interface AddingUpsert<T extends keyof Database & string> {
   set: ReadonlyArray<keyof Database[T] & string>;
 }
 
-function upsertClause(table: string, upsert: AddingUpsert<never>): string {
+function upsertClause<T extends keyof Database & string>(table: T, upsert: AddingUpsert<T>): string {
   const t = quotedIdentifier(table);
   const updates = [
     ...upsert.add.map((c) => `${quotedIdentifier(c)} = ${t}.${quotedIdentifier(c)} + excluded.${quotedIdentifier(c)}`),

@@ -38,8 +38,8 @@ interface CounterState {
  *
  * On PostgreSQL and CockroachDB every batch takes programs from the bot API's cache (booking-checks.ts: at
  * most a second old, dropped at once when this process changed one). An `optimistic` batch (outside a
- * transaction; core/db/group-commit.ts) reads nothing under a lock: accounts come from what this process's last batch left
- * (LedgerDrawBatch), and its flush is ONE statement. An idempotency key is taken as new unless the batch
+ * transaction; core/db/group-commit.ts) reads nothing under a lock: accounts come from what this process's
+ * last batch left (LedgerDrawBatch), and its flush is ONE statement. An idempotency key is taken as new unless the batch
  * itself booked it: the unique index refuses one booked before, the statement fails as a whole, and the
  * batch runs again in a transaction, which finds the earlier booking. A tiered program, an account not
  * known, or a flush too big for one statement throws OptimisticMiss before anything is written.

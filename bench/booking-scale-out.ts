@@ -11,6 +11,8 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, machineBusyPercentSince, machineCpuTicks, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
+import { cpuCap } from './support/cpu-cap.js';
+import type { CpuCap } from './support/cpu-cap.js';
 import { addRun, answeredText, closedLoop, matches, requestsBound, settled } from './support/load.js';
 import type { Answered, ClosedLoopRun } from './support/load.js';
 
@@ -55,8 +57,10 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
 
 const FORM = 'application/x-www-form-urlencoded';
 
+const quotaLabel = (cores: number | undefined) => (cores === undefined ? '' : `, ${cores} CPU each`);
+
 /** Bookings through nginx, addressed to the project's server name. */
-function load(url: string, body: string, connections: number, amount: number, seconds: number): Promise<ClosedLoopRun> {
+function load(url: string, body: readonly string[], connections: number, amount: number, seconds: number): Promise<ClosedLoopRun> {
   return closedLoop({ url: `${url}/api/executions`, body, contentType: FORM, host: DOMAIN, connections, amount, seconds });
 }
 
@@ -64,13 +68,17 @@ export default defineBenchmark({
   description:
     'PostgreSQL + Redis: bookings through nginx (the project configuration from docker/proxy, HTTP mode, loopback) to one app process ' +
     'versus two app processes on the same database, alternating runs; integrity after all. Env: TEST_DATABASE_URL (required), ' +
-    'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2); closed loop with wrk when installed ' +
+    'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2), BENCH_APP_CPUS (0.25: each round also runs ' +
+    'one and two app processes with that many CPUs each, through a cgroup quota; 0 = not), BENCH_ACCOUNTS (1: all bookings on one ' +
+    "customer's account; 2: in turn on two customers' accounts, which share nothing); closed loop with wrk when installed " +
     '(BENCH_SECONDS per run, 5), else autocannon (BENCH_REQUESTS per run, 6000)',
   async run({ log, seconds }) {
     if (!process.env.TEST_DATABASE_URL) throw new Error('booking-scale-out needs TEST_DATABASE_URL (PostgreSQL)');
     const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
     const amount = Number(process.env.BENCH_REQUESTS ?? 6000);
     const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    const appCpus = Number(process.env.BENCH_APP_CPUS ?? 0.25);
+    const accounts = Number(process.env.BENCH_ACCOUNTS ?? 1);
     const redis = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15').split('?')[0]}?queue=scale-out-${process.pid}`;
     const settings = testSettings();
     const database = await migratedDatabase('postgres', settings);
@@ -78,34 +86,46 @@ export default defineBenchmark({
     const db = system.context.db.kysely;
     const root = mkdtempSync(path.join(tmpdir(), 'nadooit-scale-out-'));
     const processes: ServerProcess[] = [];
+    let caps: (CpuCap | string)[] = [];
     try {
-      const balance = (1000 + rounds * 2 * requestsBound({ amount, seconds })) * 2 * SECONDS_PER_BOOKING;
-      const world = await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING });
-      const body = legacyForm(world);
+      const runsPerRound = appCpus > 0 ? 4 : 2;
+      const balance = (1000 + rounds * runsPerRound * requestsBound({ amount, seconds })) * 2 * SECONDS_PER_BOOKING;
+      const body: string[] = [];
+      for (let i = 0; i < accounts; i++) body.push(legacyForm(await bookingWorld(db, { balanceSeconds: balance, defaultSeconds: SECONDS_PER_BOOKING })));
       const env = { REDIS_URL: redis, ALLOWED_HOSTS: `${DOMAIN},localhost,127.0.0.1`, TRUST_PROXY: '1' };
       const apps: ServerProcess[] = [];
       for (let i = 0; i < 2; i++) apps.push(await startAppServer({ databaseUrl: database.target.kind === 'postgres' ? database.target.url : '', dataDir: settings.dataDir, env, compiled: true }));
       processes.push(...apps);
+      caps = appCpus > 0 ? apps.map((app) => cpuCap(app.pid)) : [];
+      const capped = caps.every((cap): cap is CpuCap => typeof cap !== 'string') ? caps : [];
+      if (caps.length && !capped.length) log(`no capped runs: ${caps.find((cap) => typeof cap === 'string')}`);
+      const settingsOfRun = [undefined, ...(capped.length ? [appCpus] : [])];
       const one = await startNginx(path.join(root, 'one'), apps.slice(0, 1));
       const two = await startNginx(path.join(root, 'two'), apps);
       processes.push(one, two);
       let answered: Answered = { ok: 0, unanswered: 0 };
       for (const proxy of [one, two]) answered = addRun(answered, await load(proxy.url, body, 16, 1000, 1)); // warm-up
       const rows: BenchRow[] = [];
-      const rates: Record<string, number[]> = { one: [], two: [] };
+      const rates: Record<string, number[]> = {};
       for (let round = 1; round <= rounds; round++) {
-        for (const [name, proxy, behind] of [['one', one, apps.slice(0, 1)], ['two', two, apps]] as const) {
-          log(`round ${round}: ${name} app process(es) behind nginx, c=${connections}`);
+        for (const [cores, [name, proxy, behind]] of settingsOfRun.flatMap((cores) =>
+          ([['one', one, apps.slice(0, 1)], ['two', two, apps]] as const).map((run) => [cores, run] as const),
+        )) {
+          for (const cap of capped) cap.limit(cores);
+          const limit = quotaLabel(cores);
+          const key = `${name}${limit}`;
+          log(`round ${round}: ${name} app process(es)${limit} behind nginx, c=${connections}`);
+          const throttled = capped.map((cap) => cap.throttledMs());
           const cpu = behind.map((a) => a.cpuMs());
           const pg = postgresCpuSnapshot();
           const machine = machineCpuTicks();
           const result = await load(proxy.url, body, connections, amount, seconds);
           answered = addRun(answered, result);
           const rate = result.ok / result.seconds;
-          rates[name]!.push(rate);
+          (rates[key] ??= []).push(rate);
           const appCpu = behind.reduce((sum, a, i) => sum + a.cpuMs() - cpu[i]!, 0);
           rows.push({
-            case: `round ${round}, ${name === 'one' ? '1 app process' : '2 app processes'}, c=${connections}`,
+            case: `round ${round}, ${name === 'one' ? '1 app process' : '2 app processes'}${limit}, ${accounts === 1 ? '1 account' : `${accounts} accounts`}, c=${connections}`,
             'req/s': Math.round(rate),
             load: result.generator,
             'p50 ms': Number(result.p50Ms.toFixed(2)),
@@ -115,6 +135,7 @@ export default defineBenchmark({
             'non-200': result.non2xx,
             errors: result.errors,
             'machine CPU busy %': Math.round(machineBusyPercentSince(machine)),
+            'app CPU throttled ms': Math.round(capped.reduce((sum, cap, i) => sum + cap.throttledMs() - throttled[i]!, 0)),
           });
         }
       }
@@ -123,9 +144,12 @@ export default defineBenchmark({
       await settled(answered, rowCount);
       const rowsWritten = await rowCount();
       const mismatches = await verifyLedger(db);
+      for (const cores of settingsOfRun) {
+        const limit = quotaLabel(cores);
+        rows.push({ case: `two ÷ one${limit} (mean of rounds)`, 'req/s': Number((mean(rates[`two${limit}`]!) / Math.max(1, mean(rates[`one${limit}`]!))).toFixed(2)) });
+      }
       rows.push({
-        case: 'two ÷ one (mean of rounds)',
-        'req/s': Number((mean(rates.two!) / Math.max(1, mean(rates.one!))).toFixed(2)),
+        case: 'integrity after all runs',
         integrity:
           matches(rowsWritten, answered) && mismatches.length === 0
             ? `ok (${rowsWritten} rows for ${answeredText(answered)} answers, check_ledger clean)`
@@ -134,6 +158,7 @@ export default defineBenchmark({
       return rows;
     } finally {
       for (const p of processes.reverse()) await p.stop().catch(() => undefined);
+      for (const cap of caps) if (typeof cap !== 'string') cap.release();
       rmSync(root, { recursive: true, force: true });
       await system.close();
       await database.drop();

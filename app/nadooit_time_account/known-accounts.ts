@@ -1,25 +1,21 @@
 import type { Tx } from '../core/db/transaction.js';
 
 /**
- * An account as this process left it when its last booking batch committed: what the next batch may
- * assume without reading the row (`optimistic` batches, PostgreSQL/CockroachDB; ledger-batch.ts). Valid
- * while the write watch's generation of ACCOUNT_TABLES is the one recorded — another write to the accounts
- * seen here (other processes' writes arrive over Redis) drops it. Whatever happened elsewhere, the
- * assumption is checked where it is used: an optimistic batch only goes on when it draws from the account,
- * and then its guarded UPDATE fails unless the account is still active at the `seq` it assumed.
+ * An account as this process last saw it, when its last booking batch on it committed: what the next batch
+ * may assume without reading the row (`optimistic` batches, PostgreSQL/CockroachDB; ledger-batch.ts). It may
+ * be out of date — other processes book on the account too — and that is checked where it is used: an
+ * optimistic batch writes relative to the row and is refused unless the account is still active and covers
+ * what the batch draws.
  */
 export interface KnownAccount {
   active: boolean;
   balance: number;
   seq: number;
-  generation: number;
 }
 
-export const ACCOUNT_TABLES = ['ta_time_accounts'] as const;
-
 /**
- * After an optimistic batch on an account was refused (another process books on it too, say), that long
- * every batch on it reads under lock: a refused statement had done all its work for nothing.
+ * After an optimistic batch on an account was refused (the account was switched off or emptied elsewhere,
+ * say), that long every batch on it reads under lock: a refused statement had done all its work for nothing.
  */
 export const CONTENDED_MS = 1000;
 const MAX_ENTRIES = 10_000;

@@ -40,7 +40,8 @@ export interface ClosedLoopRun {
 
 export interface ClosedLoopOptions {
   url: string;
-  body: string;
+  /** The request body; several: taken in turn, request by request. */
+  body: string | readonly string[];
   contentType: string;
   connections: number;
   /** autocannon: exactly this many requests. */
@@ -89,7 +90,7 @@ async function autocannonRun(options: ClosedLoopOptions, extra: Record<string, u
     url: options.url,
     method: 'POST',
     headers: { 'content-type': options.contentType, ...(options.host ? { host: options.host } : {}) },
-    body: options.body,
+    ...(typeof options.body === 'string' ? { body: options.body } : { requests: options.body.map((body) => ({ body })) }),
     connections: options.connections,
     ...fixedAmount(options.amount),
     ...extra,
@@ -108,12 +109,24 @@ async function autocannonRun(options: ClosedLoopOptions, extra: Record<string, u
   };
 }
 
-/** The request and a summary line as JSON, read from the environment so no body needs escaping for Lua. */
+/**
+ * The request and a summary line as JSON, read from the environment so no body needs escaping for Lua;
+ * with WRK_BODY_COUNT > 1 the bodies WRK_BODY_1… in turn.
+ */
 const WRK_SCRIPT = `
 wrk.method = "POST"
-wrk.body = os.getenv("WRK_BODY")
+wrk.body = os.getenv("WRK_BODY_1")
 wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE")
 if os.getenv("WRK_HOST") ~= "" then wrk.headers["Host"] = os.getenv("WRK_HOST") end
+local count = tonumber(os.getenv("WRK_BODY_COUNT"))
+if count > 1 then
+  local requests, turn = {}, 0
+  for i = 1, count do requests[i] = wrk.format(nil, nil, nil, os.getenv("WRK_BODY_" .. i)) end
+  request = function()
+    turn = turn % count + 1
+    return requests[turn]
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('\\nWRK_SUMMARY {"requests":%d,"duration_us":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p99_us":%d}\\n',
@@ -128,7 +141,9 @@ async function wrk(options: ClosedLoopOptions): Promise<ClosedLoopRun> {
     writeFileSync(script, WRK_SCRIPT);
     const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '30s', '-s', script, options.url];
     const output = await new Promise<string>((resolve, reject) => {
-      execFile('wrk', args, { env: { ...process.env, WRK_BODY: options.body, WRK_CONTENT_TYPE: options.contentType, WRK_HOST: options.host ?? '' } }, (error, stdout, stderr) =>
+      const bodies = typeof options.body === 'string' ? [options.body] : options.body;
+      const env = { ...process.env, ...Object.fromEntries(bodies.map((body, i) => [`WRK_BODY_${i + 1}`, body])), WRK_BODY_COUNT: String(bodies.length) };
+      execFile('wrk', args, { env: { ...env, WRK_CONTENT_TYPE: options.contentType, WRK_HOST: options.host ?? '' } }, (error, stdout, stderr) =>
         error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout),
       );
     });

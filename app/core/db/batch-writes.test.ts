@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { describeEachBackend, describeOnBackend } from '../../../test/support/harness.js';
 import { executeWrites, MAX_PARAMETERS, statementsOf } from './batch-writes.js';
+import { insertWrites } from './insert-rows.js';
 import type { BatchWrite } from './batch-writes.js';
 import type { DB } from './connection.js';
 import { transaction } from './transaction.js';
@@ -35,6 +36,15 @@ describe('db: statementsOf (how a flush is sent)', () => {
     );
     assert.ok(statements.every((s) => s.parameters.length <= MAX_PARAMETERS));
     assert.equal(statements[1]!.text, `with w1 as (insert into a values ($1, ${Array.from({ length: 9 }, (_, i) => `$${i + 2}`).join(', ')})) insert into c values (${Array.from({ length: MAX_PARAMETERS - 15 }, (_, i) => `$${i + 11}`).join(', ')})`);
+  });
+
+  it('makes named writes CTEs of that name and, with a result query, every write a CTE read by it', () => {
+    const named = { ...write('a', 1, 'update'), name: 'moved' };
+    assert.deepEqual(statementsOf([named, write('b', 1)], 'postgres', 'select * from "moved"'), [
+      { text: 'with "moved" as (insert into a values ($1)), w2 as (insert into b values ($2)) select * from "moved"', parameters: ['a0', 'b0'] },
+    ]);
+    assert.throws(() => statementsOf([named, write('a', 1)], 'postgres'), /must fit one statement/);
+    assert.throws(() => statementsOf([write('a', 1)], 'sqlite', 'select 1'), /SQLite runs each write alone/);
   });
 
   it('sends each write alone on SQLite, as written', () => {
@@ -120,5 +130,51 @@ describeOnBackend('postgres', 'db: executeWrites keeps the plan of a flush', (h)
       });
     assert.deepEqual(prepared.map((p) => Number(p.runs)), [3], 'one statement of this connection, run three times');
     assert.deepEqual((await scratch(db()).withTables<{ kept_plan_test: { id: string } }>().selectFrom('kept_plan_test').select('id').orderBy('id').execute()).map((r) => r.id), ['a', 'b', 'c', 'd']);
+  });
+});
+
+describeOnBackend('postgres', 'db: writes relative to what an earlier write of the statement found', (h) => {
+  const db = () => h().system.context.db.kysely;
+  before(async () => {
+    await sql`create table shift_accounts_test (id text primary key, balance bigint not null)`.execute(db());
+    await sql`create table shift_entries_test (id text primary key, account text, after bigint not null, note bigint)`.execute(db());
+    await sql`insert into shift_accounts_test values ('a', 1000), ('b', 10)`.execute(db());
+  });
+  type Entry = { id: string; account: string | null; after: number; note: number | null };
+  const TABLE = 'shift_entries_test' as never;
+  const take = (amounts: Record<string, number>): BatchWrite => ({
+    table: 'shift_accounts_test',
+    kind: 'update',
+    name: 'taken',
+    text:
+      'update shift_accounts_test as t set balance = t.balance - v.amount from json_to_recordset(?) as v(id text, amount bigint)' +
+      ' where t.id = v.id and t.balance >= v.amount returning t.id, t.balance + v.amount - 900 as shift',
+    parameters: [JSON.stringify(Object.entries(amounts).map(([id, amount]) => ({ id, amount })))],
+  });
+  const entries = (rows: Entry[], unmatched: 'fails' | 'unshifted') =>
+    insertWrites(TABLE, rows as never, 'postgres', { shift: { write: 'taken', key: 'account', add: { after: 'shift' }, unmatched } as never });
+  const stored = async () =>
+    (await sql<Entry>`select id, account, after, note from shift_entries_test order by id`.execute(db())).rows.map((r) => ({ ...r, after: Number(r.after), note: r.note === null ? null : Number(r.note) }));
+
+  it('shifts the rows by what the named write returned, and hands back the result query rows', async () => {
+    // Computed as if account a held 900; it holds 1000.
+    const rows: Entry[] = [
+      { id: 'e1', account: 'a', after: 890, note: 1 },
+      { id: 'e2', account: null, after: 5, note: null },
+    ];
+    const result = await transaction(db(), (tx) => executeWrites(tx, [take({ a: 10 }), ...entries(rows, 'unshifted')], 'select id, shift from taken'));
+    assert.deepEqual(result.map((r) => ({ id: r.id, shift: Number(r.shift) })), [{ id: 'a', shift: 100 }]);
+    assert.deepEqual(await stored(), [
+      { id: 'e1', account: 'a', after: 990, note: 1 },
+      { id: 'e2', account: null, after: 5, note: null },
+    ]);
+  });
+
+  it('fails the whole statement when a row must be shifted and its write found nothing', async () => {
+    const before = await stored();
+    const rows: Entry[] = [{ id: 'e3', account: 'b', after: 0, note: null }];
+    await assert.rejects(transaction(db(), (tx) => executeWrites(tx, [take({ b: 50 }), ...entries(rows, 'fails')], 'select id from taken')), (error: { code?: string }) => error.code === '23502');
+    assert.deepEqual(await stored(), before);
+    assert.equal(Number((await sql<{ balance: string }>`select balance from shift_accounts_test where id = 'b'`.execute(db())).rows[0]!.balance), 10);
   });
 });

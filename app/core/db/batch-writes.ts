@@ -7,15 +7,26 @@ import type { Tx } from './transaction.js';
 import { writeWatchOf } from './write-watch.js';
 
 /**
- * One write of a group-commit flush: an INSERT (possibly an upsert) or an UPDATE without RETURNING, its SQL
- * written with `?` placeholders (and no other `?`), its values in order.
+ * One write of a group-commit flush: an INSERT (possibly an upsert) or an UPDATE, its SQL written with `?`
+ * placeholders (and no other `?`), its values in order. `name` (PostgreSQL/CockroachDB) makes it a CTE of
+ * that name, which later writes of the statement and the flush's result query may read (its RETURNING).
  */
 export interface BatchWrite {
   table: string;
   kind: 'insert' | 'update';
   text: string;
   parameters: unknown[];
+  name?: string;
 }
+
+/**
+ * What the writes of one statement hand back (PostgreSQL/CockroachDB): a query over the named writes'
+ * RETURNING, run as the statement's primary part — so those writes run first and before every other write
+ * of the statement (batch-writes.ts, lock order).
+ */
+export type FlushResult = string;
+
+export type ResultRow = Record<string, unknown>;
 
 /** Parameters per statement: SQLite allows 32,766, PostgreSQL 65,535. */
 export const MAX_PARAMETERS = 30_000;
@@ -28,15 +39,18 @@ export const MAX_PARAMETERS = 30_000;
  * no such CTEs and no round trips to save: each write runs alone. Call it inside a transaction: a failing
  * statement leaves the others' writes to the rollback. The write watch counts each write as Kysely's would.
  *
- * Lock order: PostgreSQL runs a statement's primary part (the last write of the group) first and the CTEs
- * after it, in no promised order. So a write whose row lock other transactions take first — an account
- * row, say — goes last, and a flush holds that lock before any other, as they do.
+ * Lock order: PostgreSQL runs a statement's primary part (the last write of the group, or the `result`
+ * query) first, with the CTEs it reads, and the other CTEs after it, in no promised order. So a write whose
+ * row lock other transactions take first — an account row, say — goes last, or is read by the result, and
+ * a flush holds that lock before any other, as they do.
+ *
+ * `result` (PostgreSQL/CockroachDB only): the writes must fit ONE statement, whose rows are returned.
  */
-export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Promise<void> {
+export async function executeWrites(db: Tx, writes: readonly BatchWrite[], result?: FlushResult): Promise<ResultRow[]> {
   const flavor = flavorOf(db as DB);
-  const statements = statementsOf(writes, flavor);
+  const statements = statementsOf(writes, flavor, result);
   count(db, writes);
-  await run(db, statements, flavor);
+  return run(db, statements, flavor);
 }
 
 /**
@@ -44,20 +58,22 @@ export async function executeWrites(db: Tx, writes: readonly BatchWrite[]): Prom
  * the write watch now, sent when the returned function is called; null, with nothing done, when they need
  * more than one statement.
  */
-export function writesAtOnce(db: Tx, writes: readonly BatchWrite[]): (() => Promise<void>) | null {
+export function writesAtOnce(db: Tx, writes: readonly BatchWrite[], result?: FlushResult): (() => Promise<ResultRow[]>) | null {
   const flavor = flavorOf(db as DB);
-  const statements = statementsOf(writes, flavor);
-  if (statements.length > 1) return null;
+  if ((flavor === 'sqlite' ? writes.length : groupsOf(writes).length) > 1) return null;
+  const statements = statementsOf(writes, flavor, result);
   count(db, writes);
   return () => run(db, statements, flavor);
 }
 
-/** Sends the statements in order. A joined flush's text does not change with its rows: PostgreSQL keeps its plan. */
-async function run(db: Tx, statements: Statement[], flavor: Flavor): Promise<void> {
+/** Sends the statements in order; the last one's rows. A joined flush's text does not change with its rows: PostgreSQL keeps its plan. */
+async function run(db: Tx, statements: Statement[], flavor: Flavor): Promise<ResultRow[]> {
+  let rows: ResultRow[] = [];
   for (const statement of statements) {
     if (flavor !== 'sqlite') keepPlan(statement.text);
-    await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+    rows = (await db.executeQuery<ResultRow>(CompiledQuery.raw(statement.text, statement.parameters))).rows as ResultRow[];
   }
+  return rows;
 }
 
 /** As Kysely's builder does (write-watch.ts): before the statement goes out. */
@@ -75,8 +91,19 @@ export interface Statement {
 }
 
 /** The statements executeWrites sends (exported for its tests). */
-export function statementsOf(writes: readonly BatchWrite[], flavor: Flavor): Statement[] {
-  if (flavor === 'sqlite') return writes.map((write) => ({ text: write.text, parameters: write.parameters }));
+export function statementsOf(writes: readonly BatchWrite[], flavor: Flavor, result?: FlushResult): Statement[] {
+  const readsOthers = result !== undefined || writes.some((write) => write.name);
+  if (flavor === 'sqlite') {
+    if (readsOthers) throw new Error('SQLite runs each write alone: no named writes, no result query');
+    return writes.map((write) => ({ text: write.text, parameters: write.parameters }));
+  }
+  const groups = groupsOf(writes);
+  if (groups.length > 1 && readsOthers) throw new Error('writes that read each other or return a result must fit one statement');
+  return groups.map((group) => joined(group, result));
+}
+
+/** Consecutive writes that fit one statement: within MAX_PARAMETERS, each table once. */
+function groupsOf(writes: readonly BatchWrite[]): BatchWrite[][] {
   const groups: BatchWrite[][] = [];
   let group: BatchWrite[] = [];
   let parameters = 0;
@@ -91,14 +118,20 @@ export function statementsOf(writes: readonly BatchWrite[], flavor: Flavor): Sta
     parameters += write.parameters.length;
   }
   if (group.length) groups.push(group);
-  return groups.map(joined);
+  return groups;
 }
 
-function joined(group: BatchWrite[]): Statement {
+function joined(group: BatchWrite[], result?: FlushResult): Statement {
   let n = 0;
   const numbered = (text: string) => text.replace(/\?/g, () => `$${++n}`);
-  const last = group.length - 1;
-  const ctes = group.slice(0, last).map((write, i) => `w${i + 1} as (${numbered(write.text)})`);
-  const main = numbered(group[last]!.text);
+  const inCtes = result === undefined ? group.slice(0, -1) : group;
+  const ctes = inCtes.map((write, i) => `${write.name ? quotedIdentifier(write.name) : `w${i + 1}`} as (${numbered(write.text)})`);
+  const main = result ?? numbered(group.at(-1)!.text);
   return { text: ctes.length ? `with ${ctes.join(', ')} ${main}` : main, parameters: group.flatMap((write) => write.parameters) };
+}
+
+/** `"name"` after checking that it is a plain identifier (the texts here are built from code, never from input). */
+export function quotedIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`${name} is not a plain identifier`);
+  return `"${name}"`;
 }

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { executeWrites, MAX_PARAMETERS } from './batch-writes.js';
+import { executeWrites, MAX_PARAMETERS, quotedIdentifier } from './batch-writes.js';
 import type { BatchWrite } from './batch-writes.js';
 import { flavorOf } from './connection.js';
 import type { DB } from './connection.js';
@@ -9,7 +9,6 @@ import type { Tx } from './transaction.js';
 
 const texts = new Map<string, string>();
 const rowSetTexts = new Map<string, string>();
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * Multi-row INSERTs of rows that all have the same columns, for the group-commit batches' hot paths. Kysely
@@ -23,7 +22,7 @@ export async function insertRows<T extends keyof Database & string>(
   rows: ReadonlyArray<Insertable<Database[T]>>,
   upsert?: AddingUpsert<T>,
 ): Promise<void> {
-  await executeWrites(db, insertWrites(table, rows, flavorOf(db as DB), upsert));
+  await executeWrites(db, insertWrites(table, rows, flavorOf(db as DB), { upsert }));
 }
 
 /**
@@ -37,15 +36,16 @@ export function insertWrites<T extends keyof Database & string>(
   table: T,
   rows: ReadonlyArray<Insertable<Database[T]>>,
   flavor: Flavor,
-  upsert?: AddingUpsert<T>,
+  options: { upsert?: AddingUpsert<T>; shift?: ShiftedColumns<T> } = {},
 ): BatchWrite[] {
   if (!rows.length) return [];
   const columns = Object.keys(rows[0]!);
-  const onConflict = upsert ? upsertClause(table, upsert) : '';
+  const onConflict = options.upsert ? upsertClause(table, options.upsert) : '';
   if (flavor !== 'sqlite') {
     for (const row of rows) checkShape(table, columns, row);
-    return [{ table, kind: 'insert', text: rowSetText(table, columns) + onConflict, parameters: [JSON.stringify(rows)] }];
+    return [{ table, kind: 'insert', text: rowSetText(table, columns, options.shift) + onConflict, parameters: [JSON.stringify(rows)] }];
   }
+  if (options.shift) throw new Error(`insertWrites(${table}): shifted columns need PostgreSQL or CockroachDB`);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const writes: BatchWrite[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
@@ -70,6 +70,19 @@ export interface AddingUpsert<T extends keyof Database & string> {
   set: ReadonlyArray<keyof Database[T] & string>;
 }
 
+/**
+ * PostgreSQL/CockroachDB: columns whose values in the rows are relative to what an earlier write of the same
+ * statement found — the write named `write` (batch-writes.ts), joined on its `id` = the row's `key`: each
+ * column in `add` gets that write's returned column of the given name added. A row without a match
+ * (`unmatched`) fails the whole statement (the sum is NULL, for a NOT NULL column), or is written unshifted.
+ */
+export interface ShiftedColumns<T extends keyof Database & string> {
+  write: string;
+  key: keyof Database[T] & string;
+  add: Partial<Record<keyof Database[T] & string, string>>;
+  unmatched: 'fails' | 'unshifted';
+}
+
 function upsertClause<T extends keyof Database & string>(table: T, upsert: AddingUpsert<T>): string {
   const t = quotedIdentifier(table);
   const updates = [
@@ -86,21 +99,23 @@ function checkShape(table: string, columns: string[], row: object): void {
 }
 
 /** PostgreSQL/CockroachDB: INSERTs the rows of the JSON array parameter, as rows of `table`'s type. */
-function rowSetText(table: string, columns: string[]): string {
-  const key = `${table}|${columns.join(',')}`;
+function rowSetText<T extends keyof Database & string>(table: T, columns: string[], shift?: ShiftedColumns<T>): string {
+  const key = `${table}|${columns.join(',')}|${shift ? JSON.stringify(shift) : ''}`;
   let text = rowSetTexts.get(key);
   if (text === undefined) {
     const list = columns.map(quotedIdentifier).join(', ');
-    text = `insert into ${quotedIdentifier(table)} (${list}) select ${list} from json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
+    const rowSet = `json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
+    if (shift) {
+      const by = shift.add as Record<string, string | undefined>;
+      const shiftBy = (name: string) => (shift.unmatched === 'fails' ? `s.${quotedIdentifier(name)}` : `coalesce(s.${quotedIdentifier(name)}, 0)`);
+      const values = columns.map((c) => `r.${quotedIdentifier(c)}${by[c] ? ` + ${shiftBy(by[c])}` : ''}`).join(', ');
+      text = `insert into ${quotedIdentifier(table)} (${list}) select ${values} from ${rowSet} as r left join ${quotedIdentifier(shift.write)} as s on s."id" = r.${quotedIdentifier(shift.key)}`;
+    } else {
+      text = `insert into ${quotedIdentifier(table)} (${list}) select ${list} from ${rowSet}`;
+    }
     rowSetTexts.set(key, text);
   }
   return text;
-}
-
-/** `"name"` after checking that it is a plain identifier (the texts here are built from code, never from input). */
-function quotedIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`${name} is not a plain identifier`);
-  return `"${name}"`;
 }
 
 function statementText(table: string, columns: string[], rowCount: number): string {

@@ -1,12 +1,12 @@
 import { executeWrites, writesAtOnce } from '../../core/db/batch-writes.js';
-import type { BatchWrite } from '../../core/db/batch-writes.js';
+import type { BatchWrite, ResultRow } from '../../core/db/batch-writes.js';
 import type { DB } from '../../core/db/connection.js';
 import type { Flavor } from '../../core/db/dialects/columns.js';
 import { OptimisticMiss } from '../../core/db/group-commit.js';
 import type { Tx } from '../../core/db/transaction.js';
 import { insertWrites } from '../../core/db/insert-rows.js';
 import { uuidv7 } from '../../core/ids.js';
-import { LedgerDrawBatch } from '../../nadooit_time_account/ledger-batch.js';
+import { LedgerDrawBatch, shiftedByAccountBalance } from '../../nadooit_time_account/ledger-batch.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import type { CustomerProgram } from '../../nadooit_program_ownership_system/services.js';
 import { BookingRefused } from '../errors.js';
@@ -38,11 +38,12 @@ interface CounterState {
  *
  * On PostgreSQL and CockroachDB every batch takes programs from the bot API's cache (booking-checks.ts: at
  * most a second old, dropped at once when this process changed one). An `optimistic` batch (outside a
- * transaction; core/db/group-commit.ts) reads nothing under a lock: accounts come from what this process's
- * last batch left (LedgerDrawBatch), and its flush is ONE statement. An idempotency key is taken as new unless the batch
+ * transaction; core/db/group-commit.ts) reads nothing under a lock: accounts are assumed as this process
+ * last saw them, and its flush is ONE statement written relative to the account rows (LedgerDrawBatch),
+ * which moves the execution rows' balances too. An idempotency key is taken as new unless the batch
  * itself booked it: the unique index refuses one booked before, the statement fails as a whole, and the
  * batch runs again in a transaction, which finds the earlier booking. A tiered program, an account not
- * known, or a flush too big for one statement throws OptimisticMiss before anything is written.
+ * seen yet, or a flush too big for one statement throws OptimisticMiss before anything is written.
  */
 export class BookingBatch {
   private readonly ledger: LedgerDrawBatch;
@@ -176,21 +177,32 @@ export class BookingBatch {
 
   /**
    * Writes what the batch booked — ledger entries and balances, counters, execution rows — in one round
-   * trip on PostgreSQL (core/db/batch-writes.ts).
+   * trip on PostgreSQL (core/db/batch-writes.ts). There the accounts' UPDATE is read by the statement's
+   * result, so it runs first and the account is locked before the counter, as everywhere else; the
+   * executions' balance moves with their account's shift (ledger-batch.ts).
    */
   async flush(): Promise<void> {
-    // The accounts' UPDATE last: on PostgreSQL it becomes the statement's primary part, which runs first
-    // (batch-writes.ts), so the account is locked before the counter, as everywhere else.
-    const writes = [...insertWrites('ex_executions', this.executions, this.flavor), ...this.counterWrites(), ...this.ledger.writes()];
+    const executions = this.executions;
     this.executions = [];
-    if (!this.optimistic) return executeWrites(this.tx, writes);
-    const send = writesAtOnce(this.tx, writes);
+    const ledger = this.ledger.writes();
+    const shift = ledger.result === undefined ? undefined : shiftedByAccountBalance<'ex_executions'>('time_account_id', 'balance_after_seconds');
+    const writes = [...ledger.writes, ...insertWrites('ex_executions', executions, this.flavor, { shift }), ...this.counterWrites()];
+    if (!this.optimistic) return this.shifted(executions, await executeWrites(this.tx, writes, ledger.result));
+    const send = writesAtOnce(this.tx, writes, ledger.result);
     if (!send) throw new OptimisticMiss('too many bookings for one statement');
     try {
-      await send();
+      this.shifted(executions, await send());
     } catch (error) {
       this.ledger.forget(); // what it assumed was wrong, or is unknown now
       throw error;
+    }
+  }
+
+  /** The answers' balances as the statement wrote them. */
+  private shifted(executions: Execution[], rows: ResultRow[]): void {
+    this.ledger.shifted(rows);
+    for (const execution of executions) {
+      if (execution.time_account_id && execution.balance_after_seconds !== null) execution.balance_after_seconds += this.ledger.balanceShift(execution.time_account_id);
     }
   }
 
@@ -211,7 +223,7 @@ export class BookingBatch {
       state.addedBillable = 0;
       state.addedExecutions = 0;
     }
-    return insertWrites('ex_customer_program_counters', rows, this.flavor, ADD_TO_COUNTER);
+    return insertWrites('ex_customer_program_counters', rows, this.flavor, { upsert: ADD_TO_COUNTER });
   }
 }
 

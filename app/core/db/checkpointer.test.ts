@@ -53,6 +53,35 @@ describe('WalCheckpointer (SQLite checkpoints off the event loop)', () => {
     }
   });
 
+  it('under writes without a pause, the log is restarted once it passes its size, and nothing is lost', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-checkpointer-'));
+    const file = path.join(dir, 'db.sqlite3');
+    const restartAfterFrames = 1024; // 4 MiB
+    try {
+      const { dialect, raw, checkpointer } = openSqlite(file, { restartLogAfterFrames: restartAfterFrames });
+      const db = new Kysely<{ t: { n: number; payload: string } }>({ dialect });
+      await sql`create table t (n integer, payload text)`.execute(db);
+      checkpointer!.start();
+      const payload = 'x'.repeat(4000);
+      const rows = 20_000; // about 80 MiB of log, 20 times the restart size, in commits of 10 pages
+      let largest = 0;
+      for (let n = 0; n < rows; n += 10) {
+        await db.transaction().execute((tx) => tx.insertInto('t').values(Array.from({ length: 10 }, (_, i) => ({ n: n + i, payload }))).execute());
+        if (n % 500 === 0) largest = Math.max(largest, statSync(`${file}-wal`).size);
+      }
+      // Past the restart size by what is written between two of the worker's reports (250 ms) at most.
+      assert.ok(largest < 6 * restartAfterFrames * 4096, `the log grew to ${largest} bytes`);
+      assert.ok(checkpointer!.checkpoints > 0);
+      await db.destroy();
+      const reopened = new Database(file, { readonly: true });
+      assert.deepEqual(reopened.prepare('select count(*) as n, sum(n) as s from t').get(), { n: rows, s: ((rows - 1) * rows) / 2 });
+      reopened.close();
+      assert.equal(raw.open, false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when the worker fails, SQLite’s own checkpoints come back', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-checkpointer-'));
     try {

@@ -99,11 +99,34 @@ function safetyLevelStatement(wal: WalSync, value: string | undefined): SqliteSt
  * without holding the connection or the event loop meanwhile.
  */
 class DurableSqliteDriver implements Driver {
+  private restarting = false;
+
   constructor(
     private readonly inner: Driver,
     private readonly wal: WalSync,
     private readonly checkpointer: WalCheckpointer,
-  ) {}
+  ) {
+    checkpointer.onBehind = () => void this.restartLog().catch(() => undefined); // the next report tries again
+  }
+
+  /**
+   * Holds the connection while the checkpointer copies the rest of the log, so that the next write starts it
+   * anew (checkpointer.ts): statements wait meanwhile, the event loop does not.
+   */
+  private async restartLog(): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      const connection = await this.inner.acquireConnection();
+      try {
+        await this.checkpointer.checkpointNow();
+      } finally {
+        await this.inner.releaseConnection(connection);
+      }
+    } finally {
+      this.restarting = false;
+    }
+  }
 
   init = () => this.inner.init();
   acquireConnection = () => this.inner.acquireConnection();
@@ -129,6 +152,9 @@ class DurableSqliteDriver implements Driver {
   }
 }
 
+/** Bytes a restarted log keeps at most (above RESTART_AFTER_FRAMES' 32 MiB, so a normal restart keeps the file and rewrites it). */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 /** Write statements (COMMIT included) after which a process hands its checkpoints to a worker thread. */
 const CHECKPOINTER_AFTER_WRITES = 1000;
 
@@ -146,7 +172,10 @@ class DurableSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openSqlite(file: string): { dialect: SqliteDialect; raw: Database.Database; checkpointer?: WalCheckpointer; wal?: WalSync } {
+export function openSqlite(
+  file: string,
+  options: { restartLogAfterFrames?: number } = {},
+): { dialect: SqliteDialect; raw: Database.Database; checkpointer?: WalCheckpointer; wal?: WalSync } {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
@@ -156,7 +185,9 @@ export function openSqlite(file: string): { dialect: SqliteDialect; raw: Databas
   // COMMIT writes the log, WalSync fdatasyncs it before anyone sees the answer: as durable as
   // synchronous=FULL (one sync per commit), but the sync runs off the event loop (docs/database.md).
   raw.pragma('synchronous = NORMAL');
+  // A log that grew while a long read held it (an export's snapshot) is cut back to this when it restarts.
+  raw.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   const wal = new WalSync(`${file}-wal`);
-  const checkpointer = new WalCheckpointer(raw);
+  const checkpointer = new WalCheckpointer(raw, undefined, options.restartLogAfterFrames);
   return { dialect: new DurableSqliteDialect(adapt(raw, wal, checkpointer), wal, checkpointer), raw, checkpointer, wal };
 }

@@ -5,13 +5,13 @@ import type Database from 'better-sqlite3';
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /**
- * Log frames (pages) after which a log that the worker's checkpoints cannot finish is restarted: about 32 MiB.
+ * Log frames (pages) after which a log that the worker's checkpoints cannot finish is restarted: about 64 MiB.
  * SQLite rewinds the log to its start only at a write that finds every frame copied back, and under steady
  * writes a PASSIVE checkpoint never copies the frames of the commits made while it ran — the log then grows
  * without bound (measured: 200 MiB after 3,000 bookings at one connection), every sync of a growing file
  * also writes its size (0.55 against 0.43 ms per lone booking), and lookups in the log's index slow down.
  */
-export const RESTART_AFTER_FRAMES = 8192;
+export const RESTART_AFTER_FRAMES = 16_384;
 
 /**
  * Copies the SQLite write-ahead log back into the database file from a thread of its own.

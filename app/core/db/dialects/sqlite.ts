@@ -152,8 +152,8 @@ class DurableSqliteDriver implements Driver {
   }
 }
 
-/** Bytes a restarted log keeps at most (above RESTART_AFTER_FRAMES' 32 MiB, so a normal restart keeps the file and rewrites it). */
-const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** Bytes a restarted log keeps at most (above RESTART_AFTER_FRAMES' 64 MiB, so a normal restart keeps the file and rewrites it). */
+const JOURNAL_SIZE_LIMIT = 128 * 1024 * 1024;
 
 /** Write statements (COMMIT included) after which a process hands its checkpoints to a worker thread. */
 const CHECKPOINTER_AFTER_WRITES = 1000;

@@ -9,7 +9,7 @@ import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { closedLoop } from './support/load.js';
-import { freePort, startAppServer, startServerProcess } from './support/server-process.js';
+import { startAppServer } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -55,20 +55,10 @@ async function serverBefore(root: string, commit: string): Promise<Server> {
     dataDir: string;
     body: string;
   };
-  const port = await freePort();
-  const server = await startServerProcess(`env -C ${checkout} node --import tsx app/nadooit/main.ts start`, {
-    port,
-    env: {
-      SECRET_KEY: 'app-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',
-      DEBUG: '0',
-      ALLOWED_HOSTS: 'localhost,127.0.0.1',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: `sqlite:${world.file}`,
-      DATA_DIR: world.dataDir,
-      LOG_LEVEL: 'warn',
-      NADOOIT_API_RATE_LIMIT_PER_MINUTE: '0',
-    },
+  const server = await startAppServer({
+    databaseUrl: `sqlite:${world.file}`,
+    dataDir: world.dataDir,
+    command: `env -C ${checkout} node --import tsx app/nadooit/main.ts start`,
   });
   const drop = async () => rmSync(path.dirname(world.dataDir), { recursive: true, force: true });
   return { name: `before group commit (${commit}, tsx)`, process: server, body: world.body, drop };

@@ -156,16 +156,18 @@ export async function startServerProcess(
 /**
  * The project's own server on `databaseUrl`, production settings (DEBUG off), the bot API's rate limit off
  * (loads come from one address). `compiled`: as users start it (`npm start`'s command line, compiled
- * JavaScript — the benches); else from the sources through tsx (the tests).
+ * JavaScript — the benches); else from the sources through tsx (the tests). `command`: a start command of its
+ * own (an earlier commit's checkout, say), with the same settings.
  */
 export async function startAppServer(input: {
   databaseUrl: string;
   dataDir: string;
   env?: Record<string, string>;
   compiled?: boolean;
+  command?: string;
 }): Promise<ServerProcess> {
   const port = await freePort();
-  return startServerProcess(input.compiled ? compiledStartCommand() : SOURCE_START, {
+  return startServerProcess(input.command ?? (input.compiled ? compiledStartCommand() : SOURCE_START), {
     port,
     env: {
       SECRET_KEY: 'app-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz',

@@ -1,15 +1,37 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import { flavorOf } from '../../core/db/connection.js';
+import type { DB } from '../../core/db/connection.js';
+import { transaction } from '../../core/db/transaction.js';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { insertSyntheticExecutions } from '../testing/bulk.js';
 import { bookingWorld, person } from '../testing/fixtures.js';
 import type { BookingWorld } from '../testing/fixtures.js';
 import { CSV_HEADER, csvCell, exportExecutionsCsv } from './csv.js';
-import { decodeCursor, exportRowBatches, listExecutions, sumExecutions } from './queries.js';
+import { decodeCursor, exportRowBatches, listExecutions, listPageQuery, sumExecutions, sumsQuery } from './queries.js';
 
 const JAN = new Date('2025-01-01T00:00:00.000Z');
 const FEB = new Date('2025-02-01T00:00:00.000Z');
 const MAR = new Date('2025-03-01T00:00:00.000Z');
+
+/**
+ * The database's plan for a query, one line per step. PostgreSQL is told to avoid whole-table and bitmap
+ * scans, as it would on a table of realistic size (the test's few rows would fit one page).
+ */
+async function planOf(db: DB, query: CompiledQuery): Promise<string> {
+  if (flavorOf(db) === 'sqlite') {
+    const { rows } = await db.executeQuery<{ detail: string }>({ ...query, sql: `explain query plan ${query.sql}` });
+    return rows.map((r) => r.detail).join('\n');
+  }
+  return transaction(db, async (tx) => {
+    await sql`set local enable_seqscan = off`.execute(tx);
+    await sql`set local enable_bitmapscan = off`.execute(tx);
+    const { rows } = await tx.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: `explain ${query.sql}` });
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  });
+}
 
 describeEachBackend('executions: lists with cursor, sums, CSV export', (h) => {
   const db = () => h().system.context.db.kysely;
@@ -79,6 +101,21 @@ describeEachBackend('executions: lists with cursor, sums, CSV export', (h) => {
     assert.deepEqual(sums.price, { EUR: charged });
     assert.deepEqual(sums.openPrice, { EUR: rows.filter((r) => r.payment_status === 'NOT_PAID').reduce((s, r) => s + Number(r.price), 0) });
     assert.equal(sums.byStatus.REVOKED.count, rows.filter((r) => r.payment_status === 'REVOKED').length);
+  });
+
+  it("one customer's pages and sums read its one index: the pages in order without a sort, the sums without the table", async () => {
+    const mine = { customerIds: [a.customerId] };
+    const first = await listExecutions(db(), mine, { limit: 50 });
+    const pages = [listPageQuery(db(), mine, 50), listPageQuery(db(), mine, 50, first.nextCursor)];
+    for (const page of pages) {
+      const plan = await planOf(db(), page.compile());
+      assert.match(plan, /ex_executions_customer_idx/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE|Sort|Seq Scan|\bSCAN x\b/, plan);
+    }
+    const sums = await planOf(db(), sumsQuery(db(), { ...mine, from: JAN.toISOString(), to: FEB.toISOString() }).compile());
+    assert.match(sums, /ex_executions_customer_idx/, sums);
+    assert.doesNotMatch(sums, /Seq Scan|\bSCAN x\b/, sums);
+    if (h().backend === 'sqlite') assert.match(sums, /COVERING INDEX ex_executions_customer_idx/, sums);
   });
 
   it('a forged cursor is ignored rather than trusted', () => {

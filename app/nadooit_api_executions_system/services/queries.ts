@@ -108,23 +108,30 @@ function filtered(db: Tx, filter: ExecutionFilter) {
   return query;
 }
 
-/** Newest first, keyset-paginated on (created_at, id): every page costs the same at any table size. */
+/**
+ * The query of one list page: newest first, keyset-paginated on (created_at, id), so every page costs the
+ * same at any table size — for one customer a range of `ex_executions_customer_idx` read in order, no sort.
+ */
+export function listPageQuery(db: Tx, filter: ExecutionFilter, limit: number, cursor?: string | null) {
+  let query = filtered(db, filter)
+    .leftJoin('program_programs as p', 'p.id', 'x.program_id')
+    .selectAll('x')
+    .select('p.name as program_name');
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (after) {
+    // A row-value comparison is one range on the (customer_id, created_at, id, …) index on both databases.
+    query = query.where((eb) => eb(eb.refTuple('x.created_at', 'x.id'), '<', eb.tuple(after.createdAt, after.id)));
+  }
+  return query.orderBy('x.created_at', 'desc').orderBy('x.id', 'desc').limit(limit + 1);
+}
+
 export async function listExecutions(
   db: Tx,
   filter: ExecutionFilter,
   page: { limit?: number; cursor?: string | null } = {},
 ): Promise<ExecutionPage> {
   const limit = Math.max(1, Math.min(page.limit ?? 50, MAX_PAGE_SIZE));
-  let query = filtered(db, filter)
-    .leftJoin('program_programs as p', 'p.id', 'x.program_id')
-    .selectAll('x')
-    .select('p.name as program_name');
-  const after = page.cursor ? decodeCursor(page.cursor) : null;
-  if (after) {
-    // A row-value comparison is one range on the (customer_id, created_at, id) index on both databases.
-    query = query.where((eb) => eb(eb.refTuple('x.created_at', 'x.id'), '<', eb.tuple(after.createdAt, after.id)));
-  }
-  const rows = await query.orderBy('x.created_at', 'desc').orderBy('x.id', 'desc').limit(limit + 1).execute();
+  const rows = await listPageQuery(db, filter, limit, page.cursor).execute();
   const items = rows.slice(0, limit) as ExecutionListItem[];
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
 }
@@ -133,9 +140,9 @@ const add = (map: Record<string, number>, key: string, value: number) => {
   map[key] = (map[key] ?? 0) + value;
 };
 
-/** Counts, seconds and money of everything the filter matches, in one grouped query over the covering index. */
-export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<ExecutionSums> {
-  const rows = await filtered(db, filter)
+/** Counts, seconds and money per status and currency; for one customer read from its index alone (it holds every column summed). */
+export function sumsQuery(db: Tx, filter: ExecutionFilter) {
+  return filtered(db, filter)
     .select((eb) => [
       'x.payment_status as status',
       'x.currency as currency',
@@ -145,8 +152,12 @@ export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<Ex
       eb.fn.sum<number>('x.billable_seconds').as('billable'),
       eb.fn.sum<number>('x.price').as('price'),
     ])
-    .groupBy(['x.payment_status', 'x.currency'])
-    .execute();
+    .groupBy(['x.payment_status', 'x.currency']);
+}
+
+/** Counts, seconds and money of everything the filter matches, in one grouped query (sumsQuery). */
+export async function sumExecutions(db: Tx, filter: ExecutionFilter): Promise<ExecutionSums> {
+  const rows = await sumsQuery(db, filter).execute();
   const sums: ExecutionSums = {
     count: 0,
     timeSavedSeconds: 0,

@@ -47,6 +47,25 @@ describe('db: statementsOf (how a flush is sent)', () => {
     assert.throws(() => statementsOf([write('a', 1)], 'sqlite', 'select 1'), /SQLite runs each write alone/);
   });
 
+  it('remembers each flush\'s text apart: the same write texts with another name, order or result give their own statement', () => {
+    const a = write('a', 1);
+    const b = write('b', 1);
+    const texts = () => [
+      statementsOf([a, b], 'postgres')[0]!.text,
+      statementsOf([b, a], 'postgres')[0]!.text,
+      statementsOf([{ ...a, name: 'moved' }, b], 'postgres', 'select * from "moved"')[0]!.text,
+      statementsOf([a, b], 'postgres', 'select 1')[0]!.text,
+    ];
+    const first = texts();
+    assert.deepEqual(first, [
+      'with w1 as (insert into a values ($1)) insert into b values ($2)',
+      'with w1 as (insert into b values ($1)) insert into a values ($2)',
+      'with "moved" as (insert into a values ($1)), w2 as (insert into b values ($2)) select * from "moved"',
+      'with w1 as (insert into a values ($1)), w2 as (insert into b values ($2)) select 1',
+    ]);
+    assert.deepEqual(texts(), first);
+  });
+
   it('sends each write alone on SQLite, as written', () => {
     const writes = [write('a', 2), write('b', 1)];
     assert.deepEqual(statementsOf(writes, 'sqlite'), writes.map((w) => ({ text: w.text, parameters: w.parameters })));

@@ -122,12 +122,47 @@ function groupsOf(writes: readonly BatchWrite[]): BatchWrite[][] {
 }
 
 function joined(group: BatchWrite[], result?: FlushResult): Statement {
-  let n = 0;
-  const numbered = (text: string) => text.replace(/\?/g, () => `$${++n}`);
-  const inCtes = result === undefined ? group.slice(0, -1) : group;
-  const ctes = inCtes.map((write, i) => `${write.name ? quotedIdentifier(write.name) : `w${i + 1}`} as (${numbered(write.text)})`);
-  const main = result ?? numbered(group.at(-1)!.text);
-  return { text: ctes.length ? `with ${ctes.join(', ')} ${main}` : main, parameters: group.flatMap((write) => write.parameters) };
+  return { text: joinedText(group, result), parameters: group.flatMap((write) => write.parameters) };
+}
+
+/**
+ * A flush's statement text, made once per sequence of write names, texts and result, and handed out as the
+ * same string after that: no batch numbers the placeholders or copies the texts again (a few kilobytes of
+ * garbage per batch, measured), and PostgreSQL's kept plan (dialects/postgres.ts) is found by identity. The
+ * lookup walks one map level per part: the parts are the same strings batch after batch (insert-rows.ts
+ * hands out its texts that way), whose hashes the engine keeps, so no key is built.
+ */
+interface JoinedTexts {
+  next: Map<string, JoinedTexts>;
+  text?: string;
+}
+let joinedTexts: JoinedTexts = { next: new Map() };
+let joinedCount = 0;
+const MAX_JOINED_TEXTS = 1000;
+
+function joinedText(group: BatchWrite[], result?: FlushResult): string {
+  if (joinedCount >= MAX_JOINED_TEXTS) [joinedTexts, joinedCount] = [{ next: new Map() }, 0];
+  let node = joinedTexts;
+  const step = (part: string) => {
+    let child = node.next.get(part);
+    if (!child) node.next.set(part, (child = { next: new Map() }));
+    node = child;
+  };
+  step(result ?? '');
+  for (const write of group) {
+    step(write.name ?? '');
+    step(write.text);
+  }
+  if (node.text === undefined) {
+    let n = 0;
+    const numbered = (part: string) => part.replace(/\?/g, () => `$${++n}`);
+    const inCtes = result === undefined ? group.slice(0, -1) : group;
+    const ctes = inCtes.map((write, i) => `${write.name ? quotedIdentifier(write.name) : `w${i + 1}`} as (${numbered(write.text)})`);
+    const main = result ?? numbered(group.at(-1)!.text);
+    node.text = ctes.length ? `with ${ctes.join(', ')} ${main}` : main;
+    joinedCount++;
+  }
+  return node.text;
 }
 
 /** `"name"` after checking that it is a plain identifier (the texts here are built from code, never from input). */

@@ -8,7 +8,6 @@ import type { Database } from './schema.js';
 import type { Tx } from './transaction.js';
 
 const texts = new Map<string, string>();
-const rowSetTexts = new Map<string, string>();
 
 /**
  * Multi-row INSERTs of rows that all have the same columns, for the group-commit batches' hot paths. Kysely
@@ -40,10 +39,9 @@ export function insertWrites<T extends keyof Database & string>(
 ): BatchWrite[] {
   if (!rows.length) return [];
   const columns = Object.keys(rows[0]!);
-  const onConflict = options.upsert ? upsertClause(table, options.upsert) : '';
   if (flavor !== 'sqlite') {
     for (const row of rows) checkShape(table, columns, row);
-    return [{ table, kind: 'insert', text: rowSetText(table, columns, options.shift) + onConflict, parameters: [JSON.stringify(rows)] }];
+    return [{ table, kind: 'insert', text: insertText(table, columns, options), parameters: [JSON.stringify(rows)] }];
   }
   if (options.shift) throw new Error(`insertWrites(${table}): shifted columns need PostgreSQL or CockroachDB`);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
@@ -55,9 +53,30 @@ export function insertWrites<T extends keyof Database & string>(
       checkShape(table, columns, row);
       for (const column of columns) parameters.push((row as Record<string, unknown>)[column]);
     }
-    writes.push({ table, kind: 'insert', text: statementText(table, columns, chunk.length) + onConflict, parameters });
+    writes.push({ table, kind: 'insert', text: insertText(table, columns, options, chunk.length), parameters });
   }
   return writes;
+}
+
+/**
+ * The INSERT's text, made once per table, columns, options (and, on SQLite, row count) and handed out as the
+ * same string after that, so a flush joins it without copying (batch-writes.ts).
+ */
+function insertText<T extends keyof Database & string>(
+  table: T,
+  columns: string[],
+  options: { upsert?: AddingUpsert<T>; shift?: ShiftedColumns<T> },
+  sqliteRows?: number,
+): string {
+  const key = `${table}|${columns.join(',')}|${sqliteRows ?? ''}|${options.shift ? JSON.stringify(options.shift) : ''}|${options.upsert ? JSON.stringify(options.upsert) : ''}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    const insert = sqliteRows === undefined ? rowSetText(table, columns, options.shift) : valuesText(table, columns, sqliteRows);
+    text = insert + (options.upsert ? upsertClause(table, options.upsert) : '');
+    if (texts.size >= 2000) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
 }
 
 /**
@@ -100,32 +119,17 @@ function checkShape(table: string, columns: string[], row: object): void {
 
 /** PostgreSQL/CockroachDB: INSERTs the rows of the JSON array parameter, as rows of `table`'s type. */
 function rowSetText<T extends keyof Database & string>(table: T, columns: string[], shift?: ShiftedColumns<T>): string {
-  const key = `${table}|${columns.join(',')}|${shift ? JSON.stringify(shift) : ''}`;
-  let text = rowSetTexts.get(key);
-  if (text === undefined) {
-    const list = columns.map(quotedIdentifier).join(', ');
-    const rowSet = `json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
-    if (shift) {
-      const by = shift.add as Record<string, string | undefined>;
-      const shiftBy = (name: string) => (shift.unmatched === 'fails' ? `s.${quotedIdentifier(name)}` : `coalesce(s.${quotedIdentifier(name)}, 0)`);
-      const values = columns.map((c) => `r.${quotedIdentifier(c)}${by[c] ? ` + ${shiftBy(by[c])}` : ''}`).join(', ');
-      text = `insert into ${quotedIdentifier(table)} (${list}) select ${values} from ${rowSet} as r left join ${quotedIdentifier(shift.write)} as s on s."id" = r.${quotedIdentifier(shift.key)}`;
-    } else {
-      text = `insert into ${quotedIdentifier(table)} (${list}) select ${list} from ${rowSet}`;
-    }
-    rowSetTexts.set(key, text);
-  }
-  return text;
+  const list = columns.map(quotedIdentifier).join(', ');
+  const rowSet = `json_populate_recordset(null::${quotedIdentifier(table)}, ?)`;
+  if (!shift) return `insert into ${quotedIdentifier(table)} (${list}) select ${list} from ${rowSet}`;
+  const by = shift.add as Record<string, string | undefined>;
+  const shiftBy = (name: string) => (shift.unmatched === 'fails' ? `s.${quotedIdentifier(name)}` : `coalesce(s.${quotedIdentifier(name)}, 0)`);
+  const values = columns.map((c) => `r.${quotedIdentifier(c)}${by[c] ? ` + ${shiftBy(by[c])}` : ''}`).join(', ');
+  return `insert into ${quotedIdentifier(table)} (${list}) select ${values} from ${rowSet} as r left join ${quotedIdentifier(shift.write)} as s on s."id" = r.${quotedIdentifier(shift.key)}`;
 }
 
-function statementText(table: string, columns: string[], rowCount: number): string {
-  const key = `${table}|${columns.join(',')}|${rowCount}`;
-  let text = texts.get(key);
-  if (text === undefined) {
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    text = `insert into ${quotedIdentifier(table)} (${columns.map(quotedIdentifier).join(', ')}) values ${Array(rowCount).fill(tuple).join(', ')}`;
-    if (texts.size >= 2000) texts.clear();
-    texts.set(key, text);
-  }
-  return text;
+/** SQLite: multi-row VALUES. */
+function valuesText(table: string, columns: string[], rowCount: number): string {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return `insert into ${quotedIdentifier(table)} (${columns.map(quotedIdentifier).join(', ')}) values ${Array(rowCount).fill(tuple).join(', ')}`;
 }

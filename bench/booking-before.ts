@@ -9,6 +9,7 @@ import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { closedLoop } from './support/load.js';
+import { median } from './support/stats.js';
 import { startAppServer } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
 
@@ -114,7 +115,6 @@ export default defineBenchmark({
             });
           }
         }
-        const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
         for (const server of servers) rows.push({ case: `c=${c}, median of rounds, ${server.name}`, 'p50 ms': Number(median(p50s.get(`${c}|${server.name}`)!).toFixed(2)) });
       }
       return rows;

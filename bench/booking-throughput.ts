@@ -14,6 +14,7 @@ import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
 import type { ServerProcess } from './support/server-process.js';
+import { median } from './support/stats.js';
 import { addRun, answeredText, closedLoop, matches, openLoop, requestsBound, settled } from './support/load.js';
 import type { Answered, ClosedLoopRun } from './support/load.js';
 
@@ -174,7 +175,6 @@ async function load(target: Target, body: string, options: LoadOptions): Promise
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 const rate = (row: BenchRow) => Number(row['req/s']);
 
 /** The round with the median rate, its spread over all rounds beside it; integrity as of the last round, or the first that failed. */

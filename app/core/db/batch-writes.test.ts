@@ -7,7 +7,7 @@ import { insertWrites } from './insert-rows.js';
 import type { BatchWrite } from './batch-writes.js';
 import type { DB } from './connection.js';
 import { transaction } from './transaction.js';
-import { writeWatchOf } from './write-watch.js';
+import { cachedTables, writeWatchOf } from './write-watch.js';
 
 const write = (table: string, parameterCount: number, kind: BatchWrite['kind'] = 'insert'): BatchWrite => ({
   table,
@@ -88,6 +88,7 @@ describeEachBackend('db: executeWrites', (h) => {
   it('applies inserts, upserts and updates of one flush, and the write watch counts them as Kysely writes', async () => {
     await sql`insert into batch_writes_test values ('kept', 1)`.execute(db());
     const watch = writeWatchOf(db());
+    cachedTables('batch_writes_test', 'batch_writes_other');
     const updates = watch.generation(['batch_writes_test']);
     const inserts = watch.contentGeneration(['batch_writes_other']);
     await transaction(db(), (tx) =>

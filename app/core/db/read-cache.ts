@@ -1,4 +1,4 @@
-import { writeWatchOf } from './write-watch.js';
+import { cachedTables, writeWatchOf } from './write-watch.js';
 
 /** How long a cached read may be used: what another process changed is seen after at most this long. */
 export const READ_CACHE_TTL_MS = 1000;
@@ -26,11 +26,15 @@ let clock: () => number = () => performance.now();
 export class ReadCache<V> {
   private readonly byHandle = new WeakMap<object, Map<string, Entry<V>>>();
 
+  private readonly tables: readonly string[];
+
   constructor(
-    private readonly tables: readonly string[],
+    tables: readonly string[],
     private readonly ttlMs = READ_CACHE_TTL_MS,
     private readonly maxEntries = 1000,
-  ) {}
+  ) {
+    this.tables = cachedTables(...tables);
+  }
 
   get(db: Handle, key: string, load: () => Promise<V>): Promise<V> {
     const adapter = db.getExecutor().adapter;

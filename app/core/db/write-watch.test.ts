@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../../test/support/harness.js';
 import { transaction } from './transaction.js';
-import { writeWatchOf } from './write-watch.js';
+import { cachedTables, writeWatchOf } from './write-watch.js';
 
 describeEachBackend('write watch: read caches learn of this process\'s writes at once', (h) => {
   const db = () => h().system.context.db.kysely;
@@ -42,5 +42,24 @@ describeEachBackend('write watch: read caches learn of this process\'s writes at
     const before = watch.generation(['api_keys']);
     watch.external(['api_keys']);
     assert.notEqual(watch.generation(['api_keys']), before);
+  });
+
+  it('tells other processes only of writes to tables a read cache depends on; a cache of an undeclared table is refused', async () => {
+    const watch = writeWatchOf(db());
+    const heard: string[][] = [];
+    watch.onWrites((tables) => heard.push([...tables].sort()));
+    try {
+      await transaction(db(), async (tx) => {
+        await tx.updateTable('ta_time_accounts').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+        await tx.updateTable('ex_customer_program_counters').set({ executions: 0 }).where('customer_program_id', '=', '00000000-0000-4000-8000-000000000000').execute();
+      });
+      await db().updateTable('pos_customer_programs').set({ is_active: true }).where('id', '=', '00000000-0000-4000-8000-000000000000').execute();
+      assert.deepEqual(heard, [['pos_customer_programs']], 'booking tables are not sent; a program change is');
+    } finally {
+      watch.onWrites(null);
+    }
+    assert.throws(() => watch.generation(['ta_time_accounts']), /ta_time_accounts is read by a cache but not declared with cachedTables\(\)/);
+    cachedTables('write_watch_test_table');
+    assert.equal(watch.generation(['write_watch_test_table']), 0);
   });
 });

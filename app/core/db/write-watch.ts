@@ -10,6 +10,20 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
  * rows by key only need changes of existing rows (`generation`); caches of whole lists, where a new row
  * matters too, use `contentGeneration`.
  */
+/**
+ * The tables some read cache depends on, declared where each cache is defined (every process loads every
+ * app's modules, so every process knows them all). Only writes to these are worth telling other processes:
+ * a booking's writes to accounts, counters and ledger are not, and sending them cost a Redis message per
+ * batch in every process.
+ */
+const cached = new Set<string>();
+
+/** Declares tables that a read cache depends on (see `cached`); returns them. */
+export function cachedTables<const T extends readonly string[]>(...tables: T): T {
+  for (const table of tables) cached.add(table);
+  return tables;
+}
+
 export class WriteWatch implements KyselyPlugin {
   private readonly generations = new Map<string, number>();
   private readonly inserts = new Map<string, number>();
@@ -21,7 +35,11 @@ export class WriteWatch implements KyselyPlugin {
   /** A number that changes whenever one of `tables` was updated or deleted from. */
   generation(tables: readonly string[]): number {
     let sum = 0;
-    for (const table of tables) sum += this.generations.get(table) ?? 0;
+    for (const table of tables) {
+      // Other processes would not report their writes to it: the cache would miss them until its lifetime ran out.
+      if (!cached.has(table)) throw new Error(`${table} is read by a cache but not declared with cachedTables()`);
+      sum += this.generations.get(table) ?? 0;
+    }
     return sum;
   }
 
@@ -47,7 +65,7 @@ export class WriteWatch implements KyselyPlugin {
 
   /**
    * Other processes learn of this one's writes through `listener` (core/db/invalidation.ts: Redis): it gets
-   * the tables written since its last call after each write statement and again after each commit
+   * the cached tables (`cachedTables`) written since its last call after each write statement and again after each commit
    * (`committed`, from transaction()), so a reader elsewhere that re-read a row before the commit drops it
    * once more when the change is visible.
    */
@@ -99,6 +117,7 @@ export class WriteWatch implements KyselyPlugin {
   private bump(name: string | undefined): void {
     if (!name) return;
     this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    if (!cached.has(name)) return;
     this.lastWrite.set(name, ++this.serial);
     if (this.listener) this.unsent.add(name);
   }

@@ -1,5 +1,5 @@
 import type { Tx } from '../../core/db/transaction.js';
-import { writeWatchOf } from '../../core/db/write-watch.js';
+import { cachedTables, writeWatchOf } from '../../core/db/write-watch.js';
 import { KeyCache } from '../../nadooit_api_key/services/key-cache.js';
 import { isEmployedAt } from '../../nadooit_hr/permissions.js';
 import { getCustomerProgram } from '../../nadooit_program_ownership_system/services.js';
@@ -13,8 +13,8 @@ import type { CustomerProgram } from '../../nadooit_program_ownership_system/ser
  * inside its transaction, or, when it runs optimistically on PostgreSQL, through this cache
  * (services/booking-batch.ts).
  */
-const PROGRAM_TABLES = ['pos_customer_programs'] as const;
-const EMPLOYMENT_TABLES = ['hr_employee_contracts', 'hr_employees', 'users'] as const;
+const PROGRAM_TABLES = cachedTables('pos_customer_programs');
+const EMPLOYMENT_TABLES = cachedTables('hr_employee_contracts', 'hr_employees', 'users');
 
 const caches = new WeakMap<object, { programs: KeyCache<CustomerProgram>; employment: KeyCache<boolean> }>();
 

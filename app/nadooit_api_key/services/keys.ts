@@ -15,7 +15,7 @@ import '../models.js';
 import { findUserById } from '../../nadooit_auth/services/users.js';
 import { apiKeyManagerOf, requireManager } from './managers.js';
 import { KeyCache } from './key-cache.js';
-import { writeWatchOf } from '../../core/db/write-watch.js';
+import { cachedTables, writeWatchOf } from '../../core/db/write-watch.js';
 
 /**
  * API keys. A new key is `nadooit_<8 chars>_<43 chars base64url = 32 random bytes>`; only its SHA-256 (hex)
@@ -158,7 +158,7 @@ function verifiedKeys(db: Tx): KeyCache<KeyRow> {
 }
 
 /** The tables a cached key row was read from: a write to one of them in this process drops the cache. */
-const KEY_TABLES = ['api_keys', 'users'] as const;
+const KEY_TABLES = cachedTables('api_keys', 'users');
 
 async function lookUpKey(db: Tx, hash: string) {
   return db

@@ -7,7 +7,11 @@
  *                  joins the next batch, one transaction (SQLite synchronous=FULL: one fsync) per batch.
  *
  * Env: PORT, CEILING, BACKEND (sqlite|postgres), DB (file or postgres URL), SCHEMA (postgres), KEY (the
- * bot's API key), START_BALANCE (seconds). GET /integrity reports entries and balance for the checks.
+ * bot's API key), START_BALANCE and SECONDS_PER_BOOKING (300) in seconds, ACCOUNT_ID (optional: processes started with the same one on the
+ * same database share that account — the scale-out bench), WRITE (postgres: `transaction`, the default —
+ * BEGIN, UPDATE, INSERT, COMMIT; or `statement` — the batch as ONE statement relative to the account row,
+ * so another process's batch waits for the row only while this one commits, as the project's optimistic
+ * batches do). GET /integrity reports entries and balance for the checks.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -16,8 +20,9 @@ import fastifyFormbody from '@fastify/formbody';
 import pg from 'pg';
 
 const env = process.env;
-const SECONDS = 300;
+const SECONDS = Number(env.SECONDS_PER_BOOKING ?? 300);
 const START = Number(env.START_BALANCE ?? 0);
+const ACCOUNT_ID = env.ACCOUNT_ID ?? randomUUID();
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 
 interface Pending {
@@ -39,9 +44,8 @@ async function sqliteStore(file: string): Promise<Store> {
   db.exec(`create table if not exists keys (hash text primary key, account_id text not null);
     create table if not exists accounts (id text primary key, balance integer not null);
     create table if not exists entries (id text primary key, account_id text not null, seconds integer not null, balance_after integer not null, created_at text not null);`);
-  const accountId = randomUUID();
-  db.prepare('insert into accounts values (?, ?)').run(accountId, START);
-  db.prepare('insert into keys values (?, ?)').run(hash(env.KEY!), accountId);
+  db.prepare('insert into accounts values (?, ?) on conflict do nothing').run(ACCOUNT_ID, START);
+  db.prepare('insert into keys values (?, ?) on conflict do nothing').run(hash(env.KEY!), ACCOUNT_ID);
   const key = db.prepare('select account_id from keys where hash = ?').pluck();
   const draw = db.prepare('update accounts set balance = balance - ? where id = ? and balance >= ? returning balance').pluck();
   const entry = db.prepare('insert into entries values (?, ?, ?, ?, ?)');
@@ -67,15 +71,19 @@ async function sqliteStore(file: string): Promise<Store> {
   };
 }
 
+/** The batch's draw and its entries in one statement: $1 the batch's total, $2 the account, $3 the entries' ids in order. */
+const BOOK_STATEMENT = `with drawn as (update accounts set balance = balance - $1 where id = $2 and balance >= $1 returning balance)
+  insert into entries select e.id, $2, -${SECONDS}, drawn.balance + $1 - e.n * ${SECONDS}, now()
+  from drawn, unnest($3::uuid[]) with ordinality as e(id, n) returning balance_after`;
+
 async function postgresStore(url: string, schema: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
   await pool.query(`create schema if not exists ${schema}`);
   await pool.query(`create table if not exists keys (hash text primary key, account_id uuid not null);
     create table if not exists accounts (id uuid primary key, balance bigint not null);
     create table if not exists entries (id uuid primary key, account_id uuid not null, seconds bigint not null, balance_after bigint not null, created_at timestamptz not null)`);
-  const accountId = randomUUID();
-  await pool.query('insert into accounts values ($1, $2)', [accountId, START]);
-  await pool.query('insert into keys values ($1, $2)', [hash(env.KEY!), accountId]);
+  await pool.query('insert into accounts values ($1, $2) on conflict do nothing', [ACCOUNT_ID, START]);
+  await pool.query('insert into keys values ($1, $2) on conflict do nothing', [hash(env.KEY!), ACCOUNT_ID]);
   const writer = await pool.connect();
   return {
     async accountOf(keyHash) {
@@ -85,6 +93,12 @@ async function postgresStore(url: string, schema: string): Promise<Store> {
     async commit(batch) {
       // One account here: one UPDATE for the batch's total, one multi-row INSERT with the running balances.
       const total = batch.length * SECONDS;
+      if (env.WRITE === 'statement') {
+        const { rows } = await writer.query({ name: 'book', text: BOOK_STATEMENT, values: [total, batch[0]!.accountId, batch.map(() => randomUUID())] });
+        let balance = Math.max(...rows.map((row) => Number(row.balance_after))) + SECONDS;
+        for (const p of batch) p.resolve(rows.length ? { balanceAfter: (balance -= SECONDS) } : { refused: 'balance' });
+        return;
+      }
       await writer.query('begin');
       try {
         const { rows } = await writer.query('update accounts set balance = balance - $1 where id = $2 and balance >= $1 returning balance', [total, batch[0]!.accountId]);

@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { bootstrap } from '../app/nadooit/bootstrap.js';
 import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
@@ -12,7 +8,8 @@ import { migratedDatabase, testSettings } from '../test/support/harness.js';
 import { benchBackends } from './executions-setup.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
-import { freePort, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
+import { postgresCpuSince, postgresCpuSnapshot, startAppServer } from './support/server-process.js';
+import { ceilingDatabase, ceilingIntegrity, startCeilingServer } from './support/ceiling.js';
 import type { ServerProcess } from './support/server-process.js';
 import { median } from './support/stats.js';
 import { addRun, answeredText, closedLoop, matches, openLoop, requestsBound, settled } from './support/load.js';
@@ -116,43 +113,16 @@ async function ourServer(backend: Backend, balance: number): Promise<Target & { 
 
 /** The minimal group-commit server or bare Fastify (bench/booking-ceiling-server.ts) on its own database. */
 async function ceilingServer(kind: 'group' | 'bare', backend: Backend, key: string, balance: number): Promise<Target> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nadooit-ceiling-'));
-  const schema = `ceiling_${randomBytes(6).toString('hex')}`;
-  const pgUrl = process.env.TEST_DATABASE_URL;
-  const port = await freePort();
-  const server = await startServerProcess('node --import tsx bench/booking-ceiling-server.ts', {
-    port,
-    env: {
-      PORT: String(port),
-      CEILING: kind,
-      BACKEND: backend,
-      DB: backend === 'sqlite' ? path.join(dir, 'ceiling.sqlite3') : pgUrl!,
-      SCHEMA: schema,
-      KEY: key,
-      START_BALANCE: String(balance),
-    },
-  });
+  const database = ceilingDatabase(backend);
+  const options = { kind, key, balance, secondsPerBooking: SECONDS_PER_BOOKING };
+  const server = await startCeilingServer(database, options);
   return {
     name: kind === 'group' ? 'minimal group commit' : 'bare Fastify',
     server,
-    async check(answered) {
-      if (kind === 'bare') return '(no data)';
-      const integrity = async () => (await (await fetch(`${server.url}/integrity`)).json()) as { entries: number; balance: number; drawn: number };
-      await settled(answered, async () => (await integrity()).entries);
-      const state = await integrity();
-      const ok = matches(state.entries, answered) && state.balance === balance - state.drawn && state.drawn === state.entries * SECONDS_PER_BOOKING;
-      return ok ? `ok (${state.entries} entries)` : `MISMATCH entries=${state.entries} 200s=${answeredText(answered)} balance=${state.balance}`;
-    },
+    check: async (answered) => (kind === 'bare' ? '(no data)' : ceilingIntegrity(server, answered, options)),
     async close() {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-      if (backend === 'postgres' && pgUrl) {
-        const { default: pg } = await import('pg');
-        const client = new pg.Client({ connectionString: pgUrl });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      }
+      await database.drop();
     },
   };
 }

@@ -5,10 +5,11 @@ import { describeEachBackend } from '../../../test/support/harness.js';
 import type { DB } from './connection.js';
 import { insertRows } from './insert-rows.js';
 import { transaction } from './transaction.js';
-import { writeWatchOf } from './write-watch.js';
+import { cachedTables, writeWatchOf } from './write-watch.js';
 
 type Scratch = { insert_rows_test: { id: string; flag: boolean; amount: number; note: string | null; at: string } };
 const TABLE = 'insert_rows_test' as never; // a scratch table, not part of the schema
+const LIST_CACHE_TABLES = cachedTables('insert_rows_test'); // as a list cache of it would declare
 const scratch = (db: DB) => db.withTables<Scratch>();
 
 describeEachBackend('db: insertRows (multi-row INSERT without the query builder)', (h) => {
@@ -19,9 +20,9 @@ describeEachBackend('db: insertRows (multi-row INSERT without the query builder)
 
   it('writes every value as given, in statements of at most 30,000 parameters, and counts as an insert for list caches', async () => {
     const rows = Array.from({ length: 7_001 }, (_, i) => ({ id: `r${i}`, flag: i % 2 === 0, amount: i * 1_000_000, note: i % 3 ? `Notiz ${i} – „ä“` : null, at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
-    const generation = writeWatchOf(db()).contentGeneration(['insert_rows_test']);
+    const generation = writeWatchOf(db()).contentGeneration(LIST_CACHE_TABLES);
     await transaction(db(), (tx) => insertRows(tx, TABLE, rows)); // 5 columns: 7,001 rows need two statements
-    assert.notEqual(writeWatchOf(db()).contentGeneration(['insert_rows_test']), generation);
+    assert.notEqual(writeWatchOf(db()).contentGeneration(LIST_CACHE_TABLES), generation);
     const stored = await scratch(db()).selectFrom('insert_rows_test').selectAll().orderBy('amount').execute();
     assert.equal(stored.length, rows.length);
     for (const i of [0, 1, 2, 3, 5_999, 6_000, 7_000]) {

@@ -2,15 +2,6 @@ import { AliasNode, DeleteQueryNode, InsertQueryNode, TableNode, UpdateQueryNode
 import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
 /**
- * Counts UPDATEs, DELETEs and INSERTs per table made through one database handle (a Kysely plugin, so every
- * write of this process is seen: services, admin, CLI, a test's raw update builder). Read caches record the
- * generation of the tables they depend on and drop an entry as soon as it moved — so a change is honoured
- * at once in the process that made it; other processes learn of it over Redis (core/db/invalidation.ts)
- * or, without it, through the caches' short lifetime. Caches of single
- * rows by key only need changes of existing rows (`generation`); caches of whole lists, where a new row
- * matters too, use `contentGeneration`.
- */
-/**
  * The tables some read cache depends on, declared where each cache is defined (every process loads every
  * app's modules, so every process knows them all). Only writes to these are worth telling other processes:
  * a booking's writes to accounts, counters and ledger are not, and sending them cost a Redis message per
@@ -24,6 +15,15 @@ export function cachedTables<const T extends readonly string[]>(...tables: T): T
   return tables;
 }
 
+/**
+ * Counts UPDATEs, DELETEs and INSERTs per table made through one database handle (a Kysely plugin, so every
+ * write of this process is seen: services, admin, CLI, a test's raw update builder). Read caches record the
+ * generation of the tables they depend on and drop an entry as soon as it moved — so a change is honoured
+ * at once in the process that made it; other processes learn of it over Redis (core/db/invalidation.ts)
+ * or, without it, through the caches' short lifetime. Caches of single
+ * rows by key only need changes of existing rows (`generation`); caches of whole lists, where a new row
+ * matters too, use `contentGeneration`.
+ */
 export class WriteWatch implements KyselyPlugin {
   private readonly generations = new Map<string, number>();
   private readonly inserts = new Map<string, number>();
@@ -65,9 +65,9 @@ export class WriteWatch implements KyselyPlugin {
 
   /**
    * Other processes learn of this one's writes through `listener` (core/db/invalidation.ts: Redis): it gets
-   * the cached tables (`cachedTables`) written since its last call after each write statement and again after each commit
-   * (`committed`, from transaction()), so a reader elsewhere that re-read a row before the commit drops it
-   * once more when the change is visible.
+   * the cached tables (`cachedTables`) written since its last call after each write statement and again
+   * after each commit (`committed`, from transaction()), so a reader elsewhere that re-read a row before the
+   * commit drops it once more when the change is visible.
    */
   onWrites(listener: ((tables: string[]) => void) | null): void {
     this.listener = listener;

@@ -67,7 +67,7 @@ function load(url: string, body: readonly string[], connections: number, amount:
   return closedLoop({ url: `${url}/api/executions`, body, contentType: FORM, host: DOMAIN, connections, amount, seconds });
 }
 
-/** Two server processes of one kind, each with a CPU cap, and nginx in front of the first alone and of both. */
+/** Two server processes of one kind, and nginx in front of the first alone and of both (the quota is set per process, outside). */
 interface Fleet {
   name: string;
   apps: ServerProcess[];

@@ -76,8 +76,8 @@ interface Fleet {
   /** The bookings' bodies (the minimal server knows one bot). */
   body: readonly string[];
   answered: Answered;
-  /** After all runs: every 200 booked once, the ledger clean. */
-  integrity(): Promise<string>;
+  /** After all runs, given their 200 answers: every 200 booked once, the ledger clean. */
+  integrity(answered: Answered): Promise<string>;
 }
 
 export default defineBenchmark({
@@ -127,15 +127,15 @@ export default defineBenchmark({
       };
       const rowCount = async () => Number((await db.selectFrom('ex_executions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       const fleets: Fleet[] = [
-        await fleet('ours', ours, worlds.map((world) => legacyForm(world)), async () => {
-          await settled(fleets[0]!.answered, rowCount);
+        await fleet('ours', ours, worlds.map((world) => legacyForm(world)), async (answered) => {
+          await settled(answered, rowCount);
           const rowsWritten = await rowCount();
           const mismatches = await verifyLedger(db);
-          return matches(rowsWritten, fleets[0]!.answered) && mismatches.length === 0
-            ? `ok (${rowsWritten} rows for ${answeredText(fleets[0]!.answered)} answers, check_ledger clean)`
-            : `MISMATCH: ${rowsWritten} rows for ${answeredText(fleets[0]!.answered)} answers, ${mismatches.length} ledger mismatches`;
+          return matches(rowsWritten, answered) && mismatches.length === 0
+            ? `ok (${rowsWritten} rows for ${answeredText(answered)} answers, check_ledger clean)`
+            : `MISMATCH: ${rowsWritten} rows for ${answeredText(answered)} answers, ${mismatches.length} ledger mismatches`;
         }),
-        await fleet('minimal', minimal, [legacyForm(worlds[0]!)], () => ceilingIntegrity(minimal[0]!, fleets[1]!.answered, ceiling)),
+        await fleet('minimal', minimal, [legacyForm(worlds[0]!)], (answered) => ceilingIntegrity(minimal[0]!, answered, ceiling)),
       ];
       caps = appCpus > 0 ? [...ours, ...minimal].map((app) => cpuCap(app.pid)) : [];
       const capped = caps.every((cap): cap is CpuCap => typeof cap !== 'string') ? caps : [];
@@ -191,7 +191,7 @@ export default defineBenchmark({
           });
         }
       }
-      for (const f of fleets) rows.push({ case: `${f.name}: integrity after all runs`, integrity: await f.integrity() });
+      for (const f of fleets) rows.push({ case: `${f.name}: integrity after all runs`, integrity: await f.integrity(f.answered) });
       return rows;
     } finally {
       for (const p of processes.reverse()) await p.stop().catch(() => undefined);

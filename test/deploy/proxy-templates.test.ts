@@ -101,7 +101,7 @@ describe('nginx templates (rendered with envsubst, checked with nginx -t)', () =
     };
     for (const version of ['1.28.0', '1.27.3', '1.29.10']) {
       const current = renderWith(version, 'app');
-      assert.match(current.upstream ?? '', /zone app_servers 64k;\s+server app:18000 resolve;\s+keepalive 64;/, version);
+      assert.match(current.upstream ?? '', /zone app_servers 64k;\s+least_conn;\s+server app:18000 resolve;\s+keepalive 64;/, version);
       assert.match(current.locations, /set \$app_upstream http:\/\/app_servers;/);
     }
     for (const version of ['1.27.2', '1.22.1', '1.9.15']) {

@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -190,6 +190,19 @@ export function proxyEnv(root: string, ports: { http: number; https: number; app
     ERROR_LOG: 'stderr',
     ...extra,
   };
+}
+
+/**
+ * render.sh's configuration (`env` as for render.sh) in `conf`, its upstream naming every one of `appPorts` on
+ * loopback: what compose's DNS hands nginx for a scaled `app`, which a test cannot serve.
+ */
+export function renderForApps(conf: string, env: NodeJS.ProcessEnv, appPorts: readonly number[]): void {
+  execFileSync('sh', [path.join(PROXY_DIR, 'render.sh'), conf], { env: { ...env, APP_HOST: '127.0.0.1', APP_PORT: String(appPorts[0]) } });
+  const upstream = path.join(conf, 'conf.d', 'app-upstream.conf');
+  const rendered = readFileSync(upstream, 'utf8');
+  const serverLine = (port: number) => `    server 127.0.0.1:${port};\n`;
+  if (!rendered.includes(serverLine(appPorts[0]!))) throw new Error(`render.sh no longer names the app as "${serverLine(appPorts[0]!).trim()}" in ${upstream}`);
+  writeFileSync(upstream, rendered.replace(serverLine(appPorts[0]!), appPorts.map(serverLine).join('')));
 }
 
 /** The app as production starts it (`npm start`), on loopback behind the proxy. */

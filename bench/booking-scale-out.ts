@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -8,6 +7,7 @@ import { bootstrap } from '../app/nadooit/bootstrap.js';
 import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
 import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/testing/fixtures.js';
 import { migratedDatabase, testSettings } from '../test/support/harness.js';
+import { renderForApps } from '../test/deploy/support.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, machineBusyPercentSince, machineCpuTicks, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
@@ -19,7 +19,6 @@ import type { CpuCap } from './support/cpu-cap.js';
 import { addRun, answeredText, closedLoop, matches, requestsBound, settled } from './support/load.js';
 import type { Answered, ClosedLoopRun } from './support/load.js';
 
-const REPO = path.resolve(import.meta.dirname, '..');
 const DOMAIN = 'bench.localhost';
 const SECONDS_PER_BOOKING = 60;
 
@@ -32,29 +31,20 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
   const port = await freePort();
   const conf = path.join(root, 'nginx');
   mkdirSync(path.join(root, 'www'), { recursive: true });
-  execFileSync('sh', [path.join(REPO, 'docker/proxy/render.sh'), conf], {
-    env: {
-      PATH: process.env.PATH,
-      DOMAIN,
-      FORCE_HTTP: '1',
-      APP_HOST: '127.0.0.1',
-      APP_PORT: String(apps[0]!.port),
-      HTTP_LISTEN: `127.0.0.1:${port}`,
-      ACME_WEBROOT: path.join(root, 'www'),
-      WEB_ROOT: path.join(root, 'web'),
-      NGINX_RUN_DIR: path.join(root, 'run'),
-      NGINX_RESOLVER: '127.0.0.1',
-      ACCESS_LOG: '/dev/null',
-      ERROR_LOG: path.join(root, 'error.log'),
-      LETSENCRYPT_DIR: path.join(root, 'letsencrypt'),
-    },
-  });
-  const upstream = path.join(conf, 'conf.d/app-upstream.conf');
-  const rendered = readFileSync(upstream, 'utf8');
-  const serverLine = (app: ServerProcess) => `    server 127.0.0.1:${app.port};\n`;
-  const line = serverLine(apps[0]!);
-  if (!rendered.includes(line)) throw new Error(`render.sh no longer names the app as "${line.trim()}" in ${upstream}`);
-  writeFileSync(upstream, rendered.replace(line, apps.map(serverLine).join('')));
+  const env = {
+    PATH: process.env.PATH,
+    DOMAIN,
+    FORCE_HTTP: '1',
+    HTTP_LISTEN: `127.0.0.1:${port}`,
+    ACME_WEBROOT: path.join(root, 'www'),
+    WEB_ROOT: path.join(root, 'web'),
+    NGINX_RUN_DIR: path.join(root, 'run'),
+    NGINX_RESOLVER: '127.0.0.1',
+    ACCESS_LOG: '/dev/null',
+    ERROR_LOG: path.join(root, 'error.log'),
+    LETSENCRYPT_DIR: path.join(root, 'letsencrypt'),
+  };
+  renderForApps(conf, env, apps.map((app) => app.port));
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }
 
@@ -85,7 +75,8 @@ export default defineBenchmark({
     'PostgreSQL + Redis: bookings through nginx (the project configuration from docker/proxy, HTTP mode, loopback) to one app process ' +
     'versus two app processes on the same database, alternating runs, and in the same rounds the same for two processes of the minimal ' +
     'group-commit server (bench/booking-ceiling-server.ts, each batch one statement relative to the shared account row: what two processes ' +
-    'can gain on this machine); integrity after all. Env: TEST_DATABASE_URL (required), ' +
+    'can gain on this machine) and of bare Fastify answering the same POST with a fixed body (no database: what a second process gains ' +
+    'when the server does nothing but HTTP); integrity after all. Env: TEST_DATABASE_URL (required), ' +
     'TEST_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2), BENCH_APP_CPUS (0.25: each round also runs ' +
     'one and two processes with that many CPUs each, through a cgroup quota; 0 = not), BENCH_ACCOUNTS (1: all bookings on one ' +
     "customer's account; 2: in turn on two customers' accounts, which share nothing; the minimal server books on one), closed loop with " +
@@ -119,6 +110,9 @@ export default defineBenchmark({
       const minimal: ServerProcess[] = [];
       for (let i = 0; i < 2; i++) minimal.push(await startCeilingServer(ceilingData, ceiling));
       processes.push(...minimal);
+      const bare: ServerProcess[] = [];
+      for (let i = 0; i < 2; i++) bare.push(await startCeilingServer(ceilingData, { ...ceiling, kind: 'bare' }));
+      processes.push(...bare);
       const fleet = async (name: string, apps: ServerProcess[], body: string[], integrity: Fleet['integrity']): Promise<Fleet> => {
         const one = await startNginx(path.join(root, name, 'one'), apps.slice(0, 1));
         const two = await startNginx(path.join(root, name, 'two'), apps);
@@ -136,11 +130,13 @@ export default defineBenchmark({
             : `MISMATCH: ${rowsWritten} rows for ${answeredText(answered)} answers, ${mismatches.length} ledger mismatches`;
         }),
         await fleet('minimal', minimal, [legacyForm(worlds[0]!)], (answered) => ceilingIntegrity(minimal[0]!, answered, ceiling)),
+        await fleet('bare', bare, [legacyForm(worlds[0]!)], async () => '(no data)'),
       ];
-      caps = appCpus > 0 ? [...ours, ...minimal].map((app) => cpuCap(app.pid)) : [];
+      const servers = [...ours, ...minimal, ...bare];
+      caps = appCpus > 0 ? servers.map((app) => cpuCap(app.pid)) : [];
       const capped = caps.every((cap): cap is CpuCap => typeof cap !== 'string') ? caps : [];
       if (caps.length && !capped.length) log(`no capped runs: ${caps.find((cap) => typeof cap === 'string')}`);
-      const capOf = new Map(capped.map((cap, i) => [[...ours, ...minimal][i]!, cap]));
+      const capOf = new Map(capped.map((cap, i) => [servers[i]!, cap]));
       const settingsOfRun = [undefined, ...(capped.length ? [appCpus] : [])];
       for (const f of fleets) for (const proxy of [f.one, f.two]) f.answered = addRun(f.answered, await load(proxy.url, f.body, 16, 1000, 1)); // warm-up
       const rows: BenchRow[] = [];

@@ -7,11 +7,12 @@
  *                  joins the next batch, one transaction (SQLite synchronous=FULL: one fsync) per batch.
  *
  * Env: PORT, CEILING, BACKEND (sqlite|postgres), DB (file or postgres URL), SCHEMA (postgres), KEY (the
- * bot's API key), START_BALANCE and SECONDS_PER_BOOKING (300) in seconds, ACCOUNT_ID (optional: processes started with the same one on the
- * same database share that account — the scale-out bench), WRITE (postgres: `transaction`, the default —
- * BEGIN, UPDATE, INSERT, COMMIT; or `statement` — the batch as ONE statement relative to the account row,
- * so another process's batch waits for the row only while this one commits, as the project's optimistic
- * batches do). GET /integrity reports entries and balance for the checks.
+ * bot's API key), START_BALANCE and SECONDS_PER_BOOKING (300) in seconds, ACCOUNT_ID (optional: processes
+ * started with the same one on the same database share that account — the scale-out bench), WRITE
+ * (postgres: `transaction`, the default — BEGIN, UPDATE, INSERT, COMMIT; or `statement` — the batch as ONE
+ * statement relative to the account row, so another process's batch waits for the row only while this one
+ * commits, as the project's optimistic batches do). GET /integrity reports entries and balance for the
+ * checks.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';

@@ -20,9 +20,9 @@ export function cachedTables<const T extends readonly string[]>(...tables: T): T
  * write of this process is seen: services, admin, CLI, a test's raw update builder). Read caches record the
  * generation of the tables they depend on and drop an entry as soon as it moved — so a change is honoured
  * at once in the process that made it; other processes learn of it over Redis (core/db/invalidation.ts)
- * or, without it, through the caches' short lifetime. Caches of single
- * rows by key only need changes of existing rows (`generation`); caches of whole lists, where a new row
- * matters too, use `contentGeneration`.
+ * or, without it, through the caches' short lifetime. Caches of single rows by key only need changes of
+ * existing rows (`generation`); caches of whole lists, where a new row matters too, use
+ * `contentGeneration`.
  */
 export class WriteWatch implements KyselyPlugin {
   private readonly generations = new Map<string, number>();

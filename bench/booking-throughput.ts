@@ -147,12 +147,24 @@ async function load(target: Target, body: string, options: LoadOptions): Promise
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const rate = (row: BenchRow) => Number(row['req/s']);
 
-/** The round with the median rate, its spread over all rounds beside it; integrity as of the last round, or the first that failed. */
+/**
+ * The round with the median rate, with the median p50 and p99 of all rounds (one round's tail says little)
+ * and the spread of rates and p99s beside them; integrity as of the last round, or the first that failed.
+ */
 function medianRow(runs: BenchRow[]): BenchRow {
+  if (runs.length === 1) return runs[0]!;
   const rates = runs.map(rate);
+  const p99s = runs.map((run) => Number(run['p99 ms']));
   const row = runs.find((run) => rate(run) === median(rates))!;
   const integrity = (runs.find((run) => /MISMATCH|FAIL/.test(String(run.integrity))) ?? runs.at(-1)!).integrity;
-  return runs.length > 1 ? { ...row, integrity, 'req/s of rounds': `${Math.min(...rates)}–${Math.max(...rates)}` } : row;
+  return {
+    ...row,
+    'p50 ms': median(runs.map((run) => Number(run['p50 ms']))),
+    'p99 ms': median(p99s),
+    integrity,
+    'req/s of rounds': `${Math.min(...rates)}–${Math.max(...rates)}`,
+    'p99 ms of rounds': `${Math.min(...p99s)}–${Math.max(...p99s)}`,
+  };
 }
 
 async function benchBackend(backend: Backend, plan: Plan, log: (line: string) => void): Promise<BenchRow[]> {

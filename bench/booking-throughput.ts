@@ -230,7 +230,7 @@ export default defineBenchmark({
     'POST /api/executions (bot form body, one bot, one prepaid account) against the real server started with `npm start`, next to a ' +
     'minimal group-commit server and bare Fastify in the same run; server CPU per booking from /proc; integrity after every run. ' +
     'Closed loop with wrk when installed (BENCH_SECONDS per run, 5), else autocannon (BENCH_REQUESTS per run, 4000); BENCH_LOAD=autocannon forces it. ' +
-    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_OPEN_RATE (1500/s, 0 = off, always autocannon), BENCH_ROUNDS (3, median shown), BENCH_BACKENDS, TEST_DATABASE_URL',
+    'Env: BENCH_CONNECTIONS (1,16,64,256), BENCH_OPEN_RATE (1500/s, 0 = off, always autocannon), BENCH_ROUNDS (3; median rate, medians of p50 and p99), BENCH_BACKENDS, TEST_DATABASE_URL',
   async run({ log, seconds }) {
     const plan = planFromEnv(seconds);
     const rows: BenchRow[] = [];

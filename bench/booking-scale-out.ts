@@ -7,7 +7,7 @@ import { bootstrap } from '../app/nadooit/bootstrap.js';
 import { verifyLedger } from '../app/nadooit_time_account/ledger.js';
 import { bookingWorld, legacyForm } from '../app/nadooit_api_executions_system/testing/fixtures.js';
 import { migratedDatabase, testSettings } from '../test/support/harness.js';
-import { renderForApps } from '../test/deploy/support.js';
+import { DOMAIN, proxyEnv, renderForApps } from '../test/deploy/support.js';
 import { defineBenchmark } from './support/registry.js';
 import type { BenchRow } from './support/registry.js';
 import { freePort, machineBusyPercentSince, machineCpuTicks, postgresCpuSince, postgresCpuSnapshot, startAppServer, startServerProcess } from './support/server-process.js';
@@ -19,7 +19,6 @@ import type { CpuCap } from './support/cpu-cap.js';
 import { addRun, answeredText, closedLoop, matches, requestsBound, settled } from './support/load.js';
 import type { Answered, ClosedLoopRun } from './support/load.js';
 
-const DOMAIN = 'bench.localhost';
 const SECONDS_PER_BOOKING = 60;
 
 /**
@@ -31,19 +30,8 @@ async function startNginx(root: string, apps: ServerProcess[]): Promise<ServerPr
   const port = await freePort();
   const conf = path.join(root, 'nginx');
   mkdirSync(path.join(root, 'www'), { recursive: true });
-  const env = {
-    PATH: process.env.PATH,
-    DOMAIN,
-    FORCE_HTTP: '1',
-    HTTP_LISTEN: `127.0.0.1:${port}`,
-    ACME_WEBROOT: path.join(root, 'www'),
-    WEB_ROOT: path.join(root, 'web'),
-    NGINX_RUN_DIR: path.join(root, 'run'),
-    NGINX_RESOLVER: '127.0.0.1',
-    ACCESS_LOG: '/dev/null',
-    ERROR_LOG: path.join(root, 'error.log'),
-    LETSENCRYPT_DIR: path.join(root, 'letsencrypt'),
-  };
+  // HTTP only: the HTTPS port is rendered but nothing is served there.
+  const env = proxyEnv(root, { http: port, https: await freePort(), app: apps[0]!.port }, { FORCE_HTTP: '1', ACCESS_LOG: '/dev/null', ERROR_LOG: path.join(root, 'error.log') });
   renderForApps(conf, env, apps.map((app) => app.port));
   return startServerProcess(`nginx -p ${root} -c ${path.join(conf, 'nginx.conf')} -g 'daemon off;'`, { port, env: {}, readyPath: '/healthz' });
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describeEachBackend } from '../../test/support/harness.js';
 import { createStaff, staffLogin } from '../../test/e2e/admin-support.js';
 import { recomputeExperiment, startExperiment } from './services/experiment.js';
+import { websiteStatistics } from './services/statistics.js';
 import { order, section, sendSignal, visit } from './testing/fixtures.js';
 
 describeEachBackend('website statistics page for staff', (h) => {
@@ -48,5 +49,13 @@ describeEachBackend('website statistics page for staff', (h) => {
     assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>|\sstyle=/, 'no inline code (CSP)');
     assert.equal((await staff.get('/website/statistics?days=8')).statusCode, 400);
     assert.equal((await staff.get('/website/statistics?days=7')).statusCode, 200);
+  });
+
+  it('counts a visit in the first hour of a local day (Berlin 00:30 is 23:30 UTC) in that day', async () => {
+    const to = new Date('2026-03-10T23:45:00Z');
+    await db().insertInto('web_visits').values({ id: '0195d1a0-0000-7000-8000-000000000001', site: '/', visit_date: '2026-03-10T23:30:00.000Z' }).execute();
+    const stats = await websiteStatistics(db(), { from: new Date(to.getTime() - 7 * 86_400_000), to, timeZone: 'Europe/Berlin' });
+    assert.equal(stats.days.at(-1)?.day, '2026-03-11');
+    assert.equal(stats.days.at(-1)?.visits, 1);
   });
 });

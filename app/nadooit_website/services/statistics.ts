@@ -78,7 +78,8 @@ export async function websiteStatistics(db: DB, input: { from: Date; to: Date; t
     .groupBy([hourOf(db, 'started_at'), 'is_bot'])
     .execute();
   const days = new Map<string, DayCount>();
-  for (let t = input.from.getTime(); t < input.to.getTime(); t += 3_600_000) {
+  // From the whole hour `from` falls in: the current (partial) hour has its bucket too, even when it opens a local day.
+  for (let t = Math.floor(input.from.getTime() / 3_600_000) * 3_600_000; t < input.to.getTime(); t += 3_600_000) {
     const day = localDay(new Date(t).toISOString().slice(0, 13), input.timeZone);
     if (!days.has(day)) days.set(day, { day, visits: 0, sessions: 0 });
   }
